@@ -54,50 +54,54 @@ def find(attrs, kind):
 
 # ------------------------------------------------ memory effects (`memory(...)`, LLVM 16+)
 
-LOCATIONS = ("argmem", "inaccessiblemem", "errnomem", "other")
 _ACCESS = {"none": 0, "read": 1, "write": 2, "readwrite": 3}
 _ACCESS_NAME = {v: k for k, v in _ACCESS.items()}
 
 
 def parse_memory(text: str) -> dict | None:
-    """`argmem: read, inaccessiblemem: write` -> {'argmem': 1, ...}; None if unknown."""
-    effects = dict.fromkeys(LOCATIONS, 0)
-    default = None
+    """`read, argmem: none` -> {'other': 1, 'argmem': 0}: one entry per location written,
+    'other' holding the default access; None if the text is not understood."""
+    effects = {}
+    default = 0
     for part in (p.strip() for p in text.split(",")):
         if not part:
             continue
         if ":" in part:
-            loc, acc = (s.strip() for s in part.split(":", 1))
+            loc, acc = (x.strip() for x in part.split(":", 1))
             if acc not in _ACCESS:
                 return None
-            if loc not in LOCATIONS:
-                # target-specific locations (e.g. target_mem0) are folded into 'other'
-                loc = "other"
-                effects[loc] |= _ACCESS[acc]
-                continue
             effects[loc] = _ACCESS[acc]
-        else:
-            if part not in _ACCESS:
-                return None
+        elif part in _ACCESS:
             default = _ACCESS[part]
-    if default is not None:
-        explicit = {p.split(":")[0].strip() for p in text.split(",") if ":" in p}
-        for loc in LOCATIONS:
-            if loc not in explicit:
-                effects[loc] = default
+        else:
+            return None
+    effects["other"] = default
     return effects
 
 
-def format_memory(effects: dict, locations=LOCATIONS) -> str:
-    """Shortest `memory(...)` body: a default access plus the locations that differ."""
-    vals = [effects.get(loc, 0) for loc in locations]
-    default = max(set(vals), key=vals.count)
-    parts = [_ACCESS_NAME[default]] if default or all(v == default for v in vals) else []
-    for loc, v in zip(locations, vals):
-        if v != default:
-            parts.append(f"{loc}: {_ACCESS_NAME[v]}")
-    if not parts:
-        parts = ["none"]
+def fold_memory(effects: dict, locations) -> dict:
+    """Effects restricted to the locations a release can name: every other location's
+    access is merged into the default (a sound widening)."""
+    out = {"other": effects.get("other", 0)}
+    default = out["other"]
+    for loc in locations:
+        out[loc] = effects.get(loc, default)
+    for loc, acc in effects.items():
+        if loc != "other" and loc not in locations:
+            out["other"] |= acc
+    return out
+
+
+def format_memory(effects: dict, locations) -> str:
+    """`memory(...)` body: the default access, then the locations that differ from it."""
+    default = effects.get("other", 0)
+    parts = []
+    for loc in locations:
+        acc = effects.get(loc, default)
+        if acc != default:
+            parts.append(f"{loc}: {_ACCESS_NAME[acc]}")
+    if default or not parts:
+        parts.insert(0, _ACCESS_NAME[default])
     return ", ".join(parts)
 
 
@@ -117,10 +121,12 @@ def effects_from_legacy(kinds: set) -> dict | None:
     elif "inaccessiblemem_or_argmemonly" in kinds:
         locs = {"argmem", "inaccessiblemem"}
     else:
-        locs = set(LOCATIONS)
-    if acc == 3 and len(locs) == len(LOCATIONS):
+        locs = None
+    if acc == 3 and locs is None:
         return None
-    return {loc: (acc if loc in locs else 0) for loc in LOCATIONS}
+    if locs is None:
+        return {"other": acc}
+    return {"other": 0, **{loc: acc for loc in locs}}
 
 
 LEGACY_MEMORY_ATTRS = frozenset({"readnone", "readonly", "writeonly", "argmemonly",
@@ -130,6 +136,7 @@ LEGACY_MEMORY_ATTRS = frozenset({"readnone", "readonly", "writeonly", "argmemonl
 def legacy_from_effects(effects: dict) -> list[str]:
     """Old-spelling attributes that state no more than `effects` allows (a sound widening:
     anything not expressible is dropped, which only makes fewer promises)."""
+    effects = fold_memory(effects, ("argmem", "inaccessiblemem"))
     touched = {loc for loc, v in effects.items() if v}
     combined = 0
     for v in effects.values():

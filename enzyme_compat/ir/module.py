@@ -7,7 +7,7 @@ from .values import Constant, Value
 
 
 class BasicBlock(Value):
-    __slots__ = ("instructions", "parent", "pos")
+    __slots__ = ("instructions", "parent", "pos", "__dict__")
 
     def __init__(self, name: str | None = None, parent=None):
         super().__init__(LABEL, name)
@@ -142,6 +142,7 @@ class Module:
         self.other = []  # raw top-level text kept verbatim (summary entries, uselistorder)
         self.symbols = {}  # name -> GlobalValue
         self.filename = "<input>"
+        self.uses_opaque_pointers = False
 
     # --------------------------------------------------------------- queries
     def get_function(self, name: str) -> Function | None:

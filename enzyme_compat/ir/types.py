@@ -195,7 +195,7 @@ class StructType(Type):
 class IdentifiedStructType(Type):
     """`%name = type {...}` or `type opaque`; `body` is None while opaque."""
 
-    __slots__ = ("name", "body")
+    __slots__ = ("name", "body", "__dict__")
     is_aggregate = True
 
     def __init__(self, name: str, body: StructType | None = None):

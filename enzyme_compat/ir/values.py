@@ -6,7 +6,7 @@ Global values, basic blocks and instructions live in `module.py` and `instructio
 
 from __future__ import annotations
 
-from .types import Type, METADATA, LABEL
+from .types import Type, METADATA
 
 
 class Value:
@@ -245,7 +245,3 @@ class MetadataAsValue(Value):
     def __init__(self, md: Metadata):
         super().__init__(METADATA)
         self.md = md
-
-
-def block_type():
-    return LABEL

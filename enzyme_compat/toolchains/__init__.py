@@ -21,13 +21,15 @@ from .errors import (
     UnknownRelease,
     WorkerCrashed,
 )
+from .drivers.native_call import parse_signature as native_call_signature
 from .releases import Release, Source, all_releases, release
 from .toolchain import Toolchain, VerifyResult
 
 __all__ = [
     "AcquisitionError", "CapabilityMissing", "Release", "Source", "Toolchain", "ToolchainError",
     "ToolchainMissing", "UnknownRelease", "VerifyResult", "WorkerCrashed",
-    "all_releases", "get", "install", "installed", "installed_source", "missing_message", "release",
+    "all_releases", "get", "install", "installed", "installed_source", "missing_message",
+    "native_call_signature", "release",
 ]
 
 

@@ -13,6 +13,8 @@ Three kinds of source (``kind`` in ``versions/llvmN.toml``):
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import functools
 import hashlib
 import os
@@ -148,7 +150,9 @@ def _install_karellen(source: Source, with_clang: bool) -> None:
         requirements.append(source.get("clang-package"))
     pip_download(requirements, deps=True)
     venv = _karellen_venv(source)
-    if not _venv_python(venv).exists():
+    if not (venv / "bin" / "pip").exists():  # absent, or left half-made by an interrupted install
+        shutil.rmtree(venv, ignore_errors=True)
+        venv.parent.mkdir(parents=True, exist_ok=True)
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True)
     run = subprocess.run([str(_venv_python(venv)), "-m", "pip", "install", "--disable-pip-version-check",
                           "--no-index", "--find-links", str(downloads_dir()), *requirements],
@@ -159,8 +163,31 @@ def _install_karellen(source: Source, with_clang: bool) -> None:
     subprocess.run([str(_venv_python(venv)), "-c", "pass"], check=True)
 
 
+@contextlib.contextmanager
+def _install_lock():
+    """One installer at a time per cache (nox sessions, parallel test runs)."""
+    downloads_dir().mkdir(parents=True, exist_ok=True)
+    with open(downloads_dir().parent / ".install.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def install(source: Source, with_clang: bool = True) -> dict:
     """Download and unpack one source; returns ``locate(source)``."""
+    with _install_lock():
+        if locate(source) is not None and (not with_clang or _has_clang(source)):
+            return locate(source)
+        return _install_unlocked(source, with_clang)
+
+
+def _has_clang(source: Source) -> bool:
+    return source.kind != "karellen" or not source.get("clang-package") or bool(locate(source).get("clang"))
+
+
+def _install_unlocked(source: Source, with_clang: bool) -> dict:
     if source.kind == "llvmlite-wheel":
         _install_llvmlite(source)
     elif source.kind == "ziglang":

@@ -51,6 +51,8 @@ def _signatures(lib) -> None:
     sig("LLVMCreateTargetDataLayout", Ref, Ref)
     sig("LLVMCopyStringRepOfTargetData", Ref, Ref)
     sig("LLVMDisposeTargetData", None, Ref)
+    sig("LLVMGetNamedFunction", Ref, Ref, c_char_p)
+    sig("LLVMIsDeclaration", c_int, Ref)
     sig("LLVMSetDataLayout", None, Ref, c_char_p)
     sig("LLVMSetTarget", None, Ref, c_char_p)
     sig("LLVMTargetMachineEmitToMemoryBuffer", c_int, Ref, Ref, c_int, POINTER(Ref), POINTER(Ref))
@@ -155,6 +157,9 @@ class LlvmCDriver:
     def jit_call(self, text: str, fn_name: str, signature: str, args: list) -> dict:
         native_call.parse_signature(signature)
         context, module = self._parse_or_raise(text)
+        function = self.lib.LLVMGetNamedFunction(module, fn_name.encode())
+        if not function or self.lib.LLVMIsDeclaration(function):
+            raise ToolchainError(f"function @{fn_name} is not defined in the module")
         machine, triple = self._target_machine()
         self._set_layout(module, machine, triple)
         self.lib.LLVMDisposeTargetMachine(machine)

@@ -33,6 +33,8 @@ def _signatures(lib, lv: tuple[int, int]) -> None:
     sig("LLVMPY_ParseAssembly", Ref, Ref, c_char_p, POINTER(Ref))
     sig("LLVMPY_VerifyModule", c_bool, Ref, POINTER(Ref))
     sig("LLVMPY_DisposeModule", None, Ref)
+    sig("LLVMPY_GetNamedFunction", Ref, Ref, c_char_p)
+    sig("LLVMPY_IsDeclaration", c_int, Ref)
     sig("LLVMPY_SetTarget", None, Ref, c_char_p)
     sig("LLVMPY_SetDataLayout", None, Ref, c_char_p)
     sig("LLVMPY_GetTargetFromTriple", Ref, c_char_p, POINTER(Ref))
@@ -142,6 +144,9 @@ class LlvmliteDriver:
     def jit_call(self, text: str, fn_name: str, signature: str, args: list) -> dict:
         native_call.parse_signature(signature)
         context, module = self._parse_or_raise(text)
+        function = self.lib.LLVMPY_GetNamedFunction(module, fn_name.encode())
+        if not function or self.lib.LLVMPY_IsDeclaration(function):
+            raise ToolchainError(f"function @{fn_name} is not defined in the module")
         machine = self._target_machine(jit=True)
         self._set_layout(module, machine)
         err = Ref()

@@ -4,8 +4,8 @@ There is no libLLVM, opt or llc in these wheels, so every operation is a subproc
 
 * verify: ``zig clang -cc1 -x ir -emit-llvm`` is a real parse + IR verifier + print
   (``-flegacy-pass-manager`` for clang 13, whose new pass manager skips the verifier);
-* object: ``zig cc -c f.ll``;
-* "JIT": ``zig cc -shared f.ll`` and call the function from the loaded shared object.
+* object: ``zig clang -cc1 -emit-obj`` (PIC);
+* "JIT": that object linked with ``zig cc -shared``, loaded, and the function called.
 """
 
 from __future__ import annotations
@@ -67,19 +67,23 @@ class ZigDriver:
             raise ToolchainError(f"LLVM {self.version()} rejects the module: {message}")
         return self._write(text)
 
-    def compile_object(self, text: str) -> bytes:
-        source = self._verified(text)
+    def _emit_object(self, source: Path) -> Path:
+        """clang -cc1 codegen, position-independent (the driver ignores -fPIC for IR input)."""
         output = source.with_suffix(".o")
-        run = self._run("cc", "-c", "-fPIC", str(source), "-o", str(output))
+        run = self._run("clang", "-cc1", "-triple", TRIPLE, "-emit-obj", "-mrelocation-model", "pic",
+                        "-pic-level", "2", "-O2", "-x", "ir", str(source), "-o", str(output))
         if run.returncode != 0 or not output.exists():
-            raise ToolchainError(f"zig cc -c failed: {run.stderr.strip()}")
-        return output.read_bytes()
+            raise ToolchainError(f"code generation failed: {self._diagnostics(run.stderr, source)}")
+        return output
+
+    def compile_object(self, text: str) -> bytes:
+        return self._emit_object(self._verified(text)).read_bytes()
 
     def jit_call(self, text: str, fn_name: str, signature: str, args: list) -> dict:
         native_call.parse_signature(signature)
-        source = self._verified(text)
-        output = source.with_suffix(".so")
-        run = self._run("cc", "-shared", "-fPIC", str(source), "-o", str(output))
+        objfile = self._emit_object(self._verified(text))
+        output = objfile.with_suffix(".so")
+        run = self._run("cc", "-shared", str(objfile), "-o", str(output))
         if run.returncode != 0 or not output.exists():
             raise ToolchainError(f"zig cc -shared failed: {run.stderr.strip()}")
         library = ctypes.CDLL(str(output))

@@ -1,0 +1,1062 @@
+"""Recursive-descent parser for the union of LLVM 7..23 textual IR.
+
+Never gated on a release: every spelling any release accepts is read, and the model
+records what was written. `parse_optional_x()` returns None without consuming;
+`parse_x()` raises a located ParseError. Function bodies are in `body_parser.py`.
+"""
+
+from __future__ import annotations
+
+from . import floats
+from .attributes import TYPE_ATTRS, Attr, AttrGroup, AttrGroupRef
+from .body_parser import BodyParser
+from .errors import ParseError
+from .lexer import tokenize
+from .module import Comdat, Function, GlobalAlias, GlobalVariable, Module
+from .types import (FLOAT_TYPES, LABEL, METADATA, TOKEN, VOID, ArrayType, FloatType,
+                    FunctionType, IdentifiedStructType, IntType, OtherType, PointerType,
+                    StructType, TargetExtType, Type, VectorType, int_type)
+from .values import (BlockAddress, ConstantAggregate, ConstantExpr, ConstantFP, ConstantInt,
+                     ConstantNone, ConstantNull, ConstantString, GlobalWrapper, InlineAsm,
+                     MDNode, MDRaw, MDRef, MDString, MDTuple, MDValue, MetadataAsValue,
+                     Placeholder, Poison, Splat, Undef, ZeroInitializer)
+
+SIMPLE_TYPES = {"void": VOID, "label": LABEL, "metadata": METADATA, "token": TOKEN,
+                "x86_mmx": OtherType("x86_mmx"), "x86_amx": OtherType("x86_amx"),
+                **FLOAT_TYPES}
+TYPE_START_KW = frozenset(SIMPLE_TYPES) | {"ptr", "target"}
+
+LINKAGE_LIKE = frozenset({
+    "private", "internal", "available_externally", "linkonce", "weak", "common", "appending",
+    "extern_weak", "linkonce_odr", "weak_odr", "external", "dso_local", "dso_preemptable",
+    "default", "hidden", "protected", "dllimport", "dllexport", "unnamed_addr",
+    "local_unnamed_addr", "externally_initialized"})
+
+CAST_OPS = frozenset({"trunc", "zext", "sext", "fptrunc", "fpext", "fptoui", "fptosi",
+                      "uitofp", "sitofp", "ptrtoint", "ptrtoaddr", "inttoptr", "bitcast",
+                      "addrspacecast"})
+BINARY_OPS = frozenset({"add", "sub", "mul", "udiv", "sdiv", "urem", "srem", "shl", "lshr",
+                        "ashr", "and", "or", "xor", "fadd", "fsub", "fmul", "fdiv", "frem"})
+CONST_KEYWORDS = frozenset({"true", "false", "null", "none", "undef", "poison",
+                            "zeroinitializer", "blockaddress", "dso_local_equivalent",
+                            "no_cfi", "splat", "ptrauth", "asm", "getelementptr", "icmp",
+                            "fcmp", "select", "extractelement", "insertelement",
+                            "shufflevector", "extractvalue", "insertvalue", "fneg"}) \
+    | CAST_OPS | BINARY_OPS
+HEADER_STOP = frozenset({"define", "declare", "attributes", "target", "source_filename",
+                         "module", "uselistorder", "uselistorder_bb", "section", "partition",
+                         "comdat", "gc", "prefix", "prologue", "personality", "align",
+                         "unnamed_addr", "local_unnamed_addr", "addrspace"})
+# Keywords that end an attribute list: instruction opcodes and clause keywords.
+NOT_ATTRIBUTES = frozenset({
+    "define", "declare", "attributes", "to", "within", "from", "unwind", "label", "type",
+    "opaque", "x", "vscale", "ret", "br", "switch", "indirectbr", "invoke", "callbr",
+    "resume", "unreachable", "catchswitch", "catchret", "cleanupret", "call", "tail",
+    "musttail", "notail", "load", "store", "alloca", "phi", "landingpad", "catchpad",
+    "cleanuppad", "va_arg", "fence", "cmpxchg", "atomicrmw", "freeze", "uselistorder",
+    "uselistorder_bb"}) | CONST_KEYWORDS
+STATEMENT_START = frozenset({"global", "local", "meta", "!", "comdat", "summary", "eof"})
+
+
+def _compatible(a: Type, b: Type) -> bool:
+    if a == b:
+        return True
+    return (isinstance(a, PointerType) and isinstance(b, PointerType)
+            and a.addrspace == b.addrspace)
+
+
+def type_str(t: Type) -> str:
+    """Spelling used in error messages (as written, pointers by pointee when known)."""
+    from .printer import TypePrinter
+
+    return TypePrinter().type(t)
+
+
+class Parser(BodyParser):
+    def __init__(self, text: str, filename: str = "<input>"):
+        toks = tokenize(text, filename)
+        self.k = toks.kinds
+        self.t = toks.texts
+        self.o = toks.offsets
+        self.src = text
+        self.filename = filename
+        self.i = 0
+        self.m = Module()
+        self.m.filename = filename
+        self.named_types: dict[str, IdentifiedStructType] = {}
+        self.type_refs: dict[str, int] = {}
+        self.fn = None  # per-function state lives in BodyParser
+        self.md_refs: dict[str, int] = {}
+        self.group_refs: dict[str, int] = {}
+        self.blockaddr: list = []
+
+    # ------------------------------------------------------------------ helpers
+    def error(self, msg: str, i: int | None = None) -> ParseError:
+        return ParseError(msg, self.src, self.o[self.i if i is None else i], self.filename)
+
+    def describe(self, i=None) -> str:
+        i = self.i if i is None else i
+        return "end of file" if self.k[i] == "eof" else f"'{self.t[i]}'"
+
+    def expected(self, what: str) -> ParseError:
+        return self.error(f"expected {what}, found {self.describe()}")
+
+    def eat(self, kind: str) -> bool:
+        if self.k[self.i] == kind:
+            self.i += 1
+            return True
+        return False
+
+    def expect(self, kind: str, what: str | None = None):
+        if self.k[self.i] != kind:
+            raise self.expected(what or f"'{kind}'")
+        self.i += 1
+
+    def is_kw(self, word: str) -> bool:
+        return self.k[self.i] == "kw" and self.t[self.i] == word
+
+    def eat_kw(self, word: str) -> bool:
+        if self.k[self.i] == "kw" and self.t[self.i] == word:
+            self.i += 1
+            return True
+        return False
+
+    def expect_kw(self, word: str):
+        if not self.eat_kw(word):
+            raise self.expected(f"'{word}'")
+
+    def parse_int(self, what="integer") -> int:
+        if self.k[self.i] != "int":
+            raise self.expected(what)
+        self.i += 1
+        return _int(self.t[self.i - 1])
+
+    def parse_string(self, what="string constant") -> str:
+        if self.k[self.i] != "str":
+            raise self.expected(what)
+        self.i += 1
+        return self.t[self.i - 1]
+
+    def raw_parens(self) -> str:
+        """Text of a balanced `( ... )` group, without the outer parentheses."""
+        start = self.i
+        self.expect("(")
+        depth = 1
+        while depth:
+            k = self.k[self.i]
+            if k == "eof":
+                raise self.error("unbalanced parentheses: missing ')'", start)
+            if k == "(":
+                depth += 1
+            elif k == ")":
+                depth -= 1
+            self.i += 1
+        return self.src[self.o[start] + 1: self.o[self.i - 1]]
+
+    # ------------------------------------------------------------------ module
+    def parse_module(self) -> Module:
+        self.prescan_globals()
+        k, t = self.k, self.t
+        while True:
+            kind = k[self.i]
+            if kind == "eof":
+                break
+            if kind == "kw":
+                word = t[self.i]
+                if word == "define":
+                    self.parse_function(True)
+                elif word == "declare":
+                    self.parse_function(False)
+                elif word == "target":
+                    self.parse_target()
+                elif word == "source_filename":
+                    self.i += 1
+                    self.expect("=")
+                    self.m.source_filename = self.parse_string()
+                elif word == "attributes":
+                    self.parse_attr_group()
+                elif word == "module":
+                    self.i += 1
+                    self.expect_kw("asm")
+                    self.m.module_asm.append(self.parse_string())
+                elif word in ("uselistorder", "uselistorder_bb"):
+                    self.skip_line()
+                else:
+                    raise self.expected("top-level entity")
+            elif kind == "global":
+                self.parse_global()
+            elif kind == "local":
+                self.parse_type_def()
+            elif kind == "comdat":
+                self.parse_comdat()
+            elif kind == "meta":
+                self.parse_md_def()
+            elif kind == "summary":
+                start = self.o[self.i]
+                self.skip_line()
+                self.m.other.append(self.src[start: self.o[self.i]].rstrip())
+            else:
+                raise self.expected("top-level entity")
+        self.finish_module()
+        return self.m
+
+    def skip_line(self):
+        end = self.src.find("\n", self.o[self.i])
+        end = len(self.src) if end < 0 else end
+        while self.k[self.i] != "eof" and self.o[self.i] < end:
+            self.i += 1
+
+    def finish_module(self):
+        for name, i in self.type_refs.items():
+            if self.named_types[name].body is None and not getattr(
+                    self.named_types[name], "_defined", False):
+                raise self.error(f"use of undefined type '%{name}'", i)
+        for name, i in self.group_refs.items():
+            if name not in self.m.attr_groups:
+                raise self.error(f"use of undefined attribute group '#{name}'", i)
+        defined = {mid for mid, _ in self.m.numbered_md}
+        for name, i in self.md_refs.items():
+            if name not in defined:
+                raise self.error(f"use of undefined metadata '!{name}'", i)
+        for ba, fname, bname, i in self.blockaddr:
+            fn = self.m.symbols.get(fname)
+            blocks = getattr(fn, "_block_names", {})
+            if bname not in blocks:
+                raise self.error(f"referenced block '%{bname}' is not defined in '@{fname}'", i)
+            ba.block = blocks[bname]
+        for fn in self.m.functions:
+            fn.__dict__.pop("_block_names", None)
+
+    def prescan_globals(self):
+        """Create every global value before parsing, so forward references resolve."""
+        k, t = self.k, self.t
+        n = len(k)
+        for j in range(n):
+            kind = k[j]
+            if kind == "kw" and t[j] in ("define", "declare"):
+                p = j + 1
+                while p < n and k[p] not in ("global", "eof"):
+                    p += 1
+                if k[p] == "global":
+                    self.new_global(Function, _gname(t[p]), p)
+            elif kind == "global" and k[j + 1] == "=":
+                p = j + 2
+                while p < n and p < j + 30 and k[p] != "eof":
+                    if k[p] == "kw" and t[p] in ("global", "constant"):
+                        self.new_global(GlobalVariable, _gname(t[j]), j)
+                        break
+                    if k[p] == "kw" and t[p] in ("alias", "ifunc"):
+                        self.new_global(GlobalAlias, _gname(t[j]), j).kind = t[p]
+                        break
+                    p += 1
+
+    def new_global(self, cls, name, i):
+        if name in self.m.symbols:
+            raise self.error(f"redefinition of global '@{name}'", i)
+        g = cls(name) if cls is not GlobalAlias else GlobalAlias(name)
+        g.pos = i
+        self.m.symbols[name] = g
+        return g
+
+    def parse_target(self):
+        self.i += 1
+        if self.eat_kw("datalayout"):
+            self.expect("=")
+            self.m.datalayout = self.parse_string()
+        elif self.eat_kw("triple"):
+            self.expect("=")
+            self.m.triple = self.parse_string()
+        else:
+            raise self.expected("'datalayout' or 'triple'")
+
+    def parse_type_def(self):
+        name = self.t[self.i][1:]
+        at = self.i
+        self.i += 1
+        self.expect("=")
+        self.expect_kw("type")
+        st = self.named_types.get(name)
+        if st is None:
+            st = self.named_types[name] = IdentifiedStructType(name)
+        if getattr(st, "_defined", False):
+            raise self.error(f"redefinition of type '%{name}'", at)
+        st._defined = True  # type: ignore[attr-defined]
+        if self.eat_kw("opaque"):
+            st.body = None
+        else:
+            body = self.parse_type()
+            if not isinstance(body, StructType):
+                # `%T = type i32` is legal and names a non-struct type: keep it as an alias
+                st.body = StructType([body])
+                st._alias = body  # type: ignore[attr-defined]
+            else:
+                st.body = body
+        self.m.types.append(st)
+
+    def parse_comdat(self):
+        name = self.t[self.i][1:]
+        self.i += 1
+        self.expect("=")
+        self.expect_kw("comdat")
+        if self.k[self.i] != "kw":
+            raise self.expected("comdat selection kind")
+        self.m.comdats.append(Comdat(name, self.t[self.i]))
+        self.i += 1
+
+    def parse_attr_group(self):
+        self.i += 1
+        if self.k[self.i] != "attrgrp":
+            raise self.expected("attribute group id '#N'")
+        gid = self.t[self.i][1:]
+        self.i += 1
+        self.expect("=")
+        self.expect("{")
+        attrs = self.parse_attrs(in_group=True)
+        self.expect("}", "'}' closing the attribute group")
+        self.m.attr_groups[gid] = AttrGroup(gid, attrs)
+
+    # ------------------------------------------------------------------ globals
+    def parse_pre_keywords(self) -> list:
+        pre = []
+        k, t = self.k, self.t
+        while k[self.i] == "kw":
+            w = t[self.i]
+            if w in LINKAGE_LIKE:
+                pre.append(w)
+                self.i += 1
+            elif w == "thread_local":
+                self.i += 1
+                pre.append("thread_local(" + self.raw_parens() + ")" if k[self.i] == "("
+                           else "thread_local")
+            elif w == "addrspace":
+                self.i += 1
+                pre.append(("addrspace", int(self.raw_parens())))
+            elif w == "cc":
+                self.i += 1
+                pre.append(f"cc {self.parse_int()}")
+            elif w.endswith("cc") and w not in ("cc",):
+                pre.append(w)
+                self.i += 1
+            else:
+                break
+        return pre
+
+    def parse_global(self):
+        at = self.i
+        name = _gname(self.t[self.i])
+        self.i += 1
+        self.expect("=")
+        g = self.m.symbols[name]
+        if g.defined:
+            raise self.error(f"redefinition of global '@{name}'", at)
+        g.defined = True
+        pre = self.parse_pre_keywords()
+        addrspace = 0
+        for p in pre:
+            if isinstance(p, tuple):
+                addrspace = p[1]
+        g.pre = pre
+        if isinstance(g, GlobalAlias):
+            self.i += 1  # alias / ifunc
+            vt = self.parse_type()
+            g.set_value_type(vt, addrspace)
+            self.expect(",")
+            g.target = self.parse_typed_constant()
+            while self.eat(","):
+                if self.eat_kw("partition"):
+                    g.partition = self.parse_string()
+                elif self.k[self.i] == "meta":
+                    g.md.append(self.parse_attachment())
+                else:
+                    raise self.expected("'partition' or metadata attachment")
+            self.m.aliases.append(g)
+            return
+        if self.eat_kw("constant"):
+            g.constant = True
+        else:
+            self.expect_kw("global")
+        vt = self.parse_type()
+        g.set_value_type(vt, addrspace)
+        if self.can_start_value():
+            g.initializer = self.parse_value(vt)
+        while True:
+            if self.k[self.i] == "attrgrp":
+                g.attrs.append(self.attr_group_ref())
+                continue
+            if not self.eat(","):
+                break
+            if self.eat_kw("section"):
+                g.section = self.parse_string()
+            elif self.eat_kw("partition"):
+                g.partition = self.parse_string()
+            elif self.eat_kw("comdat"):
+                g.comdat = self.parse_comdat_ref()
+            elif self.eat_kw("align"):
+                g.align = self.parse_int("alignment")
+            elif self.eat_kw("code_model"):
+                g.code_model = self.parse_string()
+            elif self.k[self.i] == "meta":
+                g.md.append(self.parse_attachment())
+            elif self.k[self.i] == "kw" and ("sanitize" in self.t[self.i]):
+                g.extra.append(self.t[self.i])
+                self.i += 1
+            else:
+                raise self.expected("global variable attribute")
+        self.m.globals.append(g)
+
+    def parse_comdat_ref(self):
+        if self.k[self.i] == "(":
+            self.i += 1
+            if self.k[self.i] != "comdat":
+                raise self.expected("comdat name")
+            name = self.t[self.i][1:]
+            self.i += 1
+            self.expect(")")
+            return name
+        return ""
+
+    def can_start_value(self) -> bool:
+        k = self.k[self.i]
+        if k in ("int", "float", "global", "local", "cstr", "{", "[", "<", "mdstr"):
+            return True
+        return k == "kw" and self.t[self.i] in CONST_KEYWORDS
+
+    # ------------------------------------------------------------------ functions
+    def parse_function(self, is_definition: bool):
+        self.i += 1
+        pre = self.parse_pre_keywords()
+        ret_attrs = self.parse_attrs()
+        ret = self.parse_type()
+        if self.k[self.i] != "global":
+            raise self.expected("function name")
+        at = self.i
+        name = _gname(self.t[self.i])
+        fn = self.m.symbols[name]
+        if not isinstance(fn, Function) or fn.defined:
+            raise self.error(f"redefinition of function '@{name}'", at)
+        fn.defined = True
+        self.i += 1
+        self.expect("(", "'(' starting the parameter list")
+        params, args, vararg = [], [], False
+        if not self.eat(")"):
+            while True:
+                if self.eat("..."):
+                    vararg = True
+                    self.expect(")", "')' after '...'")
+                    break
+                pt = self.parse_type()
+                attrs = self.parse_attrs()
+                aname = None
+                if self.k[self.i] == "local":
+                    aname = self.t[self.i][1:]
+                    self.i += 1
+                from .values import Argument
+
+                a = Argument(pt, None if aname is None or aname.isdigit() else aname, attrs)
+                a.index = len(args)
+                a.function = fn
+                params.append(pt)
+                args.append(a)
+                if self.eat(")"):
+                    break
+                self.expect(",", "',' or ')' in the parameter list")
+        fn.pre = pre
+        addrspace = 0
+        fn.ret_attrs = ret_attrs
+        fn.args = args
+        self.parse_function_tail(fn)
+        if fn.addrspace_kw is not None:
+            addrspace = fn.addrspace_kw
+        fn.set_value_type(FunctionType(ret, params, vararg), addrspace)
+        fn.is_declaration = not is_definition
+        self.m.functions.append(fn)
+        if is_definition:
+            self.expect("{", "'{' starting the function body")
+            self.parse_body(fn)
+
+    def parse_function_tail(self, fn: Function):
+        fn.addrspace_kw = None
+        k, t = self.k, self.t
+        while True:
+            kind = k[self.i]
+            if kind == "kw":
+                w = t[self.i]
+                if w in ("unnamed_addr", "local_unnamed_addr"):
+                    fn.unnamed_addr = w
+                    self.i += 1
+                elif w == "addrspace":
+                    self.i += 1
+                    fn.addrspace_kw = int(self.raw_parens())
+                elif w == "section":
+                    self.i += 1
+                    fn.section = self.parse_string()
+                elif w == "partition":
+                    self.i += 1
+                    fn.partition = self.parse_string()
+                elif w == "comdat":
+                    self.i += 1
+                    fn.comdat = self.parse_comdat_ref()
+                elif w == "align":
+                    self.i += 1
+                    fn.align = self.parse_int("alignment")
+                elif w == "gc":
+                    self.i += 1
+                    fn.gc = self.parse_string()
+                elif w in ("prefix", "prologue", "personality"):
+                    self.i += 1
+                    setattr(fn, w, self.parse_typed_constant())
+                elif w in HEADER_STOP:
+                    return
+                else:
+                    fn.fn_attrs.extend(self.parse_attrs(stop=HEADER_STOP))
+                    if k[self.i] == "kw" and t[self.i] not in HEADER_STOP:
+                        raise self.expected("function attribute")
+            elif kind in ("attrgrp", "str"):
+                fn.fn_attrs.extend(self.parse_attrs(stop=HEADER_STOP))
+            elif kind == "meta":
+                fn.md.append(self.parse_attachment())
+            else:
+                return
+
+    # ------------------------------------------------------------------ attributes
+    def attr_group_ref(self):
+        gid = self.t[self.i][1:]
+        self.group_refs.setdefault(gid, self.i)
+        self.i += 1
+        return AttrGroupRef(gid)
+
+    def parse_attrs(self, in_group=False, stop=frozenset()) -> list:
+        """Attributes until something that cannot be one (a type, a value, `{`, ...)."""
+        attrs = []
+        k, t = self.k, self.t
+        while True:
+            kind = k[self.i]
+            if kind == "kw":
+                w = t[self.i]
+                if (w in TYPE_START_KW or w in CONST_KEYWORDS or w in stop
+                        or (w[0] == "i" and w[1:].isdigit())):
+                    break
+                if w in NOT_ATTRIBUTES:
+                    break
+                self.i += 1
+                if w in TYPE_ATTRS and k[self.i] == "(":
+                    self.i += 1
+                    ty = self.parse_type()
+                    self.expect(")", f"')' closing {w}(...)")
+                    attrs.append(Attr(w, ty, "type"))
+                elif k[self.i] == "(":
+                    attrs.append(Attr(w, self.raw_parens(), "paren"))
+                elif k[self.i] == "=" and in_group:
+                    self.i += 1
+                    attrs.append(Attr(w, self.parse_int(), "eq"))
+                elif w in ("align", "alignstack") and k[self.i] == "int":
+                    attrs.append(Attr(w, self.parse_int(), "space"))
+                else:
+                    attrs.append(Attr(w))
+            elif kind == "str":
+                key = t[self.i]
+                self.i += 1
+                if self.eat("="):
+                    attrs.append(Attr(key, self.parse_string("attribute value"), "str"))
+                else:
+                    attrs.append(Attr(key, None, "str"))
+            elif kind == "attrgrp" and not in_group:
+                attrs.append(self.attr_group_ref())
+            else:
+                break
+        return attrs
+
+    # ------------------------------------------------------------------ types
+    def parse_type(self) -> Type:
+        t = self.parse_optional_type()
+        if t is None:
+            raise self.expected("type")
+        return t
+
+    def parse_optional_type(self) -> Type | None:
+        k, tx = self.k, self.t
+        kind = k[self.i]
+        start = self.i
+        if kind == "kw":
+            w = tx[self.i]
+            base = SIMPLE_TYPES.get(w)
+            if base is not None:
+                self.i += 1
+                ty = base
+            elif w[0] == "i" and w[1:].isdigit():
+                bits = int(w[1:])
+                if not 0 < bits <= (1 << 23):
+                    raise self.error(f"invalid integer bit width {bits}")
+                self.i += 1
+                ty = int_type(bits)
+            elif w == "ptr":
+                self.i += 1
+                self.m.uses_opaque_pointers = True
+                ty = PointerType(None, self.parse_optional_addrspace())
+            elif w == "target":
+                self.i += 1
+                ty = self.parse_target_type()
+            else:
+                return None
+        elif kind == "{":
+            ty = self.parse_struct_body(False)
+        elif kind == "<":
+            self.i += 1
+            if k[self.i] == "{":
+                ty = self.parse_struct_body(True)
+                self.expect(">", "'>' closing a packed struct")
+            else:
+                scalable = False
+                if self.eat_kw("vscale"):
+                    scalable = True
+                    self.expect_kw("x")
+                n = self.parse_int("vector length")
+                self.expect_kw("x")
+                elem = self.parse_type()
+                if not (elem.is_int or elem.is_float or elem.is_pointer):
+                    raise self.error("invalid vector element type", start)
+                self.expect(">", "'>' closing the vector type")
+                ty = VectorType(n, elem, scalable)
+        elif kind == "[":
+            self.i += 1
+            n = self.parse_int("array length")
+            self.expect_kw("x")
+            elem = self.parse_type()
+            self.expect("]", "']' closing the array type")
+            ty = ArrayType(n, elem)
+        elif kind == "local":
+            name = tx[self.i][1:]
+            st = self.named_types.get(name)
+            if st is None:
+                st = self.named_types[name] = IdentifiedStructType(name)
+                self.type_refs.setdefault(name, self.i)
+            self.i += 1
+            ty = getattr(st, "_alias", None) or st
+        else:
+            return None
+        # suffixes: pointers and function types
+        while True:
+            kind = k[self.i]
+            if kind == "*":
+                self.i += 1
+                ty = PointerType(ty, 0)
+            elif kind == "kw" and tx[self.i] == "addrspace" and k[self.i + 1] == "(":
+                save = self.i
+                a = self.parse_optional_addrspace()
+                if k[self.i] != "*":
+                    self.i = save
+                    break
+                self.i += 1
+                ty = PointerType(ty, a)
+            elif kind == "(":
+                ty = self.parse_function_type(ty)
+            else:
+                break
+        return ty
+
+    def parse_optional_addrspace(self) -> int:
+        if self.is_kw("addrspace") and self.k[self.i + 1] == "(":
+            self.i += 2
+            n = self.parse_int("address space") if self.k[self.i] == "int" else self.parse_string()
+            self.expect(")")
+            return n if isinstance(n, int) else n  # named address spaces kept as text
+        return 0
+
+    def parse_function_type(self, ret: Type) -> FunctionType:
+        self.expect("(")
+        params, vararg = [], False
+        if not self.eat(")"):
+            while True:
+                if self.eat("..."):
+                    vararg = True
+                    self.expect(")")
+                    break
+                params.append(self.parse_type())
+                self.parse_attrs()  # attributes in function types are ignored by LLVM
+                if self.eat(")"):
+                    break
+                self.expect(",", "',' or ')' in the function type")
+        return FunctionType(ret, params, vararg)
+
+    def parse_struct_body(self, packed: bool) -> StructType:
+        self.expect("{")
+        elems = []
+        if not self.eat("}"):
+            while True:
+                elems.append(self.parse_type())
+                if self.eat("}"):
+                    break
+                self.expect(",", "',' or '}' in the struct type")
+        return StructType(elems, packed)
+
+    def parse_target_type(self) -> TargetExtType:
+        self.expect("(")
+        name = self.parse_string("target extension type name")
+        types, ints = [], []
+        while self.eat(","):
+            if self.k[self.i] == "int":
+                ints.append(self.parse_int())
+            else:
+                types.append(self.parse_type())
+        self.expect(")")
+        return TargetExtType(name, types, ints)
+
+    # ------------------------------------------------------------------ values
+    def parse_typed_value(self):
+        ty = self.parse_type()
+        return self.parse_value(ty)
+
+    def parse_typed_constant(self):
+        ty = self.parse_type()
+        return self.parse_constant(ty)
+
+    def parse_value(self, ty: Type):
+        kind = self.k[self.i]
+        if kind == "local":
+            return self.local_ref(ty)
+        return self.parse_constant(ty)
+
+    def global_ref(self, ty: Type):
+        name = _gname(self.t[self.i])
+        g = self.m.symbols.get(name)
+        if g is None:
+            raise self.error(f"use of undefined value '@{name}'")
+        self.i += 1
+        return g
+
+    def parse_constant(self, ty: Type):
+        k, t = self.k, self.t
+        kind = k[self.i]
+        at = self.i
+        if kind == "global":
+            return self.global_ref(ty)
+        if kind == "int":
+            text = t[self.i]
+            self.i += 1
+            if isinstance(ty, FloatType):
+                return ConstantFP(ty, floats.parse_literal(text + ".0", ty))
+            if not isinstance(ty, IntType):
+                raise self.error(f"integer constant must have integer type, not {type_str(ty)}",
+                                 at)
+            return ConstantInt(ty, _int(text))
+        if kind == "float":
+            if not isinstance(ty, FloatType):
+                raise self.error(f"floating point constant invalid for type {type_str(ty)}", at)
+            self.i += 1
+            try:
+                return ConstantFP(ty, floats.parse_literal(t[at], ty))
+            except floats.FloatLiteralError as e:
+                raise self.error(str(e), at) from None
+        if kind == "kw":
+            w = t[self.i]
+            if w in ("true", "false"):
+                if not (isinstance(ty, IntType) and ty.bits == 1):
+                    raise self.error(f"'{w}' must have type i1", at)
+                self.i += 1
+                return ConstantInt(ty, 1 if w == "true" else 0)
+            simple = {"null": ConstantNull, "none": ConstantNone, "undef": Undef,
+                      "poison": Poison, "zeroinitializer": ZeroInitializer}.get(w)
+            if simple is not None:
+                self.i += 1
+                if w == "null" and not ty.is_pointer:
+                    raise self.error(f"null must be a pointer type, not {type_str(ty)}", at)
+                return simple(ty)
+            if w == "asm":
+                return self.parse_inline_asm(ty)
+            if w == "blockaddress":
+                self.i += 1
+                self.expect("(")
+                fv = self.parse_typed_constant()
+                self.expect(",")
+                if self.k[self.i] != "local":
+                    raise self.expected("block name")
+                bname = self.t[self.i][1:]
+                bi = self.i
+                self.i += 1
+                self.expect(")")
+                ba = BlockAddress(ty, fv, None)
+                self.blockaddr.append((ba, fv.name, bname, bi))
+                return ba
+            if w in ("dso_local_equivalent", "no_cfi"):
+                self.i += 1
+                return GlobalWrapper(ty, w, self.parse_constant(ty))
+            if w == "splat":
+                self.i += 1
+                self.expect("(")
+                elem = self.parse_typed_constant()
+                self.expect(")")
+                return Splat(ty, elem)
+            if w in CONST_KEYWORDS:
+                return self.parse_constant_expr(ty)
+            raise self.expected("value")
+        if kind == "cstr":
+            self.i += 1
+            return ConstantString(ty, _unescape(t[at][2:-1]))
+        if kind == "{":
+            return ConstantAggregate(ty, self.parse_const_list("{", "}"))
+        if kind == "[":
+            return ConstantAggregate(ty, self.parse_const_list("[", "]"))
+        if kind == "<":
+            if k[self.i + 1] == "{":
+                self.i += 1
+                elems = self.parse_const_list("{", "}")
+                self.expect(">")
+                return ConstantAggregate(ty, elems)
+            return ConstantAggregate(ty, self.parse_const_list("<", ">"))
+        if kind in ("meta", "!", "mdstr") and ty is METADATA:
+            return MetadataAsValue(self.parse_md())
+        if kind == "local":
+            raise self.error("expected a constant, found a local value", at)
+        raise self.expected("value")
+
+    def parse_const_list(self, open_, close):
+        self.expect(open_)
+        elems = []
+        if self.eat(close):
+            return elems
+        while True:
+            elems.append(self.parse_typed_constant())
+            if self.eat(close):
+                return elems
+            self.expect(",", f"',' or '{close}' in the constant")
+
+    def parse_inline_asm(self, ty):
+        self.i += 1
+        flags = []
+        while self.k[self.i] == "kw" and self.t[self.i] in ("sideeffect", "alignstack",
+                                                            "inteldialect", "unwind"):
+            flags.append(self.t[self.i])
+            self.i += 1
+        asm = self.parse_string("inline asm string")
+        self.expect(",")
+        cons = self.parse_string("inline asm constraint string")
+        return InlineAsm(ty, asm, cons, flags)
+
+    def parse_constant_expr(self, ty):
+        at = self.i
+        op = self.t[self.i]
+        self.i += 1
+        flags = []
+        while self.k[self.i] == "kw" and self.t[self.i] in (
+                "nuw", "nsw", "exact", "inbounds", "nusw", "disjoint", "nneg", "samesign"):
+            flags.append(self.t[self.i])
+            self.i += 1
+        if op == "ptrauth":
+            self.expect("(")
+            ops = [self.parse_typed_constant()]
+            while self.eat(","):
+                ops.append(self.parse_typed_constant())
+            self.expect(")")
+            return ConstantExpr("ptrauth", ty, ops)
+        if op in ("icmp", "fcmp"):
+            pred = self.t[self.i]
+            self.i += 1
+            self.expect("(")
+            a = self.parse_typed_constant()
+            self.expect(",")
+            b = self.parse_typed_constant()
+            self.expect(")")
+            return ConstantExpr(op, ty, [a, b], flags, predicate=pred)
+        inrange = None
+        if op == "getelementptr" and self.is_kw("inrange"):
+            self.i += 1
+            self.expect("(")
+            lo = self.parse_int()
+            self.expect(",")
+            hi = self.parse_int()
+            self.expect(")")
+            inrange = (lo, hi)
+        self.expect("(", f"'(' after constant expression '{op}'")
+        if op in CAST_OPS:
+            v = self.parse_typed_constant()
+            self.expect_kw("to")
+            dest = self.parse_type()
+            self.expect(")")
+            return ConstantExpr(op, dest, [v], flags)
+        if op == "getelementptr":
+            src = self.parse_type()
+            self.expect(",")
+            ops = []
+            idx = 0
+            while True:
+                if self.eat_kw("inrange"):
+                    inrange = idx
+                ops.append(self.parse_typed_constant())
+                idx += 1
+                if not self.eat(","):
+                    break
+            self.expect(")")
+            return ConstantExpr(op, ty, ops, flags, source_type=src, inrange=inrange)
+        if op in ("extractvalue", "insertvalue"):
+            ops = [self.parse_typed_constant()]
+            if op == "insertvalue":
+                self.expect(",")
+                ops.append(self.parse_typed_constant())
+            idx = []
+            while self.eat(","):
+                idx.append(self.parse_int())
+            self.expect(")")
+            return ConstantExpr(op, ty, ops, flags, indices=idx)
+        ops = [self.parse_typed_constant()]
+        while self.eat(","):
+            ops.append(self.parse_typed_constant())
+        self.expect(")", f"')' closing constant expression '{op}'")
+        if op == "select" and len(ops) != 3 or op in BINARY_OPS and len(ops) != 2:
+            raise self.error(f"wrong number of operands for constant expression '{op}'", at)
+        return ConstantExpr(op, ty, ops, flags)
+
+    # ------------------------------------------------------------------ metadata
+    def parse_md_def(self):
+        at = self.i
+        name = self.t[self.i][1:]
+        self.i += 1
+        self.expect("=")
+        if name.isdigit():
+            distinct = self.eat_kw("distinct")
+            md = self.parse_md()
+            if distinct and isinstance(md, (MDTuple, MDNode)):
+                md.distinct = True
+            self.m.numbered_md.append((name, md))
+        else:
+            self.expect("!", "'!{' for named metadata")
+            self.expect("{")
+            elems = []
+            if not self.eat("}"):
+                while True:
+                    if self.k[self.i] != "meta":
+                        raise self.expected("metadata node reference")
+                    elems.append(self.md_ref())
+                    if self.eat("}"):
+                        break
+                    self.expect(",")
+            self.m.named_md.append((name, elems))
+        del at
+
+    def md_ref(self):
+        name = self.t[self.i][1:]
+        if name.isdigit():
+            self.md_refs.setdefault(name, self.i)
+        self.i += 1
+        return MDRef(name)
+
+    def parse_attachment(self):
+        kind = self.t[self.i][1:]
+        self.i += 1
+        return (kind, self.parse_md())
+
+    def parse_md(self):
+        k = self.k[self.i]
+        if k == "meta":
+            if self.k[self.i + 1] == "(" and not self.t[self.i][1].isdigit():
+                return self.parse_md_node()
+            return self.md_ref()
+        if k == "mdstr":
+            self.i += 1
+            return MDString(self.t[self.i - 1][1:])
+        if k == "!":
+            self.i += 1
+            self.expect("{", "'{' after '!'")
+            elems = []
+            if not self.eat("}"):
+                while True:
+                    elems.append(self.parse_md_operand())
+                    if self.eat("}"):
+                        break
+                    self.expect(",", "',' or '}' in metadata tuple")
+            return MDTuple(elems)
+        if self.is_kw("distinct"):
+            self.i += 1
+            md = self.parse_md()
+            md.distinct = True
+            return md
+        ty = self.parse_optional_type()
+        if ty is not None:
+            return MDValue(self.parse_value(ty))
+        raise self.expected("metadata")
+
+    def parse_md_operand(self):
+        if self.is_kw("null"):
+            self.i += 1
+            return None
+        return self.parse_md()
+
+    def parse_md_node(self):
+        kind = self.t[self.i][1:]
+        self.i += 2
+        fields = []
+        if self.eat(")"):
+            return MDNode(kind, fields)
+        while True:
+            name = None
+            if self.k[self.i] == "label":
+                name = self.t[self.i]
+                self.i += 1
+            fields.append((name, self.parse_md_field()))
+            if self.eat(")"):
+                return MDNode(kind, fields)
+            self.expect(",", f"',' or ')' in !{kind}(...)")
+
+    def parse_md_field(self):
+        k = self.k[self.i]
+        if k in ("meta", "mdstr", "!") or self.is_kw("distinct"):
+            return self.parse_md()
+        if k == "kw" and (self.t[self.i] in TYPE_START_KW or
+                          (self.t[self.i][0] == "i" and self.t[self.i][1:].isdigit())):
+            return self.parse_md()
+        start = self.i
+        depth = 0
+        while True:
+            k = self.k[self.i]
+            if k == "eof":
+                raise self.error("unterminated metadata node", start)
+            if depth == 0 and k in (",", ")"):
+                break
+            if k == "(":
+                depth += 1
+            elif k == ")":
+                depth -= 1
+            self.i += 1
+        if self.i == start:
+            raise self.expected("metadata field value")
+        return MDRaw(self.src[self.o[start]: self.o[self.i - 1] + len(self.t[self.i - 1])])
+
+
+def _gname(tok: str) -> str:
+    return tok[1:]
+
+
+def _int(text: str) -> int:
+    if text[0] in "us" and text[1:3] == "0x":
+        v = int(text[3:], 16)
+        return v
+    return int(text)
+
+
+def _unescape(s: str) -> bytes:
+    out = bytearray()
+    i, n = 0, len(s)
+    while i < n:
+        c = s[i]
+        if c == "\\" and i + 2 < n + 1 and i + 2 <= n:
+            nxt = s[i + 1: i + 3]
+            if nxt[:1] == "\\":
+                out.append(0x5C)
+                i += 2
+                continue
+            try:
+                out.append(int(nxt, 16))
+                i += 3
+                continue
+            except ValueError:
+                pass
+        out.extend(c.encode("utf-8"))
+        i += 1
+    return bytes(out)
+
+
+def parse(text: str, filename: str = "<input>") -> Module:
+    """Parse textual IR of any LLVM release 7..23 into a Module."""
+    return Parser(text, filename).parse_module()
+
+
+__all__ = ["parse", "Parser", "ParseError", "MDValue", "Placeholder"]

@@ -1,0 +1,17 @@
+"""LLVM 21: captures(none) printed instead of nocapture, memory(errnomem: ...),
+dead_on_return; `mul` constant expression and inline-asm label operands removed."""
+
+from enzyme_compat.dialect import ReleaseDelta
+from enzyme_compat.hookspecs import hookimpl
+
+
+@hookimpl
+def enzyme_compat_release_delta():
+    return ReleaseDelta(
+        release=21,
+        features={"captures-print", "errnomem"},
+        removed={"inline-asm-label-args"},
+        attributes={"dead_on_return"},
+        constexprs_removed={"mul"},
+        spellings={"memory_locations": ("argmem", "inaccessiblemem", "errnomem")},
+    )
