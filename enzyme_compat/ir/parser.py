@@ -1055,8 +1055,20 @@ def _unescape(s: str) -> bytes:
 
 
 def parse(text: str, filename: str = "<input>") -> Module:
-    """Parse textual IR of any LLVM release 7..23 into a Module."""
-    return Parser(text, filename).parse_module()
+    """Parse textual IR of any LLVM release 7..23 into a Module.
+
+    Malformed input raises ParseError located at the offending token; an inconsistency
+    the grammar cannot catch early (e.g. indexing into a non-aggregate) is reported at
+    the token where it was found, never as a bare Python exception."""
+    p = Parser(text, filename)
+    try:
+        return p.parse_module()
+    except (AttributeError, TypeError, IndexError, KeyError, ValueError) as e:
+        if isinstance(e, ParseError):
+            raise
+        i = min(p.i, len(p.o) - 1)
+        raise p.error(f"malformed {p.describe(i)}: operands or types do not fit "
+                      f"({type(e).__name__})", i) from None
 
 
 __all__ = ["parse", "Parser", "ParseError", "MDValue", "Placeholder"]

@@ -1,0 +1,39 @@
+"""Walks over every constant a module uses (initializers, operands, nested elements)."""
+
+from __future__ import annotations
+
+from .ir import instructions as I
+from .ir.values import ConstantAggregate, ConstantExpr, GlobalWrapper, Splat
+
+
+def _children(c):
+    if isinstance(c, ConstantExpr):
+        return c.ops
+    if isinstance(c, ConstantAggregate):
+        return c.elems
+    if isinstance(c, Splat):
+        return [c.elem]
+    if isinstance(c, GlobalWrapper):
+        return [c.target]
+    return ()
+
+
+def walk_constants(module):
+    seen = set()
+    stack = []
+    for g in module.globals:
+        if g.initializer is not None:
+            stack.append(g.initializer)
+    for a in module.aliases:
+        stack.append(a.target)
+    for f in module.functions:
+        for b in f.blocks:
+            for i in b.instructions:
+                stack.extend(v for v in I.value_operands(i) if v.is_constant)
+    while stack:
+        c = stack.pop()
+        if id(c) in seen or not c.is_constant:
+            continue
+        seen.add(id(c))
+        yield c
+        stack.extend(_children(c))
