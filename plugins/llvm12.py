@@ -11,7 +11,6 @@ def enzyme_compat_release_delta():
         release=12,
         features={"poison", "sret-type", "byref", "dso_local_equivalent", "x86_amx"},
         removed={"untyped-byval", "untyped-sret"},
-        attributes={"mustprogress", "nocallback", "byref", "hot", "nomerge",
-                    "null_pointer_is_valid"},
+        attributes={"mustprogress", "nocallback", "byref", "hot", "nomerge"},
         intrinsic_renames=[("llvm.experimental.vector.reduce.", "llvm.vector.reduce.")],
     )

@@ -11,7 +11,8 @@ def enzyme_compat_release_delta():
     return ReleaseDelta(
         release=15,
         pointers="as-input",
-        features={"uwtable-kind", "sanitizer-globals", "atomicrmw-fmax", "callbr-labels"},
+        features={"uwtable-kind", "sanitizer-globals", "atomicrmw-fmax", "callbr-labels",
+                  "module-flag-min"},
         attributes={"allockind", "allocalign", "allocptr", "fn_ret_thunk_extern",
                     "presplitcoroutine", "nosanitize_bounds"},
         constexprs_removed={"extractvalue", "insertvalue", "udiv", "sdiv", "urem", "srem",

@@ -7,7 +7,11 @@ and parsed again), so the parsed module can be printed for any number of release
 
 from __future__ import annotations
 
+from ..values_walk import walk_constants
+from . import instructions as I
+from . import lowering as L
 from .typed_pointers import to_typed_pointers
+from .values import Poison
 
 
 def pointer_mode(module, dialect) -> str:
@@ -26,17 +30,86 @@ def copy_module(module):
     return parse(text, module.filename)
 
 
-class TypedPointerPass:
-    name = "typed pointers"
+class Pass:
+    """A rewrite that runs when `needed` says the release lacks what the module uses."""
 
-    def needed(self, module, dialect, mode):
-        return mode == "typed" and module.uses_opaque_pointers
+    def __init__(self, name, needed, run):
+        self.name = name
+        self.needed = needed
+        self.run = run
 
-    def run(self, module, dialect, mode):
-        to_typed_pointers(module)
+
+def _instructions(module):
+    for f in module.functions:
+        for b in f.blocks:
+            yield from b.instructions
 
 
-PASSES = [TypedPointerPass()]
+def _has_opcode(module, opcode):
+    return any(i.opcode == opcode for i in _instructions(module))
+
+
+def _has_records(module):
+    return any(isinstance(i, I.DebugRecord) for i in _instructions(module))
+
+
+def _declares(module, prefix):
+    return any(f.name.startswith(prefix) for f in module.functions)
+
+
+def _has_constexpr(module, dialect):
+    return any(getattr(c, "opcode", None) is not None and not dialect.constexpr_ok(c.opcode)
+               for c in walk_constants(module))
+
+
+def _has_poison(module):
+    return any(isinstance(c, Poison) for c in walk_constants(module))
+
+
+def _lifetime_arity(module, n):
+    return any(f.name.startswith("llvm.lifetime.") and len(f.fn_type.params) == n
+               for f in module.functions)
+
+
+def _masked_arity(module, n):
+    return any(f.name.startswith(("llvm.masked.load.", "llvm.masked.store.",
+                                  "llvm.masked.gather.", "llvm.masked.scatter."))
+               and len(f.fn_type.params) == n for f in module.functions)
+
+
+# Order matters: signatures and instructions first, typed pointers last (they retype
+# whatever the earlier passes created).
+PASSES = [
+    Pass("module flags", lambda m, d, mode: not d.has("module-flag-min"), L.module_flags),
+    Pass("removed constant expressions", lambda m, d, mode: _has_constexpr(m, d),
+         L.lower_constant_exprs),
+    Pass("fneg", lambda m, d, mode: not d.has("fneg") and _has_opcode(m, "fneg"),
+         L.lower_fneg),
+    Pass("freeze", lambda m, d, mode: not d.has("freeze") and _has_opcode(m, "freeze"),
+         L.lower_freeze),
+    Pass("poison", lambda m, d, mode: not d.has("poison") and _has_poison(m), L.lower_poison),
+    Pass("debug records to calls",
+         lambda m, d, mode: not d.has("debug-records") and _has_records(m),
+         L.records_to_calls),
+    Pass("debug calls to records",
+         lambda m, d, mode: d.has("debug-records") and _declares(m, "llvm.dbg."),
+         L.calls_to_records),
+    Pass("lifetime size operand",
+         lambda m, d, mode: not d.has("lifetime-no-size") and _lifetime_arity(m, 1),
+         L.lifetime_add_size),
+    Pass("lifetime without size",
+         lambda m, d, mode: d.has("lifetime-no-size") and _lifetime_arity(m, 2),
+         L.lifetime_drop_size),
+    Pass("masked alignment operand",
+         lambda m, d, mode: not d.has("masked-no-align") and _masked_arity(m, 3),
+         L.masked_add_align),
+    Pass("masked alignment attribute",
+         lambda m, d, mode: d.has("masked-no-align") and _masked_arity(m, 4),
+         L.masked_drop_align),
+    Pass("powi name", lambda m, d, mode: _declares(m, "llvm.powi."), L.rename_powi),
+    Pass("typed pointers", lambda m, d, mode: mode == "typed" and m.uses_opaque_pointers,
+         lambda m, d: to_typed_pointers(m)),
+]
 
 
 def legalize(module, dialect):
@@ -45,5 +118,5 @@ def legalize(module, dialect):
     if todo:
         module = copy_module(module)
         for p in todo:
-            p.run(module, dialect, mode)
+            p.run(module, dialect)
     return module, mode
