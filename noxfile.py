@@ -1,0 +1,48 @@
+"""nox sessions: ``nox`` runs lint + tests; ``nox -s matrix`` runs every LLVM release.
+
+    nox -s "matrix(llvm='7')"     one release: install its real LLVM, run the matrix tests
+    nox -t typed                  the releases whose printer writes typed pointers (7..14)
+    nox -t opaque                 the opaque-pointer releases (16..23); 15 is tagged "both"
+
+Releases and their pointer era come from versions/llvmN.toml (the same data the code uses).
+"""
+
+from __future__ import annotations
+
+import pathlib
+import tomllib
+
+import nox
+
+nox.options.sessions = ["lint", "tests"]
+nox.options.reuse_existing_virtualenvs = True
+
+VERSIONS = pathlib.Path(__file__).parent / "versions"
+
+
+def _releases() -> list[tuple[str, str]]:
+    found = []
+    for path in VERSIONS.glob("llvm*.toml"):
+        data = tomllib.loads(path.read_text())
+        found.append((data["release"], data["pointers"]))
+    return [(str(number), era) for number, era in sorted(found)]
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    session.install("ruff")
+    session.run("ruff", "check", ".")
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    session.install("-e", ".[test]")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+@nox.parametrize("llvm", [nox.param(number, tags=[era]) for number, era in _releases()])
+def matrix(session: nox.Session, llvm: str) -> None:
+    session.install("-e", ".[test]")
+    session.run("enzyme-compat", "toolchain", "install", llvm)
+    session.run("pytest", "-m", "matrix", "--llvm", llvm, *session.posargs)
