@@ -21,6 +21,7 @@ class ReleaseDelta:
     attributes: attribute keywords first accepted by this release.
     flags: (opcode, flag) pairs first accepted; opcode '*' means any opcode.
     constexprs_removed: constant-expression opcodes this release rejects.
+    md_fields: (node kind, field name) pairs of debug-info metadata first accepted.
     intrinsic_renames: (old prefix, new prefix) pairs; the new spelling is printed from
         this release on, the old one before it.
     pointers: 'typed', 'as-input' or 'opaque' when this release changes pointer printing.
@@ -34,6 +35,7 @@ class ReleaseDelta:
     flags: set = field(default_factory=set)
     constexprs_removed: set = field(default_factory=set)
     intrinsic_renames: list = field(default_factory=list)
+    md_fields: set = field(default_factory=set)
     pointers: str | None = None
     spellings: dict = field(default_factory=dict)
 
@@ -55,6 +57,7 @@ class Dialect:
         self.renames_now: list = []  # renames in effect: print the new name
         self.future_attributes: set = set()
         self.future_flags: set = set()
+        self.future_md_fields: set = set()
         for d in sorted(deltas, key=lambda d: d.release):
             if d.release <= release:
                 self.features |= d.features
@@ -69,6 +72,7 @@ class Dialect:
             else:
                 self.future_attributes |= d.attributes
                 self.future_flags |= d.flags
+                self.future_md_fields |= d.md_fields
                 self.renames_later.extend(d.intrinsic_renames)
         self.renames_later.reverse()  # undo the newest rename first
 
@@ -86,6 +90,9 @@ class Dialect:
             if key in self.future_flags and key not in self.flags:
                 return False
         return True
+
+    def keep_md_field(self, kind: str, name: str) -> bool:
+        return (kind, name) not in self.future_md_fields
 
     def constexpr_ok(self, opcode: str) -> bool:
         return opcode not in self.constexprs_removed

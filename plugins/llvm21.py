@@ -13,5 +13,7 @@ def enzyme_compat_release_delta():
         removed={"inline-asm-label-args"},
         attributes={"dead_on_return"},
         constexprs_removed={"mul"},
+        md_fields={("DISubprogram", "keyInstructions"), ("DILocation", "atomGroup"),
+                   ("DILocation", "atomRank")},
         spellings={"memory_locations": ("argmem", "inaccessiblemem", "errnomem")},
     )

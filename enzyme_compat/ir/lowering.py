@@ -13,7 +13,7 @@ from .attributes import Attr
 from .errors import ConversionError
 from .module import Function
 from .types import I1, I32, I64, METADATA, VOID, FunctionType, VectorType
-from .values import (ConstantAggregate, ConstantExpr, ConstantFP, ConstantInt, MDTuple,
+from .values import (Argument, ConstantAggregate, ConstantExpr, ConstantFP, ConstantInt, MDTuple,
                      MetadataAsValue, Poison, Splat, Undef)
 from .values_walk_local import map_operands
 
@@ -230,6 +230,7 @@ def _dbg_decl(module, kind):
     fn = module.symbols.get(name)
     if fn is None:
         fn = Function(name, FunctionType(VOID, [METADATA] * _DBG_ARITY[kind]))
+        fn.args = [Argument(METADATA) for _ in range(_DBG_ARITY[kind])]
         fn.defined = True
         module.symbols[name] = fn
         module.functions.append(fn)

@@ -205,7 +205,10 @@ class Printer:
             return "distinct " + s if m.distinct else s
         if c is MDNode:
             fields = []
+            keep = self.d.keep_md_field
             for name, val in m.fields:
+                if name is not None and not keep(m.kind, name):
+                    continue
                 sval = val.text if type(val) is MDRaw else self.md(val)
                 fields.append(f"{name}: {sval}" if name is not None else sval)
             s = f"!{m.kind}({', '.join(fields)})"
@@ -359,9 +362,10 @@ class Printer:
         self.slots = self.number(f)
         ft = f.fn_type
         params = []
-        for a in f.args:
-            p = self.type(a.type)
-            at = self.attrs(a.attrs, a.type)
+        for j, pt in enumerate(ft.params):
+            a = f.args[j] if j < len(f.args) else None
+            p = self.type(pt)
+            at = self.attrs(a.attrs, pt) if a is not None else ""
             if at:
                 p += " " + at
             if not f.is_declaration:

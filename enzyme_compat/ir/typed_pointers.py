@@ -73,7 +73,8 @@ class TypedPointers:
         renames = []
         for f in m.functions:
             old = f.fn_type
-            params = [self.param_type(p, a.attrs) for p, a in zip(old.params, f.args)]
+            params = [self.param_type(p, f.args[j].attrs if j < len(f.args) else [])
+                      for j, p in enumerate(old.params)]
             new = FunctionType(self.ty(old.ret), params, old.vararg)
             f.set_value_type(new, f.addrspace)
             for a, p in zip(f.args, params):
