@@ -8,6 +8,7 @@ from __future__ import annotations
 from . import instructions as I
 from .attributes import Attr
 from .module import BasicBlock
+from .typeutil import compatible, type_str
 from .types import (I1, LABEL, METADATA, TOKEN, VOID, FunctionType, IntType, PointerType,
                     StructType, VectorType, element_type)
 from .values import MDNode, MDTuple, MDValue, MetadataAsValue, Placeholder
@@ -47,9 +48,7 @@ class BodyParser:
             raise self.error(f"multiple definition of local value named '%{name}'", at)
         ph = self.placeholders.get(name)
         if ph is not None and not isinstance(value, BasicBlock):
-            from .parser import _compatible, type_str
-
-            if not _compatible(ph.type, value.type):
+            if not compatible(ph.type, value.type):
                 raise self.error(f"'%{name}' defined with type '{type_str(value.type)}' but "
                                  f"used with type '{type_str(ph.type)}'", at)
         self.locals[name] = value
@@ -66,9 +65,7 @@ class BodyParser:
                 if ty is LABEL:
                     raise self.error("expected a value, found a label reference")
                 v = self.placeholders[name] = Placeholder(ty, name, self.i)
-        from .parser import _compatible, type_str
-
-        if isinstance(v, BasicBlock) or not _compatible(v.type, ty):
+        if v.__class__ is BasicBlock or not compatible(v.type, ty):
             vt = "label" if isinstance(v, BasicBlock) else type_str(v.type)
             raise self.error(f"'%{name}' defined with type '{vt}' but expected '{type_str(ty)}'")
         self.i += 1
@@ -322,8 +319,6 @@ class BodyParser:
         if not pt.is_pointer:
             raise self.error("store operand must be a pointer", at)
         if pt.pointee is not None and pt.pointee != vt:
-            from .parser import type_str
-
             raise self.error(f"stored value type '{type_str(vt)}' does not match pointer "
                              f"operand type '{type_str(pt)}'", at)
         scope = ordering = None

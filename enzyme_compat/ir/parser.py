@@ -12,10 +12,11 @@ from .attributes import TYPE_ATTRS, Attr, AttrGroup, AttrGroupRef
 from .body_parser import BodyParser
 from .errors import ParseError
 from .lexer import tokenize
+from .typeutil import compatible as _compatible, type_str
 from .module import Comdat, Function, GlobalAlias, GlobalVariable, Module
 from .types import (FLOAT_TYPES, LABEL, METADATA, TOKEN, VOID, ArrayType, FloatType,
                     FunctionType, IdentifiedStructType, IntType, OtherType, PointerType,
-                    StructType, TargetExtType, Type, VectorType, int_type)
+                    StructType, TargetExtType, Type, VectorType, int_type, PTR)
 from .values import (BlockAddress, ConstantAggregate, ConstantExpr, ConstantFP, ConstantInt,
                      ConstantNone, ConstantNull, ConstantString, GlobalWrapper, InlineAsm,
                      MDNode, MDRaw, MDRef, MDString, MDTuple, MDValue, MetadataAsValue,
@@ -56,20 +57,6 @@ NOT_ATTRIBUTES = frozenset({
     "cleanuppad", "va_arg", "fence", "cmpxchg", "atomicrmw", "freeze", "uselistorder",
     "uselistorder_bb"}) | CONST_KEYWORDS
 STATEMENT_START = frozenset({"global", "local", "meta", "!", "comdat", "summary", "eof"})
-
-
-def _compatible(a: Type, b: Type) -> bool:
-    if a == b:
-        return True
-    return (isinstance(a, PointerType) and isinstance(b, PointerType)
-            and a.addrspace == b.addrspace)
-
-
-def type_str(t: Type) -> str:
-    """Spelling used in error messages (as written, pointers by pointee when known)."""
-    from .printer import TypePrinter
-
-    return TypePrinter().type(t)
 
 
 class Parser(BodyParser):
@@ -592,7 +579,10 @@ class Parser(BodyParser):
             elif w == "ptr":
                 self.i += 1
                 self.m.uses_opaque_pointers = True
-                ty = PointerType(None, self.parse_optional_addrspace())
+                if k[self.i] == "kw" and tx[self.i] == "addrspace":
+                    ty = PointerType(None, self.parse_optional_addrspace())
+                else:
+                    ty = PTR
             elif w == "target":
                 self.i += 1
                 ty = self.parse_target_type()

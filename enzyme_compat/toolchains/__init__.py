@@ -33,48 +33,65 @@ __all__ = [
 ]
 
 
-def installed_source(number: int | str) -> tuple[Source, dict] | None:
-    """The first installed source of the release (in the data file's order), with its config."""
-    for source in release(number).sources:
+def _sources(number: int | str, kind: str | None) -> tuple[Source, ...]:
+    sources = release(number).sources
+    if kind is None:
+        return sources
+    chosen = tuple(s for s in sources if s.kind == kind)
+    if not chosen:
+        kinds = ", ".join(s.kind for s in sources)
+        raise UnknownRelease(f"LLVM {number} has no {kind!r} source (it has: {kinds})")
+    return chosen
+
+
+def installed_source(number: int | str, kind: str | None = None) -> tuple[Source, dict] | None:
+    """The first installed source of the release (in the data file's order), with its
+    config; ``kind`` (e.g. ``"ziglang"``) restricts the choice to that kind of source."""
+    for source in _sources(number, kind):
         config = acquire.locate(source)
         if config is not None:
             return source, config
     return None
 
 
-def installed(number: int | str) -> bool:
-    return installed_source(number) is not None
+def installed(number: int | str, kind: str | None = None) -> bool:
+    return installed_source(number, kind) is not None
 
 
-def missing_message(number: int | str) -> str:
+def missing_message(number: int | str, kind: str | None = None) -> str:
     """One line: what is missing and the command that installs it."""
     rel = release(number)
-    primary = rel.primary
+    primary = _sources(number, kind)[0]
+    option = f" --source {kind}" if kind else ""
     if primary.kind == "apt":
         fallback = next((s for s in rel.sources if s.kind != "apt"), None)
         line = f"LLVM {rel.number} is not installed: run `{acquire.apt_command(primary)}`"
-        if fallback is not None:
+        if fallback is not None and kind is None:
             line += f" or `enzyme-compat toolchain install {rel.number}` (uses {fallback.name} from PyPI)"
         return line
     return (f"LLVM {rel.number} ({primary.name}) is not installed: "
-            f"run `enzyme-compat toolchain install {rel.number}`")
+            f"run `enzyme-compat toolchain install {rel.number}{option}`")
 
 
-def get(number: int | str) -> Toolchain:
-    found = installed_source(number)
+def get(number: int | str, kind: str | None = None) -> Toolchain:
+    """The installed LLVM of a release (``kind``: only that kind of source)."""
+    found = installed_source(number, kind)
     if found is None:
-        raise ToolchainMissing(missing_message(number))
+        raise ToolchainMissing(missing_message(number, kind))
     return Toolchain(*found)
 
 
-def install(number: int | str, with_clang: bool = True) -> Toolchain:
+def install(number: int | str, with_clang: bool = True, kind: str | None = None) -> Toolchain:
     """Make release ``number`` available: already-installed sources win, then the
     installable sources in the data file's order (apt sources are only detected)."""
-    found = installed_source(number)
+    found = installed_source(number, kind)
     if found is not None:
-        return Toolchain(*found)
+        source, config = found
+        if source.kind == "apt":
+            return Toolchain(source, config)
+        return Toolchain(source, acquire.install(source, with_clang=with_clang))  # no-op when complete
     failures = []
-    for source in release(number).sources:
+    for source in _sources(number, kind):
         if source.kind == "apt":
             continue
         try:
@@ -82,4 +99,4 @@ def install(number: int | str, with_clang: bool = True) -> Toolchain:
         except AcquisitionError as error:
             failures.append(str(error))
     detail = f" ({failures[-1]})" if failures else ""
-    raise ToolchainMissing(missing_message(number) + detail)
+    raise ToolchainMissing(missing_message(number, kind) + detail)

@@ -28,10 +28,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     installing = actions.add_parser("install", help="download and unpack the LLVM of a release (or all)")
     installing.add_argument("release", help="a release number 7..23, or 'all'")
     installing.add_argument("--without-clang", action="store_true", help="skip the clang package (no C to IR)")
+    installing.add_argument("--source", metavar="KIND", help="only this kind of source (e.g. ziglang, llvmlite-wheel)")
     installing.set_defaults(func=install_command)
 
     verify = subparsers.add_parser("verify", help="parse and verify a .ll file with a real LLVM")
     verify.add_argument("--llvm", required=True, help="the LLVM release to use (7..23)")
+    verify.add_argument("--source", metavar="KIND", help="only this kind of source (e.g. ziglang)")
     verify.add_argument("file", help="textual IR (.ll); '-' reads stdin")
     verify.set_defaults(func=verify_command)
 
@@ -66,7 +68,7 @@ def install_command(args: argparse.Namespace) -> int:
     for number in numbers:
         start = time.monotonic()
         try:
-            toolchain = install(number, with_clang=not args.without_clang)
+            toolchain = install(number, with_clang=not args.without_clang, kind=args.source)
             version = toolchain.version()
         except EnzymeCompatError as error:
             print(f"LLVM {number}: FAILED: {error}", file=sys.stderr)
@@ -78,7 +80,7 @@ def install_command(args: argparse.Namespace) -> int:
 
 def verify_command(args: argparse.Namespace) -> int:
     try:
-        toolchain = get(args.llvm)
+        toolchain = get(args.llvm, kind=args.source)
         text = sys.stdin.read() if args.file == "-" else open(args.file, encoding="utf-8").read()
         result = toolchain.verify(text)
     except (ToolchainMissing, UnknownRelease, ToolchainError, OSError) as error:

@@ -1,0 +1,25 @@
+"""Small type helpers shared by the parser halves."""
+
+from __future__ import annotations
+
+from .types import PointerType, Type
+
+
+def compatible(a: Type, b: Type) -> bool:
+    """Whether a value of type `a` may be used where `b` is written. Pointers of the same
+    address space are interchangeable: the reader is lenient about typed vs `ptr`."""
+    if a is b:
+        return True
+    ca = a.__class__
+    if ca is not b.__class__:
+        return False
+    if ca is PointerType:
+        return a.addrspace == b.addrspace
+    return a == b
+
+
+def type_str(t: Type) -> str:
+    """Spelling used in error messages (as written, pointers by pointee when known)."""
+    from .printer import TypePrinter
+
+    return TypePrinter().type(t)
