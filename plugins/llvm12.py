@@ -9,8 +9,8 @@ from enzyme_compat.hookspecs import hookimpl
 def enzyme_compat_release_delta():
     return ReleaseDelta(
         release=12,
-        features={"poison", "sret-type", "byref", "dso_local_equivalent", "x86_amx"},
-        removed={"untyped-byval", "untyped-sret"},
+        features={"reduce-final-names", "poison", "sret-type", "byref", "dso_local_equivalent", "x86_amx"},
+        removed={"untyped-byval", "untyped-sret", "reduce-v2"},
         attributes={"mustprogress", "nocallback", "byref", "hot", "nomerge"},
         intrinsic_renames=[("llvm.experimental.vector.reduce.", "llvm.vector.reduce.")],
     )

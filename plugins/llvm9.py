@@ -11,7 +11,7 @@ from ._fmf import fmf_on
 def enzyme_compat_release_delta():
     return ReleaseDelta(
         release=9,
-        features={"callbr", "byval-type", "scalable-vector", "partition", "atomicrmw-fadd"},
+        features={"reduce-v2", "callbr", "byval-type", "scalable-vector", "partition", "atomicrmw-fadd"},
         attributes={"immarg", "willreturn", "nofree", "nosync"},
         flags=fmf_on("select"),
     )

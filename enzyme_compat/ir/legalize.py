@@ -66,6 +66,14 @@ def _has_poison(module):
     return any(isinstance(c, Poison) for c in walk_constants(module))
 
 
+def _typed_intrinsics(module):
+    from .types import PointerType
+
+    return any(f.name.startswith("llvm.") and any(
+        isinstance(t, PointerType) and t.pointee is not None
+        for t in [f.fn_type.ret] + list(f.fn_type.params)) for f in module.functions)
+
+
 def _lifetime_arity(module, n):
     return any(f.name.startswith("llvm.lifetime.") and len(f.fn_type.params) == n
                for f in module.functions)
@@ -107,6 +115,12 @@ PASSES = [
          lambda m, d, mode: d.has("masked-no-align") and _masked_arity(m, 4),
          L.masked_drop_align),
     Pass("powi name", lambda m, d, mode: _declares(m, "llvm.powi."), L.rename_powi),
+    Pass("opaque intrinsic names", lambda m, d, mode: mode == "opaque" and _typed_intrinsics(m),
+         L.opaque_intrinsic_names),
+    Pass("reduction names",
+         lambda m, d, mode: (not d.has("reduce-final-names") and _declares(
+             m, "llvm.vector.reduce.")) or _declares(m, "llvm.experimental.vector.reduce."),
+         L.reduction_names),
     Pass("typed pointers", lambda m, d, mode: mode == "typed" and m.uses_opaque_pointers,
          lambda m, d: to_typed_pointers(m)),
 ]

@@ -398,6 +398,49 @@ def rename_powi(module, dialect):
             fn.name = ".".join(parts[:3])
 
 
+def opaque_intrinsic_names(module, dialect):
+    """Typed-pointer overload suffixes (`.p0i8`) become opaque ones (`.p0`)."""
+    from .mangle import pointer_types, remangle
+    from .types import PointerType
+
+    for fn in module.functions:
+        if fn.name.startswith("llvm."):
+            typed = pointer_types(fn.fn_type)
+            fn.name = remangle(fn.name, typed, [PointerType(None, t.addrspace) for t in typed])
+
+
+_REDUCE_OLD = "llvm.experimental.vector.reduce."
+_REDUCE_NEW = "llvm.vector.reduce."
+
+
+def reduction_names(module, dialect):
+    """Vector reduction names: 12+ `llvm.vector.reduce.<op>.<vec>`; 9..11 the
+    'experimental' prefix, with fadd/fmul as `v2.<op>.<scalar>.<vec>`; 7..8 the result
+    type before the vector type in every reduction's name."""
+    from .mangle import mangle
+
+    for fn in module.functions:
+        name = fn.name
+        if name.startswith(_REDUCE_OLD):
+            rest = name[len(_REDUCE_OLD):]
+        elif name.startswith(_REDUCE_NEW):
+            rest = name[len(_REDUCE_NEW):]
+        else:
+            continue
+        parts = rest.split(".")
+        if parts[0] == "v2":
+            parts = parts[1:]
+        op, vec = parts[0], parts[-1]
+        scalar = mangle(fn.fn_type.ret)
+        if dialect.has("reduce-final-names"):
+            fn.name = f"{_REDUCE_NEW}{op}.{vec}"
+        elif dialect.has("reduce-v2"):
+            mid = f"v2.{op}.{scalar}" if op in ("fadd", "fmul") else op
+            fn.name = f"{_REDUCE_OLD}{mid}.{vec}"
+        else:
+            fn.name = f"{_REDUCE_OLD}{op}.{scalar}.{vec}"
+
+
 def module_flags(module, dialect):
     """Module-flag behaviour 8 (Min) is unknown before LLVM 15: Max (7) has the same
     meaning inside one module."""

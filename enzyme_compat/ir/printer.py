@@ -175,11 +175,13 @@ class Printer:
             return f"{op}{fl} ({self.typed(e.ops[0])} to {self.type(e.type)})"
         if op == "getelementptr":
             inr = ""
-            if isinstance(e.inrange, tuple):
+            # `inrange` is only a promise: a release that cannot spell it drops it.
+            if isinstance(e.inrange, tuple) and self.d.has("inrange-range"):
                 inr = " inrange(%d, %d)" % e.inrange
+            old_form = self.d.has("inrange-index") and not isinstance(e.inrange, tuple)
             parts = [self.type(e.source_type)]
             for j, o in enumerate(e.ops):
-                pre = "inrange " if e.inrange == j and not isinstance(e.inrange, tuple) else ""
+                pre = "inrange " if old_form and e.inrange == j else ""
                 parts.append(pre + self.typed(o))
             return f"getelementptr{fl}{inr} ({', '.join(parts)})"
         if op in ("icmp", "fcmp"):
@@ -491,7 +493,7 @@ class Printer:
 
     def p_gep(self, i):
         s = "getelementptr" + self.flags("getelementptr", i.flags)
-        if isinstance(i.inrange, tuple):
+        if isinstance(i.inrange, tuple) and self.d.has("inrange-range"):
             s += " inrange(%d, %d)" % i.inrange
         return s + f" {self.type(i.source_type)}, " + ", ".join(self.typed(o) for o in i.ops)
 
