@@ -14,4 +14,6 @@ def enzyme_compat_release_delta():
         removed={"dbg-isdefinition-fields"},
         attributes={"speculative_load_hardening", "null_pointer_is_valid"},
         flags=fmf_on("fneg"),
+        md_fields={("DICompileUnit", "nameTableKind"), ("DICompileUnit", "rangesBaseAddress"),
+                   ("flag", "DIFlagAllCallsDescribed")},
     )

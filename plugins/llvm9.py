@@ -1,4 +1,4 @@
-"""LLVM 9: callbr, typed byval(T), fast-math flags on select, immarg/willreturn/nofree/nosync,
+"""LLVM 9: explicit `N:` labels for unnamed blocks, callbr, typed byval(T), fast-math flags on select, immarg/willreturn/nofree/nosync,
 scalable vectors, global partitions, atomicrmw fadd/fsub."""
 
 from enzyme_compat.dialect import ReleaseDelta
@@ -11,7 +11,7 @@ from ._fmf import fmf_on
 def enzyme_compat_release_delta():
     return ReleaseDelta(
         release=9,
-        features={"reduce-v2", "callbr", "byval-type", "scalable-vector", "partition", "atomicrmw-fadd"},
+        features={"reduce-v2", "numbered-block-labels", "callbr", "byval-type", "scalable-vector", "partition", "atomicrmw-fadd"},
         attributes={"immarg", "willreturn", "nofree", "nosync"},
         flags=fmf_on("select"),
     )

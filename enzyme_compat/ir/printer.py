@@ -76,6 +76,8 @@ class Printer:
         self.tp = TypePrinter(pointer_mode)
         self.type = self.tp.type
         self.float_literal = dialect.spelling("float_literal", format_legacy)
+        self.numbered_args = dialect.has("numbered-argument-names")
+        self.numbered_labels = dialect.has("numbered-block-labels")
         self.slots = {}
         self.fn_slots = {}
         self.out = []
@@ -208,9 +210,16 @@ class Printer:
         if c is MDNode:
             fields = []
             keep = self.d.keep_md_field
-            for name, val in m.fields:
+            items = m.fields
+            if m.kind == "DISubprogram" and not self.d.has("spflags"):
+                items = _legacy_sp_fields(items)
+            for name, val in items:
                 if name is not None and not keep(m.kind, name):
                     continue
+                if name == "flags" and type(val) is MDRaw:
+                    names = [f.strip() for f in val.text.split("|")]
+                    kept = [f for f in names if keep("flag", f)]
+                    val = MDRaw(" | ".join(kept) if kept else "DIFlagZero")
                 sval = val.text if type(val) is MDRaw else self.md(val)
                 fields.append(f"{name}: {sval}" if name is not None else sval)
             s = f"!{m.kind}({', '.join(fields)})"
@@ -370,7 +379,7 @@ class Printer:
             at = self.attrs(a.attrs, pt) if a is not None else ""
             if at:
                 p += " " + at
-            if not f.is_declaration:
+            if not f.is_declaration and (a.name is not None or self.numbered_args):
                 p += " " + self.local(a)
             params.append(p)
         if ft.vararg:
@@ -413,8 +422,9 @@ class Printer:
                 w("\n")
             if b.name is not None:
                 w(f"{b.name}:\n")
-            elif j:
-                w(f"{self.slots[id(b)]}:\n")
+            elif j:  # before LLVM 9 an unnamed block's number may only be implicit
+                w(f"{self.slots[id(b)]}:\n" if self.numbered_labels
+                  else f"; <label>:{self.slots[id(b)]}:\n")
             for inst in b.instructions:
                 w("  " + self.instruction(inst) + "\n")
         w("}\n")
@@ -620,6 +630,25 @@ class Printer:
 
     def p_dbg(self, i):
         return f"#dbg_{i.kind}(" + ", ".join(self.md(a) for a in i.args) + ")"
+
+
+def _legacy_sp_fields(fields):
+    """`spFlags:` (LLVM 8+) as the separate fields LLVM 7 reads."""
+    out = []
+    for name, val in fields:
+        if name != "spFlags":
+            out.append((name, val))
+            continue
+        flags = {f.strip() for f in val.text.split("|")}
+        out.append(("isLocal", MDRaw("true" if "DISPFlagLocalToUnit" in flags else "false")))
+        out.append(("isDefinition",
+                    MDRaw("true" if "DISPFlagDefinition" in flags else "false")))
+        out.append(("isOptimized", MDRaw("true" if "DISPFlagOptimized" in flags else "false")))
+        if "DISPFlagPureVirtual" in flags:
+            out.append(("virtuality", MDRaw("DW_VIRTUALITY_pure_virtual")))
+        elif "DISPFlagVirtual" in flags:
+            out.append(("virtuality", MDRaw("DW_VIRTUALITY_virtual")))
+    return out
 
 
 def _needs_fn_type(ft: FunctionType) -> bool:
