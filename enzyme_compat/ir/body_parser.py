@@ -11,7 +11,7 @@ from .module import BasicBlock
 from .typeutil import compatible, type_str
 from .types import (I1, LABEL, METADATA, TOKEN, VOID, FunctionType, IntType, PointerType,
                     StructType, VectorType, element_type)
-from .values import MDNode, MDTuple, MDValue, MetadataAsValue, Placeholder
+from .values import InlineAsm, MDNode, MDTuple, MDValue, MetadataAsValue, Placeholder
 
 ORDERINGS = frozenset({"unordered", "monotonic", "acquire", "release", "acq_rel", "seq_cst"})
 FMF = frozenset(I.FAST_MATH_FLAGS)
@@ -509,6 +509,8 @@ class BodyParser:
                                                  and not fn_ty.vararg):
             raise self.error("wrong number of arguments for the called function type",
                              callee_at)
+        if callee.__class__ is InlineAsm:
+            callee.type = PointerType(fn_ty)
         inst = I.Call(op, fn_ty.ret, fn_ty, callee, args, arg_attrs, flags)
         inst.explicit_type = explicit
         inst.tail = tail

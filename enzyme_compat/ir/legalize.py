@@ -115,6 +115,8 @@ PASSES = [
          lambda m, d, mode: d.has("masked-no-align") and _masked_arity(m, 4),
          L.masked_drop_align),
     Pass("powi name", lambda m, d, mode: _declares(m, "llvm.powi."), L.rename_powi),
+    Pass("pointer casts", lambda m, d, mode: mode == "opaque" and not m.uses_opaque_pointers,
+         L.fold_pointer_casts),
     Pass("opaque intrinsic names", lambda m, d, mode: mode == "opaque" and _typed_intrinsics(m),
          L.opaque_intrinsic_names),
     Pass("reduction names",

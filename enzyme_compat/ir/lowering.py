@@ -321,13 +321,37 @@ def _prepend_size(params, args):
 
 
 def lifetime_drop_size(module, dialect):
+    """2-operand lifetime markers -> the 22+ form, whose operand must be an alloca: the
+    pointer is looked through casts; a marker on anything else is dropped (it is only
+    an optimisation hint), as LLVM's own upgrade does."""
+    dead = set()
     for p in ("llvm.lifetime.start", "llvm.lifetime.end"):
         for call in _calls_to(module, p):
             if len(call.ops) == 2:
                 del call.ops[0]
                 del call.arg_attrs[0]
                 call.fn_type = FunctionType(VOID, [call.fn_type.params[1]])
+            base = _strip_casts(call.ops[0])
+            if isinstance(base, I.Alloca):
+                call.ops[0] = base
+            else:
+                dead.add(id(call))
         _set_signature(module, p, lambda ps, args: (ps[-1:], args[-1:]))
+    if dead:
+        for f in module.functions:
+            for b in f.blocks:
+                b.instructions = [i for i in b.instructions if id(i) not in dead]
+
+
+def _strip_casts(v):
+    while True:
+        if isinstance(v, (I.Cast, ConstantExpr)) and v.opcode in ("bitcast", "addrspacecast"):
+            v = v.ops[0]
+        elif isinstance(v, (I.GetElementPtr, ConstantExpr)) and v.opcode == "getelementptr" \
+                and all(isinstance(x, ConstantInt) and x.value == 0 for x in v.ops[1:]):
+            v = v.ops[0]
+        else:
+            return v
 
 
 # Position of the pointer operand and of the old i32 alignment operand.
@@ -439,6 +463,43 @@ def reduction_names(module, dialect):
             fn.name = f"{_REDUCE_OLD}{mid}.{vec}"
         else:
             fn.name = f"{_REDUCE_OLD}{op}.{scalar}.{vec}"
+
+
+def _noop_pointer_cast(v) -> bool:
+    if v.opcode != "bitcast":
+        return False
+    a, b = v.ops[0].type, v.type
+    a = a.elem if isinstance(a, VectorType) else a
+    b = b.elem if isinstance(b, VectorType) else b
+    return a.is_pointer and b.is_pointer and a.addrspace == b.addrspace
+
+
+def fold_pointer_casts(module, dialect):
+    """With opaque pointers a bitcast from pointer to pointer does nothing: uses read the
+    operand directly, and the cast instruction goes."""
+    def look(v):
+        while isinstance(v, (I.Cast, ConstantExpr)) and _noop_pointer_cast(v):
+            v = v.ops[0]
+        if isinstance(v, ConstantAggregate):
+            v.elems = [look(e) for e in v.elems]
+        elif isinstance(v, ConstantExpr):
+            v.ops = [look(o) for o in v.ops]
+        return v
+
+    for g in module.globals:
+        if g.initializer is not None:
+            g.initializer = look(g.initializer)
+    for a in module.aliases:
+        a.target = look(a.target)
+    for f in module.functions:
+        for k in ("prefix", "prologue", "personality"):
+            if getattr(f, k) is not None:
+                setattr(f, k, look(getattr(f, k)))
+        for b in f.blocks:
+            b.instructions = [i for i in b.instructions
+                              if not (isinstance(i, I.Cast) and _noop_pointer_cast(i))]
+            for i in b.instructions:
+                map_operands(i, look)
 
 
 def module_flags(module, dialect):

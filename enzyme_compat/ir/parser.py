@@ -364,7 +364,8 @@ class Parser(BodyParser):
             self.expect_kw("global")
         vt = self.parse_type()
         g.set_value_type(vt, addrspace)
-        if self.can_start_value():
+        # A declaration (explicit `external`/`extern_weak`) has no initializer.
+        if not any(p in ("external", "extern_weak") for p in pre):
             g.initializer = self.parse_value(vt)
         while True:
             if self.k[self.i] == "attrgrp":
@@ -756,7 +757,9 @@ class Parser(BodyParser):
             if w == "blockaddress":
                 self.i += 1
                 self.expect("(")
-                fv = self.parse_typed_constant()
+                if self.k[self.i] != "global":
+                    raise self.expected("function name")
+                fv = self.global_ref(None)
                 self.expect(",")
                 if self.k[self.i] != "local":
                     raise self.expected("block name")

@@ -16,7 +16,7 @@ from .mangle import pointer_types, remangle
 from .module import Function, GlobalAlias, GlobalValue
 from .types import (I8, ArrayType, FunctionType, IdentifiedStructType, PointerType,
                     StructType, VectorType, element_type)
-from .values import (Argument, ConstantAggregate, ConstantExpr, MDNode, MDTuple, MDValue,
+from .values import (Argument, ConstantAggregate, ConstantExpr, InlineAsm, MDNode, MDTuple, MDValue,
                      MetadataAsValue, Splat, _Keyword)
 
 
@@ -256,7 +256,10 @@ class TypedPointers:
             ft = i.fn_type
             for j, a in enumerate(ops):
                 ops[j] = fix(b, i, a, ft.params[j] if j < len(ft.params) else None)
-            i.callee = fix(b, i, i.callee, PointerType(ft, _as(i.callee)))
+            if isinstance(i.callee, InlineAsm):  # typed by the call, never cast
+                i.callee.type = PointerType(ft)
+            else:
+                i.callee = fix(b, i, i.callee, PointerType(ft, _as(i.callee)))
             for _, vals in i.bundles:
                 for j, v in enumerate(vals):
                     vals[j] = fix(b, i, v, None)
