@@ -243,3 +243,29 @@ def test_cli_toolchain_list_shows_every_release():
     assert len(lines) == 1 + 17
     assert lines[1].split()[:2] == ["7", "typed"]
     assert "verify" in lines[1]
+
+
+# ---------------------------------------------------------------- alternative sources
+
+ALTERNATIVES = [
+    (number, source.kind)
+    for number, rel in toolchains.all_releases().items()
+    for source in rel.sources[1:]
+]
+
+
+@pytest.mark.parametrize(("number", "kind"), ALTERNATIVES, ids=[f"llvm{n}-{k}" for n, k in ALTERNATIVES])
+def test_alternative_source_gives_the_same_answers(number, kind):
+    """The PyPI fallbacks (used where apt's llvm-N is absent) behave like the primary."""
+    try:
+        toolchain = toolchains.get(number, kind=kind)
+    except toolchains.ToolchainMissing as missing:
+        pytest.skip(str(missing))
+    pointers = toolchains.release(number).pointers
+    assert toolchain.version().startswith(f"{number}.")
+    assert toolchain.verify(samples.native_module(number, pointers, "sum")).ok
+    text, expected = samples.rejected_by(number)
+    assert expected in toolchain.verify(text).message
+    assert "Instruction does not dominate all uses!" in toolchain.verify(samples.NOT_DOMINATED).message
+    assert toolchain.compile_object(samples.SQ)[:4] == b"\x7fELF"
+    assert toolchain.jit_call(samples.SQ, "sq", "double(double)", [3.0]) == 10.0

@@ -126,6 +126,7 @@ def _install_llvmlite(source: Source) -> None:
             members = [m for m in archive.namelist() if m.startswith(("llvmlite/binding/", "llvmlite-"))]
             archive.extractall(scratch, members)
         shutil.rmtree(final, ignore_errors=True)
+        os.chmod(scratch, 0o755)  # mkdtemp makes it private
         os.rename(scratch, final)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
