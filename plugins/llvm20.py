@@ -11,7 +11,7 @@ from ._fmf import fmf_on
 def enzyme_compat_release_delta():
     return ReleaseDelta(
         release=20,
-        features={"splat-print"},
+        features={"splat-print", "atomicrmw-usub"},
         removed={"x86_mmx"},
         attributes={"captures", "sanitize_realtime", "sanitize_realtime_blocking",
                     "sanitize_type", "hybrid_patchable", "coro_elide_safe"},

@@ -9,7 +9,7 @@ from enzyme_compat.hookspecs import hookimpl
 def enzyme_compat_release_delta():
     return ReleaseDelta(
         release=21,
-        features={"captures-print", "errnomem"},
+        features={"captures-print", "errnomem", "atomicrmw-fmaximum"},
         removed={"inline-asm-label-args"},
         attributes={"dead_on_return"},
         constexprs_removed={"mul"},

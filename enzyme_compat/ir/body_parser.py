@@ -21,6 +21,12 @@ INT_FLAGS = {"add": ("nuw", "nsw"), "sub": ("nuw", "nsw"), "mul": ("nuw", "nsw")
 CAST_FLAGS = {"zext": ("nneg",), "uitofp": ("nneg",), "trunc": ("nuw", "nsw"),
               "fptrunc": tuple(FMF), "fpext": tuple(FMF), "sitofp": (), "fptosi": ()}
 CALL_FLAGS = FMF
+# atomicrmw operations that only some releases have -> the syntax feature naming them.
+ATOMICRMW_FEATURE = {"fadd": "atomicrmw-fadd", "fsub": "atomicrmw-fadd",
+                     "fmax": "atomicrmw-fmax", "fmin": "atomicrmw-fmax",
+                     "uinc_wrap": "atomicrmw-uinc-wrap", "udec_wrap": "atomicrmw-uinc-wrap",
+                     "usub_cond": "atomicrmw-usub", "usub_sat": "atomicrmw-usub",
+                     "fmaximum": "atomicrmw-fmaximum", "fminimum": "atomicrmw-fmaximum"}
 
 
 class BodyParser:
@@ -412,6 +418,9 @@ class BodyParser:
             raise self.expected("atomicrmw operation")
         operation = self.t[self.i]
         self.i += 1
+        feature = ATOMICRMW_FEATURE.get(operation)
+        if feature:
+            self.m.syntax_seen.add(feature)
         ptr = self.parse_typed_value()
         self.expect(",")
         v = self.parse_typed_value()
@@ -468,6 +477,8 @@ class BodyParser:
 
     # -------------------------------------------------------------- calls
     def p_call(self, op, tail=""):
+        if op == "callbr":
+            self.m.syntax_seen.add("callbr")
         flags = self.parse_flags(CALL_FLAGS)
         pre = self.parse_pre_keywords()
         ret_attrs = self.parse_attrs()

@@ -11,6 +11,7 @@ from ..values_walk import walk_constants
 from . import instructions as I
 from . import lowering as L
 from .typed_pointers import to_typed_pointers
+from .errors import ConversionError
 from .values import Poison
 
 
@@ -128,7 +129,29 @@ PASSES = [
 ]
 
 
+# Constructs no rewrite can express in a release that lacks them.
+UNLOWERABLE = {
+    "bfloat": "the bfloat type", "scalable-vector": "scalable vectors (vscale)",
+    "target-ext-type": "target extension types", "x86_amx": "the x86_amx type",
+    "callbr": "callbr", "ptrauth": "ptrauth constants",
+    "dso_local_equivalent": "dso_local_equivalent", "no_cfi": "no_cfi",
+    "atomicrmw-fadd": "atomicrmw fadd/fsub", "atomicrmw-fmax": "atomicrmw fmax/fmin",
+    "atomicrmw-uinc-wrap": "atomicrmw uinc_wrap/udec_wrap",
+    "atomicrmw-usub": "atomicrmw usub_cond/usub_sat",
+    "atomicrmw-fmaximum": "atomicrmw fmaximum/fminimum",
+}
+
+
+def check_expressible(module, dialect):
+    for feature in sorted(module.syntax_seen):
+        what = UNLOWERABLE.get(feature)
+        if what is not None and not dialect.has(feature):
+            raise ConversionError(f"{module.filename}: error: the module uses {what}, which "
+                                  f"LLVM {dialect.release} cannot express")
+
+
 def legalize(module, dialect):
+    check_expressible(module, dialect)
     mode = pointer_mode(module, dialect)
     todo = [p for p in PASSES if p.needed(module, dialect, mode)]
     if todo:

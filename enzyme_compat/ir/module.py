@@ -143,6 +143,7 @@ class Module:
         self.symbols = {}  # name -> GlobalValue
         self.filename = "<input>"
         self.uses_opaque_pointers = False
+        self.syntax_seen = set()  # release-specific constructs met while parsing
 
     # --------------------------------------------------------------- queries
     def get_function(self, name: str) -> Function | None:

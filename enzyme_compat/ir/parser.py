@@ -26,6 +26,8 @@ SIMPLE_TYPES = {"void": VOID, "label": LABEL, "metadata": METADATA, "token": TOK
                 "x86_mmx": OtherType("x86_mmx"), "x86_amx": OtherType("x86_amx"),
                 **FLOAT_TYPES}
 TYPE_START_KW = frozenset(SIMPLE_TYPES) | {"ptr", "target"}
+# Types that only some releases have, recorded so conversion can check the target.
+SEEN_TYPES = {"bfloat": "bfloat", "x86_amx": "x86_amx", "x86_mmx": "x86_mmx"}
 
 LINKAGE_LIKE = frozenset({
     "private", "internal", "available_externally", "linkonce", "weak", "common", "appending",
@@ -571,6 +573,8 @@ class Parser(BodyParser):
             if base is not None:
                 self.i += 1
                 ty = base
+                if w in SEEN_TYPES:
+                    self.m.syntax_seen.add(SEEN_TYPES[w])
             elif w[0] == "i" and w[1:].isdigit():
                 bits = int(w[1:])
                 if not 0 < bits <= (1 << 23):
@@ -586,6 +590,7 @@ class Parser(BodyParser):
                     ty = PTR
             elif w == "target":
                 self.i += 1
+                self.m.syntax_seen.add("target-ext-type")
                 ty = self.parse_target_type()
             else:
                 return None
@@ -600,6 +605,7 @@ class Parser(BodyParser):
                 scalable = False
                 if self.eat_kw("vscale"):
                     scalable = True
+                    self.m.syntax_seen.add("scalable-vector")
                     self.expect_kw("x")
                 n = self.parse_int("vector length")
                 self.expect_kw("x")
@@ -772,6 +778,7 @@ class Parser(BodyParser):
                 return ba
             if w in ("dso_local_equivalent", "no_cfi"):
                 self.i += 1
+                self.m.syntax_seen.add(w)
                 return GlobalWrapper(ty, w, self.parse_constant(ty))
             if w == "splat":
                 self.i += 1
@@ -835,6 +842,7 @@ class Parser(BodyParser):
             flags.append(self.t[self.i])
             self.i += 1
         if op == "ptrauth":
+            self.m.syntax_seen.add("ptrauth")
             self.expect("(")
             ops = [self.parse_typed_constant()]
             while self.eat(","):

@@ -24,6 +24,7 @@ class TypePrinter:
     def __init__(self, mode="as-is"):
         self.opaque = mode == "opaque"
         self.asis = mode == "as-is"
+        self.mmx = "x86_mmx"  # spelling of x86_mmx (releases from 20 say <1 x i64>)
 
     def type(self, t) -> str:
         c = type(t)
@@ -56,6 +57,8 @@ class TypePrinter:
             parts = [f'"{t.name}"' if not t.name.startswith('"') else t.name]
             parts += [self.type(x) for x in t.type_params] + [str(i) for i in t.int_params]
             return "target(" + ", ".join(parts) + ")"
+        if t.spelling == "x86_mmx":
+            return self.mmx
         return t.spelling
 
 
@@ -74,6 +77,8 @@ class Printer:
         self.m = module
         self.d = dialect
         self.tp = TypePrinter(pointer_mode)
+        if not dialect.has("x86_mmx"):
+            self.tp.mmx = "<1 x i64>"
         self.type = self.tp.type
         self.float_literal = dialect.spelling("float_literal", format_legacy)
         self.numbered_args = dialect.has("numbered-argument-names")
