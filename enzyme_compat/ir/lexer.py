@@ -78,8 +78,12 @@ def tokenize(source: str, filename: str = "<input>") -> Tokens:
         elif kind == "end":
             break
         elif kind == "bad":
-            what = "unterminated string" if text == '"' else f"unexpected character {text!r}"
-            raise ParseError(what, source, m.start(kind), filename)
+            at = m.start(kind)
+            if source.startswith('"', at) or source.startswith('c"', at):
+                at = source.index('"', at)
+                raise ParseError("unterminated string constant (missing '\"')", source, at,
+                                 filename)
+            raise ParseError(f"unexpected character {text!r}", source, at, filename)
         else:
             kind = kind_of(kind, kind)
         ka(kind)
