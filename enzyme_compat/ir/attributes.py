@@ -105,34 +105,6 @@ def format_memory(effects: dict, locations) -> str:
     return ", ".join(parts)
 
 
-# Old function attributes (LLVM <= 15 spelling) and the effects they state.
-def effects_from_legacy(kinds: set) -> dict | None:
-    acc = 3
-    if "readnone" in kinds:
-        acc = 0
-    elif "readonly" in kinds:
-        acc = 1
-    elif "writeonly" in kinds:
-        acc = 2
-    if "argmemonly" in kinds:
-        locs = {"argmem"}
-    elif "inaccessiblememonly" in kinds:
-        locs = {"inaccessiblemem"}
-    elif "inaccessiblemem_or_argmemonly" in kinds:
-        locs = {"argmem", "inaccessiblemem"}
-    else:
-        locs = None
-    if acc == 3 and locs is None:
-        return None
-    if locs is None:
-        return {"other": acc}
-    return {"other": 0, **{loc: acc for loc in locs}}
-
-
-LEGACY_MEMORY_ATTRS = frozenset({"readnone", "readonly", "writeonly", "argmemonly",
-                                 "inaccessiblememonly", "inaccessiblemem_or_argmemonly"})
-
-
 def legacy_from_effects(effects: dict) -> list[str]:
     """Old-spelling attributes that state no more than `effects` allows (a sound widening:
     anything not expressible is dropped, which only makes fewer promises)."""

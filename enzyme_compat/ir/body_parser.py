@@ -6,7 +6,6 @@ A mixin of `Parser` (see parser.py for the token helpers it relies on).
 from __future__ import annotations
 
 from . import instructions as I
-from .attributes import Attr
 from .module import BasicBlock
 from .typeutil import compatible, type_str
 from .types import (I1, LABEL, METADATA, TOKEN, VOID, FunctionType, IntType, PointerType,
@@ -725,4 +724,3 @@ _DISPATCH.update({
     "catchswitch": BodyParser.p_catchswitch, "catchret": BodyParser.p_catchret,
     "cleanupret": BodyParser.p_cleanupret,
 })
-_ = (Attr,)

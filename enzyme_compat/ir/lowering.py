@@ -12,7 +12,7 @@ from . import instructions as I
 from .attributes import Attr
 from .errors import ConversionError
 from .module import Function
-from .types import I1, I32, I64, METADATA, VOID, FunctionType, VectorType
+from .types import I32, I64, METADATA, VOID, FunctionType, VectorType
 from .values import (Argument, ConstantAggregate, ConstantExpr, ConstantFP, ConstantInt, MDTuple,
                      MetadataAsValue, Poison, Splat, Undef)
 from .values_walk_local import map_operands
@@ -521,4 +521,3 @@ def module_flags(module, dialect):
                 node.elems[0] = type(first)(ConstantInt(v.type, 7))
 
 
-_ = (I1, Splat)

@@ -12,7 +12,7 @@ from .attributes import TYPE_ATTRS, Attr, AttrGroup, AttrGroupRef
 from .body_parser import BodyParser
 from .errors import ParseError
 from .lexer import tokenize
-from .typeutil import compatible as _compatible, type_str
+from .typeutil import type_str
 from .module import Comdat, Function, GlobalAlias, GlobalVariable, Module
 from .types import (FLOAT_TYPES, LABEL, METADATA, TOKEN, VOID, ArrayType, FloatType,
                     FunctionType, IdentifiedStructType, IntType, OtherType, PointerType,
@@ -58,7 +58,6 @@ NOT_ATTRIBUTES = frozenset({
     "musttail", "notail", "load", "store", "alloca", "phi", "landingpad", "catchpad",
     "cleanuppad", "va_arg", "fence", "cmpxchg", "atomicrmw", "freeze", "uselistorder",
     "uselistorder_bb"}) | CONST_KEYWORDS
-STATEMENT_START = frozenset({"global", "local", "meta", "!", "comdat", "summary", "eof"})
 
 
 class Parser(BodyParser):
@@ -404,12 +403,6 @@ class Parser(BodyParser):
             self.expect(")")
             return name
         return ""
-
-    def can_start_value(self) -> bool:
-        k = self.k[self.i]
-        if k in ("int", "float", "global", "local", "cstr", "{", "[", "<", "mdstr"):
-            return True
-        return k == "kw" and self.t[self.i] in CONST_KEYWORDS
 
     # ------------------------------------------------------------------ functions
     def parse_function(self, is_definition: bool):

@@ -13,7 +13,7 @@ from __future__ import annotations
 from . import instructions as I
 from .attributes import TYPE_ATTRS, Attr
 from .mangle import pointer_types, remangle
-from .module import Function, GlobalAlias, GlobalValue
+from .module import Function, GlobalValue
 from .types import (I8, ArrayType, FunctionType, IdentifiedStructType, PointerType,
                     StructType, VectorType, element_type)
 from .values import (Argument, ConstantAggregate, ConstantExpr, InlineAsm, MDNode, MDTuple, MDValue,
@@ -373,4 +373,3 @@ def to_typed_pointers(module):
     TypedPointers(module).run()
 
 
-_ = GlobalAlias

@@ -247,10 +247,6 @@ class TargetExtType(Type):
         return ("t", self.name, tuple(t.key() for t in self.type_params), tuple(self.int_params))
 
 
-def struct_elems(t: Type) -> list[Type]:
-    return t.elems if isinstance(t, (StructType, IdentifiedStructType)) else []
-
-
 def element_type(t: Type, index: int | None = None) -> Type:
     """Type reached by one GEP/extractvalue index into `t`."""
     if isinstance(t, (ArrayType, VectorType)):
