@@ -257,3 +257,17 @@ define double @f(double* %p) {
   ret double %r
 }
 """, "f", "double(double*)", [[3.0]], 9.0)
+
+case("ptrtoaddr_and_denormal_env", """
+@g = global [4 x i8] zeroinitializer
+
+define i64 @f() #0 {
+  %p = getelementptr i8, ptr @g, i64 3
+  %a = ptrtoaddr ptr %p to i64
+  %b = ptrtoint ptr @g to i64
+  %d = sub i64 %a, %b
+  ret i64 %d
+}
+
+attributes #0 = { nounwind "denormal-fp-math"="preserve-sign,preserve-sign" }
+""", "f", "i64()", [], 3)

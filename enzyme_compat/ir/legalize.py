@@ -96,6 +96,8 @@ PASSES = [
          L.lower_fneg),
     Pass("freeze", lambda m, d, mode: not d.has("freeze") and _has_opcode(m, "freeze"),
          L.lower_freeze),
+    Pass("ptrtoaddr", lambda m, d, mode: not d.has("ptrtoaddr") and (
+        _has_opcode(m, "ptrtoaddr") or "ptrtoaddr" in m.syntax_seen), L.lower_ptrtoaddr),
     Pass("poison", lambda m, d, mode: not d.has("poison") and _has_poison(m), L.lower_poison),
     Pass("debug records to calls",
          lambda m, d, mode: not d.has("debug-records") and _has_records(m),

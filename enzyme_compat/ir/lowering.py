@@ -189,6 +189,21 @@ def lower_freeze(module, dialect):
                     map_operands(inst, sub, constants=False)
 
 
+def lower_ptrtoaddr(module, dialect):
+    """Before LLVM 22 `ptrtoaddr` is spelled `ptrtoint` (same bits for address-sized
+    results; only provenance capture differs, which older releases did not model)."""
+    from ..values_walk import walk_constants
+
+    for c in walk_constants(module):
+        if getattr(c, "opcode", None) == "ptrtoaddr":
+            c.opcode = "ptrtoint"
+    for f in module.functions:
+        for b in f.blocks:
+            for inst in b.instructions:
+                if inst.opcode == "ptrtoaddr":
+                    inst.opcode = "ptrtoint"
+
+
 def lower_poison(module, dialect):
     """Releases before 12 have no `poison`; `undef` is the closest they can say."""
     def sub(v):

@@ -862,6 +862,8 @@ class Parser(BodyParser):
             inrange = (lo, hi)
         self.expect("(", f"'(' after constant expression '{op}'")
         if op in CAST_OPS:
+            if op == "ptrtoaddr":
+                self.m.syntax_seen.add("ptrtoaddr")
             v = self.parse_typed_constant()
             self.expect_kw("to")
             dest = self.parse_type()

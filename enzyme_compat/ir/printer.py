@@ -8,6 +8,8 @@ from __future__ import annotations
 from . import instructions as I
 from .attributes import (Attr, AttrGroupRef, fold_memory, format_memory,
                          legacy_from_effects, parse_memory)
+from .denormal import STRING_KEYS, env_to_strings, strings_to_env
+from .errors import ConversionError
 from .floats import format_legacy
 from .module import BasicBlock, Function, GlobalAlias, GlobalValue
 from .types import (VOID, ArrayType, FloatType, FunctionType, IdentifiedStructType, IntType,
@@ -83,6 +85,7 @@ class Printer:
         self.float_literal = dialect.spelling("float_literal", format_legacy)
         self.numbered_args = dialect.has("numbered-argument-names")
         self.numbered_labels = dialect.has("numbered-block-labels")
+        self.denormal_env = dialect.has("denormal_fpenv")
         self.slots = {}
         self.fn_slots = {}
         self.out = []
@@ -240,6 +243,8 @@ class Printer:
     def attrs(self, attrs, param_type=None) -> str:
         out = []
         d = self.d
+        if self.denormal_env and any(getattr(a, "kind", None) in STRING_KEYS for a in attrs):
+            attrs = strings_to_env(attrs)
         for a in attrs:
             if type(a) is AttrGroupRef:
                 out.append("#" + a.id)
@@ -263,6 +268,12 @@ class Printer:
                 return [f"memory({format_memory(fold_memory(eff, locs), locs)})"]
         if kind == "captures" and not d.has("captures-print"):
             return ["nocapture"] if a.arg.strip() == "none" else []
+        if kind == "denormal_fpenv" and not self.denormal_env:
+            strings = env_to_strings(a)
+            if strings is None:
+                raise ConversionError(f"cannot express denormal_fpenv({a.arg}) for LLVM "
+                                      f"{d.release}")
+            return [f"{s.kind}={s.arg}" for s in strings]
         if kind == "uwtable" and a.arg is not None and not d.has("uwtable-kind"):
             return ["uwtable"]
         if not d.keep_attr(kind):
