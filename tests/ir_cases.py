@@ -271,3 +271,13 @@ define i64 @f() #0 {
 
 attributes #0 = { nounwind "denormal-fp-math"="preserve-sign,preserve-sign" }
 """, "f", "i64()", [], 3)
+
+case("asm_indirect_operand_typed", """
+define i32 @f(i32 %x) {
+  %a = alloca i32, align 4
+  store i32 %x, i32* %a, align 4
+  call void asm sideeffect "incl $0", "=*m,*m,~{dirflag},~{fpsr},~{flags}"(i32* %a, i32* %a)
+  %v = load i32, i32* %a, align 4
+  ret i32 %v
+}
+""", "f", "i32(i32)", [41], 42)

@@ -67,6 +67,13 @@ def _has_poison(module):
     return any(isinstance(c, Poison) for c in walk_constants(module))
 
 
+def _has_asm(module):
+    from .values import InlineAsm
+
+    return any(isinstance(i, I.Call) and isinstance(i.callee, InlineAsm) and
+               "*" in i.callee.constraints for i in _instructions(module))
+
+
 def _typed_intrinsics(module):
     from .types import PointerType
 
@@ -117,6 +124,8 @@ PASSES = [
     Pass("masked alignment attribute",
          lambda m, d, mode: d.has("masked-no-align") and _masked_arity(m, 4),
          L.masked_drop_align),
+    Pass("asm elementtype", lambda m, d, mode: d.has("elementtype") and _has_asm(m),
+         L.asm_elementtype),
     Pass("powi name", lambda m, d, mode: _declares(m, "llvm.powi."), L.rename_powi),
     Pass("pointer casts", lambda m, d, mode: mode == "opaque" and not m.uses_opaque_pointers,
          L.fold_pointer_casts),

@@ -517,6 +517,39 @@ def fold_pointer_casts(module, dialect):
                 map_operands(i, look)
 
 
+def _indirect_asm_args(constraints: str):
+    """Argument positions of an inline-asm constraint string that are indirect (`*`)."""
+    out, arg = [], 0
+    for c in constraints.strip('"').split(","):
+        c = c.strip()
+        if not c or c.startswith("~") or (c.startswith("=") and not c.startswith("=*")):
+            continue  # clobbers and direct outputs take no argument
+        if "*" in c:
+            out.append(arg)
+        arg += 1
+    return out
+
+
+def asm_elementtype(module, dialect):
+    """From LLVM 14 an indirect inline-asm operand states its pointee: `elementtype(T)`,
+    taken from the typed pointer the older IR wrote."""
+    from .values import InlineAsm
+
+    for f in module.functions:
+        for b in f.blocks:
+            for inst in b.instructions:
+                if not (isinstance(inst, I.Call) and isinstance(inst.callee, InlineAsm)):
+                    continue
+                for j in _indirect_asm_args(inst.callee.constraints):
+                    if j >= len(inst.ops):
+                        break
+                    attrs = inst.arg_attrs[j]
+                    pointee = getattr(inst.ops[j].type, "pointee", None)
+                    if pointee is not None and not any(
+                            isinstance(a, Attr) and a.kind == "elementtype" for a in attrs):
+                        inst.arg_attrs[j] = attrs + [Attr("elementtype", pointee, "type")]
+
+
 def module_flags(module, dialect):
     """Module-flag behaviour 8 (Min) is unknown before LLVM 15: Max (7) has the same
     meaning inside one module."""
