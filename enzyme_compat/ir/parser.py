@@ -7,6 +7,9 @@ records what was written. `parse_optional_x()` returns None without consuming;
 
 from __future__ import annotations
 
+import contextlib
+import gc
+
 from . import floats
 from .attributes import TYPE_ATTRS, Attr, AttrGroup, AttrGroupRef
 from .body_parser import BodyParser
@@ -1017,6 +1020,19 @@ class Parser(BodyParser):
         return MDRaw(self.src[self.o[start]: self.o[self.i - 1] + len(self.t[self.i - 1])])
 
 
+@contextlib.contextmanager
+def no_gc():
+    """The parser and printer build or walk large acyclic-enough object graphs: cyclic
+    collection passes during them cost time and free nothing."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _gname(tok: str) -> str:
     return tok[1:]
 
@@ -1057,6 +1073,11 @@ def parse(text: str, filename: str = "<input>") -> Module:
     the grammar cannot catch early (e.g. indexing into a non-aggregate) is reported at
     the token where it was found, never as a bare Python exception."""
     p = Parser(text, filename)
+    with no_gc():
+        return _parse_module(p)
+
+
+def _parse_module(p):
     try:
         return p.parse_module()
     except (AttributeError, TypeError, IndexError, KeyError, ValueError) as e:

@@ -695,8 +695,11 @@ _PRINT = {
 def print_module(module, dialect) -> str:
     from .legalize import legalize
 
-    module, pointer_mode = legalize(module, dialect)
-    return Printer(module, dialect, pointer_mode).module()
+    from .parser import no_gc
+
+    with no_gc():
+        module, pointer_mode = legalize(module, dialect)
+        return Printer(module, dialect, pointer_mode).module()
 
 
 def print_as_is(module, dialect) -> str:
