@@ -10,7 +10,7 @@ def enzyme_compat_release_delta():
     return ReleaseDelta(
         release=7,
         pointers="typed",
-        features={"untyped-byval", "untyped-sret", "inrange-index", "x86_mmx",
+        features={"untyped-byval", "untyped-sret", "untyped-inalloca", "inrange-index", "x86_mmx",
                   "inline-asm-label-args", "dbg-isdefinition-fields"},
         spellings={"float_literal": floats.format_legacy},
     )

@@ -281,3 +281,85 @@ define i32 @f(i32 %x) {
   ret i32 %v
 }
 """, "f", "i32(i32)", [41], 42)
+
+case("kitchen_sink", """
+source_filename = "ks.c"
+target datalayout = "e-m:e-p270:32:32-p271:32:32-p272:64:64-i64:64-i128:128-f80:128-n8:16:32:64-S128"
+target triple = "x86_64-pc-linux-gnu"
+module asm ".globl marker"
+module asm "marker:"
+
+%struct.T = type <{ i8, i32 }>
+%opq = type opaque
+$cd = comdat any
+
+@tl = thread_local(initialexec) global i32 0, align 4
+@cg = linkonce_odr global i32 1, comdat($cd), align 4
+@sec = internal global [2 x i16] [i16 1, i16 2], section ".mydata", align 2
+@as1 = addrspace(1) global double 0.0
+@ptrs = global [2 x ptr] [ptr @tl, ptr getelementptr inbounds (i8, ptr @cg, i64 2)]
+@al = alias i32, ptr @cg
+@ifn = ifunc void (), ptr @resolver
+@llvm.used = appending global [1 x ptr] [ptr @f], section "llvm.metadata"
+@__gxx_personality_v0 = external global i32
+
+define internal ptr @resolver() {
+  ret ptr @g
+}
+
+define void @g() {
+  ret void
+}
+
+declare i32 @ext(...)
+declare void @may_throw()
+
+define internal i32 @f(i32 %a, ptr inalloca(i32) %b, ...) unnamed_addr #0 align 16 gc "statepoint-example" {
+entry:
+  %t = alloca %struct.T, align 1
+  %v = alloca ptr, align 8
+  call void @llvm.va_start(ptr %v)
+  %x = va_arg ptr %v, i32
+  call void @llvm.va_end(ptr %v)
+  %r = call i32 (...) @ext(i32 %a, double 1.0)
+  %rmw = atomicrmw add ptr @tl, i32 1 seq_cst, align 4
+  %cx = cmpxchg weak volatile ptr @tl, i32 0, i32 1 syncscope("singlethread") acquire monotonic, align 4
+  %ok = extractvalue { i32, i1 } %cx, 1
+  fence release
+  %ld = load atomic i32, ptr @tl acquire, align 4
+  store volatile i32 %ld, ptr @cg, align 4
+  %sel = select i1 %ok, i32 %r, i32 %x
+  %vec = insertelement <4 x float> poison, float 1.0, i64 0
+  %spl = shufflevector <4 x float> %vec, <4 x float> poison, <4 x i32> zeroinitializer
+  %fr = freeze <4 x float> %spl
+  indirectbr ptr blockaddress(@f, %next), [label %next]
+
+next:
+  %ui = call i32 @llvm.umax.i32(i32 %sel, i32 3)
+  ret i32 %ui
+}
+
+define i32 @eh() personality ptr @__gxx_personality_v0 {
+entry:
+  invoke void @may_throw()
+          to label %ok unwind label %lp
+
+ok:
+  ret i32 0
+
+lp:
+  %l = landingpad { ptr, i32 }
+          cleanup
+          catch ptr null
+  resume { ptr, i32 } %l
+}
+
+declare void @llvm.va_start(ptr)
+declare void @llvm.va_end(ptr)
+declare i32 @llvm.umax.i32(i32, i32)
+
+attributes #0 = { noinline nounwind optnone "target-cpu"="x86-64" }
+
+!llvm.module.flags = !{!0}
+!0 = !{i32 1, !"wchar_size", i32 4}
+""")

@@ -279,12 +279,11 @@ class Printer:
         if not d.keep_attr(kind):
             return []
         if a.style == "type":
-            if (kind == "byval" and d.has("untyped-byval")) or \
-                    (kind == "sret" and d.has("untyped-sret")):
+            if d.has("untyped-" + kind):  # byval/sret/inalloca before they took a type
                 return [kind]
             return [f"{kind}({self.type(a.arg)})"]
         if a.style is None:
-            if kind in ("byval", "sret") and not d.has("untyped-" + kind) and \
+            if kind in ("byval", "sret", "inalloca") and not d.has("untyped-" + kind) and \
                     param_type is not None and getattr(param_type, "pointee", None) is not None:
                 return [f"{kind}({self.type(param_type.pointee)})"]
             return [kind]

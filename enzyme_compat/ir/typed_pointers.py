@@ -88,7 +88,10 @@ class TypedPointers:
             if g.initializer is not None:
                 g.initializer = self.const(g.initializer, g.value_type)
         for a in m.aliases:
-            want = PointerType(a.value_type, a.addrspace) if a.kind == "alias" else None
+            if a.kind == "alias":
+                want = PointerType(a.value_type, a.addrspace)
+            else:  # an ifunc's resolver returns a pointer to the ifunc's function type
+                want = PointerType(FunctionType(PointerType(a.value_type, a.addrspace), []))
             a.target = self.const(a.target, want)
         for f in m.functions:
             for k in ("prefix", "prologue", "personality"):
