@@ -1,0 +1,3 @@
+; ERROR-AT: 3
+; array of void
+@a = global [4 x void] zeroinitializer

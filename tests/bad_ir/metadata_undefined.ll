@@ -1,0 +1,5 @@
+; ERROR-AT: 4
+; reference to metadata that is never defined
+define void @f() {
+  ret void, !dbg !7
+}

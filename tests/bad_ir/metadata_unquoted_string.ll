@@ -1,0 +1,4 @@
+; ERROR-AT: 4
+; metadata string without quotes
+!llvm.ident = !{!0}
+!0 = !{!"clang", version}

@@ -1,0 +1,3 @@
+; ERROR-AT: 3
+; global variable without '='
+@counter global i32 0

@@ -1,0 +1,5 @@
+; ERROR-AT: 3
+; misspelt linkage keyword
+define privte void @f() {
+  ret void
+}

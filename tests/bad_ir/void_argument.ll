@@ -1,0 +1,5 @@
+; ERROR-AT: 3
+; function parameter of type void
+define void @f(void %x) {
+  ret void
+}
