@@ -1,4 +1,4 @@
-"""LLVM 19: debug records (#dbg_value...), GEP nuw/nusw, trunc nuw/nsw, uitofp nneg,
+"""LLVM 19: debug records (#dbg_value...), `!"expected"` origin in branch weights, GEP nuw/nusw, trunc nuw/nsw, uitofp nneg,
 range(...)/initializes(...), ptrauth constants, GEP inrange(lo, hi); icmp/fcmp/shl constant
 expressions removed."""
 
@@ -10,7 +10,7 @@ from enzyme_compat.hookspecs import hookimpl
 def enzyme_compat_release_delta():
     return ReleaseDelta(
         release=19,
-        features={"debug-records", "ptrauth", "inrange-range"},
+        features={"debug-records", "ptrauth", "inrange-range", "prof-origin"},
         removed={"inrange-index"},
         attributes={"range", "initializes", "sanitize_numerical_stability"},
         flags={("getelementptr", "nuw"), ("getelementptr", "nusw"), ("trunc", "nuw"),

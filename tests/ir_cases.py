@@ -363,3 +363,15 @@ attributes #0 = { noinline nounwind optnone "target-cpu"="x86-64" }
 !llvm.module.flags = !{!0}
 !0 = !{i32 1, !"wchar_size", i32 4}
 """)
+
+case("branch_weights_origin", """
+define i32 @f(i32 %x) {
+  %c = icmp sgt i32 %x, 0
+  br i1 %c, label %a, label %b, !prof !0
+a:
+  ret i32 1
+b:
+  ret i32 2
+}
+!0 = !{!"branch_weights", !"expected", i32 2000, i32 1}
+""", "f", "i32(i32)", [5], 1)

@@ -97,6 +97,8 @@ def _masked_arity(module, n):
 # whatever the earlier passes created).
 PASSES = [
     Pass("module flags", lambda m, d, mode: not d.has("module-flag-min"), L.module_flags),
+    Pass("branch weight origin", lambda m, d, mode: not d.has("prof-origin") and
+         L.has_weight_origin(m), L.branch_weight_origin),
     Pass("removed constant expressions", lambda m, d, mode: _has_constexpr(m, d),
          L.lower_constant_exprs),
     Pass("fneg", lambda m, d, mode: not d.has("fneg") and _has_opcode(m, "fneg"),

@@ -13,7 +13,7 @@ from .attributes import Attr
 from .errors import ConversionError
 from .module import Function
 from .types import I32, I64, METADATA, VOID, FunctionType, VectorType
-from .values import (Argument, ConstantAggregate, ConstantExpr, ConstantFP, ConstantInt, MDTuple,
+from .values import (Argument, ConstantAggregate, ConstantExpr, ConstantFP, ConstantInt, MDString, MDTuple,
                      MetadataAsValue, Poison, Splat, Undef)
 from .values_walk_local import map_operands
 
@@ -548,6 +548,30 @@ def asm_elementtype(module, dialect):
                     if pointee is not None and not any(
                             isinstance(a, Attr) and a.kind == "elementtype" for a in attrs):
                         inst.arg_attrs[j] = attrs + [Attr("elementtype", pointee, "type")]
+
+
+def _is_weights_with_origin(node) -> bool:
+    e = getattr(node, "elems", None)
+    return (isinstance(node, MDTuple) and len(e) > 2 and isinstance(e[0], MDString)
+            and e[0].text == '"branch_weights"' and isinstance(e[1], MDString))
+
+
+def branch_weight_origin(module, dialect):
+    """`!{!"branch_weights", !"expected", ...}` (19+): the origin string is dropped for
+    releases that only read `!{!"branch_weights", weights...}`."""
+    for _, node in module.numbered_md:
+        if _is_weights_with_origin(node):
+            del node.elems[1]
+    for f in module.functions:
+        for b in f.blocks:
+            for inst in b.instructions:
+                for _, node in inst.md:
+                    if _is_weights_with_origin(node):
+                        del node.elems[1]
+
+
+def has_weight_origin(module) -> bool:
+    return any(_is_weights_with_origin(node) for _, node in module.numbered_md)
 
 
 def module_flags(module, dialect):

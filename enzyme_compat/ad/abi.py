@@ -1,0 +1,170 @@
+"""Enzyme's C ABI for forward mode: finding `__enzyme_fwddiff` calls and reading their
+activity markers.
+
+`__enzyme_fwddiff(fn, args...)`: any callee whose name contains `__enzyme_fwddiff`. The
+first argument is the function to differentiate, seen through casts. Markers come as loads
+of globals named `enzyme_dup` etc. (C: `extern int enzyme_dup;`), as the globals
+themselves, or as `metadata !"enzyme_dup"`. Unmarked arguments default by type: pointers
+are duplicated, floats get a tangent, everything else is constant.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..ir import instructions as I
+from ..ir.module import Function, GlobalVariable
+from ..ir.values import ConstantExpr, ConstantInt, MDString, MetadataAsValue
+from .errors import EnzymeABIError, located
+
+FWDDIFF = "__enzyme_fwddiff"
+
+# marker -> how many call arguments it governs after itself
+MARKERS = {
+    "enzyme_dup": 2, "enzyme_dupnoneed": 2, "enzyme_const": 1, "enzyme_width": 1,
+    "enzyme_primal_return": 0, "enzyme_noret": 0,
+}
+SUPPORTED_WIDTH = 1
+
+DUP, DUPNONEED, CONST = "dup", "dupnoneed", "const"
+
+
+@dataclass
+class ArgPlan:
+    """How one parameter of the differentiated function is passed."""
+    activity: str  # dup / dupnoneed / const
+    primal: object  # call-site value
+    shadow: object | None = None  # call-site value of the shadow/tangent
+
+
+@dataclass
+class FwdDiffCall:
+    call: I.Call
+    function: Function
+    args: list[ArgPlan] = field(default_factory=list)
+    width: int = 1
+    primal_return: bool = False  # return {primal, tangent}
+    noret: bool = False
+
+
+def strip_casts(v):
+    """The value under pointer casts (instructions or constant expressions)."""
+    for _ in range(16):
+        if isinstance(v, ConstantExpr) and v.opcode in ("bitcast", "addrspacecast") and v.ops:
+            v = v.ops[0]
+        elif isinstance(v, I.Cast) and v.opcode in ("bitcast", "addrspacecast"):
+            v = v.ops[0]
+        else:
+            return v
+    return v
+
+
+def callee_function(call):
+    c = strip_casts(call.callee)
+    return c if isinstance(c, Function) else None
+
+
+def is_fwddiff_call(inst) -> bool:
+    if not isinstance(inst, I.Call):
+        return False
+    fn = callee_function(inst)
+    return fn is not None and FWDDIFF in fn.name
+
+
+def marker_name(v) -> str | None:
+    """`enzyme_dup` for a load of @enzyme_dup, @enzyme_dup itself, or !"enzyme_dup"."""
+    v = strip_casts(v)
+    if isinstance(v, I.Load):
+        v = strip_casts(v.ops[0])
+    if isinstance(v, I.Cast) and v.opcode in ("ptrtoint",):
+        v = strip_casts(v.ops[0])
+    if isinstance(v, ConstantExpr) and v.opcode == "ptrtoint":
+        v = strip_casts(v.ops[0])
+    if isinstance(v, GlobalVariable) and v.name in MARKERS:
+        return v.name
+    if isinstance(v, MetadataAsValue) and isinstance(v.md, MDString):
+        text = v.md.text.strip('"')
+        if text in MARKERS:
+            return text
+    return None
+
+
+def default_activity(param_type) -> str:
+    if param_type.is_pointer or param_type.is_float:
+        return DUP
+    return CONST
+
+
+def parse_call(module, caller, call) -> FwdDiffCall:
+    """Read one `__enzyme_fwddiff` call into a plan."""
+    def err(msg):
+        return located(EnzymeABIError, module, caller, call, msg)
+
+    if not call.args:
+        raise err("no function to differentiate (first argument missing)")
+    fn = strip_casts(call.args[0])
+    if not isinstance(fn, Function):
+        raise err("the first argument is not a function of this module "
+                  "(NoFunctionToDifferentiate)")
+    if fn.is_declaration:
+        raise err(f"@{fn.name} has no body in this module (EmptyFunctionToDifferentiate)")
+    plan = FwdDiffCall(call, fn)
+    rest = list(call.args[1:])
+    params = fn.fn_type.params
+    i = 0
+    for pi, ptype in enumerate(params):
+        marker = None
+        while i < len(rest):
+            marker = marker_name(rest[i])
+            if marker == "enzyme_width":
+                if i + 1 >= len(rest) or not isinstance(rest[i + 1], ConstantInt):
+                    raise err("enzyme_width must be followed by a constant integer")
+                plan.width = rest[i + 1].value
+                if plan.width != SUPPORTED_WIDTH:
+                    raise err(f"enzyme_width {plan.width}: vector forward mode is not "
+                              "supported yet (only width 1)")
+                i += 2
+                marker = None
+            elif marker in ("enzyme_primal_return", "enzyme_noret"):
+                plan.primal_return |= marker == "enzyme_primal_return"
+                plan.noret |= marker == "enzyme_noret"
+                i += 1
+                marker = None
+            else:
+                break
+        if i >= len(rest):
+            raise err(f"too few arguments: @{fn.name} has {len(params)} parameters, "
+                      f"the call supplies {pi}")
+        if marker is not None:
+            i += 1
+            activity = {"enzyme_dup": DUP, "enzyme_dupnoneed": DUPNONEED,
+                        "enzyme_const": CONST}[marker]
+        else:
+            activity = default_activity(ptype)
+        if activity == CONST:
+            plan.args.append(ArgPlan(CONST, rest[i]))
+            i += 1
+        else:
+            if i + 1 >= len(rest):
+                raise err(f"argument {pi} of @{fn.name} is duplicated but the call has "
+                          "no shadow for it")
+            plan.args.append(ArgPlan(activity, rest[i], rest[i + 1]))
+            i += 2
+    while i < len(rest) and marker_name(rest[i]) in ("enzyme_primal_return", "enzyme_noret"):
+        plan.primal_return |= marker_name(rest[i]) == "enzyme_primal_return"
+        i += 1
+    if i != len(rest):
+        raise err(f"too many arguments: @{fn.name} has {len(params)} parameters, the call "
+                  f"supplies {len(rest) - i} more values than they need (TooManyArgs)")
+    return plan
+
+
+def find_calls(module):
+    """(caller, call) for every `__enzyme_fwddiff*` call in the module, in order."""
+    out = []
+    for f in module.functions:
+        for b in f.blocks:
+            for inst in b.instructions:
+                if is_fwddiff_call(inst):
+                    out.append((f, inst))
+    return out

@@ -1,0 +1,176 @@
+"""TangentBuilder: what a derivative rule may emit.
+
+Values passed in and returned are values of the tangent function. None stands for a zero
+tangent and the arithmetic helpers fold it away (`fmul(None, x)` is None, `fadd(None, x)`
+is x), so tangents of constant operands cost nothing and terms that would multiply a zero
+by a NaN (log of a negative base in `pow`) are never built.
+"""
+
+from __future__ import annotations
+
+import copy
+from fractions import Fraction
+
+from ..ir import instructions as I
+from ..ir.floats import encode
+from ..ir.mangle import mangle
+from ..ir.types import (ArrayType, FunctionType, IdentifiedStructType, PointerType, StructType,
+                        VectorType, I1)
+from ..ir.values import (ConstantAggregate, ConstantFP, ConstantInt, ConstantNull,
+                         ZeroInitializer)
+
+
+def zero_of(t):
+    """The zero tangent of type `t` as a constant."""
+    if t.is_float and not isinstance(t, VectorType):
+        return ConstantFP(t, encode(Fraction(0), t))
+    if isinstance(t, PointerType):
+        return ConstantNull(t)
+    if t.is_int:
+        return ConstantInt(t, 0)
+    if isinstance(t, (VectorType, ArrayType, StructType, IdentifiedStructType)):
+        return ZeroInitializer(t)
+    raise TypeError(f"no zero of {t!r}")
+
+
+def float_constant(t, value: float):
+    """`value` as a constant of float type `t`, splatted for vectors."""
+    if isinstance(t, VectorType):
+        e = float_constant(t.elem, value)
+        return ConstantAggregate(t, [e] * t.count)
+    return ConstantFP(t, encode(Fraction(value), t, negative_zero=(value == 0 and
+                                                                   str(value)[0] == "-")))
+
+
+def int_constant(t, value: int):
+    if isinstance(t, VectorType):
+        return ConstantAggregate(t, [ConstantInt(t.elem, value)] * t.count)
+    return ConstantInt(t, value)
+
+
+def _i1_like(t):
+    return VectorType(t.count, I1) if isinstance(t, VectorType) else I1
+
+
+class TangentBuilder:
+    """Emits the tangent code of one primal instruction into a block of the tangent
+    function. `inst` is the original instruction, `result` its primal value in the tangent
+    function."""
+
+    def __init__(self, fs, inst, result, block):
+        self.fs = fs  # the FunctionSynthesis in progress (module, declarations, errors)
+        self.inst = inst
+        self.result = result
+        self.block = block
+
+    # ------------------------------------------------------------------ basics
+    def emit(self, inst):
+        return self.block.append(inst)
+
+    def error(self, cls, message: str):
+        raise self.fs.error(cls, self.inst, message)
+
+    zero = staticmethod(zero_of)
+
+    def const(self, like, value: float):
+        """A float constant of the type of `like` (a value or a type)."""
+        t = like if not hasattr(like, "type") else like.type
+        return float_constant(t, value)
+
+    def materialize(self, v, t):
+        """`v`, or the zero of `t` when `v` is None."""
+        return zero_of(t) if v is None else v
+
+    def clone(self, ops, type=None):
+        """A copy of the primal instruction (flags, alignment, indices, metadata) with
+        other operands, emitted; e.g. the same GEP applied to a shadow pointer."""
+        c = copy.copy(self.result)
+        c.ops = list(ops)
+        c.flags = list(c.flags)
+        c.md = [(k, m) for k, m in c.md if k not in ("dbg", "range", "nonnull", "noundef")]
+        c.name = None
+        if type is not None:
+            c.type = type
+        if isinstance(c, I.Call):
+            c.arg_attrs = [[] for _ in ops]
+            c.fn_attrs = []
+            c.ret_attrs = []
+            c.tail = ""
+            c.bundles = []
+        return self.emit(c)
+
+    # ------------------------------------------------------------ arithmetic
+    def binop(self, opcode, a, b):
+        return self.emit(I.BinaryOp(opcode, a.type, [a, b]))
+
+    def fadd(self, a, b):
+        if a is None:
+            return b
+        if b is None:
+            return a
+        return self.binop("fadd", a, b)
+
+    def fsub(self, a, b):
+        if b is None:
+            return a
+        if a is None:
+            return self.fneg(b)
+        return self.binop("fsub", a, b)
+
+    def fmul(self, a, b):
+        if a is None or b is None:
+            return None
+        return self.binop("fmul", a, b)
+
+    def fdiv(self, a, b):
+        if a is None:
+            return None
+        if b is None:
+            raise ValueError("fdiv by a zero tangent")
+        return self.binop("fdiv", a, b)
+
+    def fneg(self, a):
+        if a is None:
+            return None
+        return self.emit(I.UnaryOp("fneg", a.type, [a]))
+
+    def fcmp(self, predicate, a, b):
+        return self.emit(I.Compare("fcmp", _i1_like(a.type), [a, b], predicate))
+
+    def select(self, cond, a, b, type=None):
+        if a is None and b is None:
+            return None
+        t = type or (a.type if a is not None else b.type)
+        return self.emit(I.Select("select", t, [cond, self.materialize(a, t),
+                                                self.materialize(b, t)]))
+
+    def cast(self, opcode, type, v):
+        if v is None:
+            return None
+        return self.emit(I.Cast(opcode, type, [v]))
+
+    # ----------------------------------------------------------------- calls
+    def call(self, callee, args, ret=None, flags=None):
+        fn_type = callee.fn_type
+        c = I.Call("call", fn_type.ret if ret is None else ret, fn_type, callee, list(args),
+                   [[] for _ in args], flags=list(flags or []))
+        return self.emit(c)
+
+    def intrinsic(self, base: str, overloads, ret, args, flags=None):
+        """`call @llvm.<base>.<mangled overloads>(args)`, declared on first use."""
+        name = "llvm." + base + "".join("." + mangle(t) for t in overloads)
+        fn = self.fs.declare(name, FunctionType(ret, [a.type for a in args]))
+        return self.call(fn, args, flags=flags)
+
+    def libcall(self, name: str, ret, args):
+        """A call of the C library function `name` (declared on first use)."""
+        fn = self.fs.declare(name, FunctionType(ret, [a.type for a in args]))
+        return self.call(fn, args)
+
+    def unary(self, base, x):
+        """`llvm.<base>` of x (sin, cos, exp, log, ... on scalars and vectors)."""
+        return self.intrinsic(base, [x.type], x.type, [x])
+
+    def sign(self, x):
+        """copysign(1, x): the sign of x as +-1.0 (lane-wise)."""
+        return self.intrinsic("copysign", [x.type], x.type, [self.const(x, 1.0), x])

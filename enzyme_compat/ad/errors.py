@@ -1,0 +1,91 @@
+"""Errors of automatic differentiation: each names the function, the instruction and,
+when the IR carries one, the source location, so a derivative is never silently wrong."""
+
+from __future__ import annotations
+
+from ..errors import EnzymeCompatError
+
+
+class DifferentiationError(EnzymeCompatError):
+    """Base of every AD error."""
+
+
+class EnzymeABIError(DifferentiationError):
+    """A malformed `__enzyme_*` call: wrong argument count, unknown marker, bad width."""
+
+
+class NoDerivativeError(DifferentiationError):
+    """A call or intrinsic with no derivative rule, reached by active values."""
+
+
+class UnsupportedInstructionError(DifferentiationError):
+    """An instruction the engine cannot differentiate."""
+
+
+class ShadowError(DifferentiationError):
+    """An active value flows into memory that has no shadow (constant memory)."""
+
+
+def describe(inst) -> str:
+    """`fmul` / `call @name` / `store`: a short text naming an instruction."""
+    from ..ir import instructions as I
+
+    if isinstance(inst, I.Call):
+        callee = inst.callee
+        name = getattr(callee, "name", None)
+        return f"{inst.opcode} @{name}" if name else f"{inst.opcode} (indirect)"
+    text = inst.opcode
+    if inst.name:
+        text = f"%{inst.name} = {text}"
+    return text
+
+
+def debug_location(module, inst) -> str | None:
+    """`file:line:column` from the instruction's `!dbg` attachment, when there is one."""
+    from ..ir.values import MDNode, MDRef
+
+    numbered = getattr(module, "_ad_md_index", None)
+    if numbered is None:
+        numbered = dict(module.numbered_md)
+        module._ad_md_index = numbered
+
+    def resolve(md):
+        seen = 0
+        while isinstance(md, MDRef) and seen < 8:
+            md = numbered.get(md.id)
+            seen += 1
+        return md
+
+    for kind, md in getattr(inst, "md", ()):
+        if kind != "dbg":
+            continue
+        loc = resolve(md)
+        if not isinstance(loc, MDNode) or loc.kind != "DILocation":
+            return None
+        fields = dict(loc.fields)
+        line, col = fields.get("line"), fields.get("column")
+        filename = None
+        scope = resolve(fields.get("scope"))
+        for _ in range(8):  # scope chain up to something with a file
+            if not isinstance(scope, MDNode):
+                break
+            f = dict(scope.fields)
+            file_node = resolve(f.get("file"))
+            if isinstance(file_node, MDNode) and file_node.kind == "DIFile":
+                filename = dict(file_node.fields).get("filename")
+                break
+            scope = resolve(f.get("scope"))
+        where = f"{filename.strip(chr(34))}:" if isinstance(filename, str) else ""
+        return f"{where}{line}" + (f":{col}" if col is not None else "")
+    return None
+
+
+def located(cls, module, function, inst, message: str):
+    """An error of class `cls` that names the function, the instruction and the location."""
+    loc = debug_location(module, inst) if inst is not None and module is not None else None
+    parts = [f"in function @{function.name}"]
+    if inst is not None:
+        parts.append(f"at `{describe(inst)}`")
+    if loc:
+        parts.append(f"({loc})")
+    return cls(f"{' '.join(parts)}: {message}")
