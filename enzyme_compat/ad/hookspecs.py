@@ -23,3 +23,8 @@ def enzyme_compat_inactive_functions():
     """Return an iterable of names of functions whose calls carry no derivative (they
     neither read nor write floats that matter: printf, puts, ...). Names ending in `*`
     are prefixes."""
+
+
+# The marker rule plugins use: optional, so that a plugin manager that knows only the core
+# hooks (enzyme_compat.plugins) still loads them.
+ad_hookimpl = hookimpl(optionalhook=True)

@@ -1,0 +1,198 @@
+"""Activity analysis: which values of a function carry a tangent (floats) or a shadow
+(pointers into memory that holds derivatives).
+
+A forward fixed point over the function: arguments are active as the caller says;
+instructions are active when an operand is, unless their rule declares them inactive
+(integer arithmetic, comparisons, int<->float conversions); loads are active when their
+pointer is. Memory: an allocation (alloca, malloc) becomes active when an active value is
+stored into it, copied into it, or when it is handed to a differentiated call. Values that
+do not depend on active inputs stay constant and cost nothing.
+"""
+
+from __future__ import annotations
+
+from ..ir import instructions as I
+from ..ir.module import Function
+from ..ir.values import ConstantExpr
+from .abi import strip_casts
+from .types_analysis import carries_tangent
+
+# Calls that carry no derivative and write no float memory that matters (data; rule
+# plugins add more through the `enzyme_compat_inactive_functions` hook). `*` = prefix.
+INACTIVE_FUNCTIONS = frozenset({
+    # C library I/O and bookkeeping
+    "printf", "fprintf", "sprintf", "snprintf", "vprintf", "vfprintf", "puts", "fputs",
+    "putchar", "fputc", "putc", "fflush", "fopen", "fclose", "perror", "fwrite", "write",
+    "exit", "_exit", "abort", "__assert_fail", "__assert_rtn", "__stack_chk_fail",
+    "time", "clock", "clock_gettime", "gettimeofday", "rand", "srand", "random", "srandom",
+    "getenv", "strlen", "strcmp", "strncmp", "strchr", "atoi", "atol",
+    "malloc_usable_size", "malloc_size", "posix_memalign_size", "__errno_location",
+    # intrinsics with no derivative
+    "llvm.dbg.*", "llvm.lifetime.*", "llvm.assume", "llvm.expect*", "llvm.prefetch*",
+    "llvm.trap", "llvm.debugtrap", "llvm.ubsantrap", "llvm.stacksave*", "llvm.stackrestore*",
+    "llvm.invariant.start*", "llvm.invariant.end*", "llvm.var.annotation*",
+    "llvm.annotation*", "llvm.experimental.noalias.scope.decl", "llvm.donothing",
+    "llvm.sideeffect", "llvm.pseudoprobe", "llvm.is.constant*", "llvm.objectsize*",
+    "llvm.is.fpclass*", "llvm.lround*", "llvm.llround*", "llvm.lrint*", "llvm.llrint*",
+    "llvm.fptosi.sat*", "llvm.fptoui.sat*", "llvm.abs*", "llvm.smax*", "llvm.smin*",
+    "llvm.umax*", "llvm.umin*", "llvm.ctpop*", "llvm.ctlz*", "llvm.cttz*", "llvm.bswap*",
+    "llvm.bitreverse*", "llvm.fshl*", "llvm.fshr*", "llvm.sadd.with.overflow*",
+    "llvm.uadd.with.overflow*", "llvm.ssub.with.overflow*", "llvm.usub.with.overflow*",
+    "llvm.smul.with.overflow*", "llvm.umul.with.overflow*", "llvm.vector.reduce.add*",
+    "llvm.vector.reduce.mul*", "llvm.vector.reduce.and*", "llvm.vector.reduce.or*",
+    "llvm.vector.reduce.xor*", "llvm.vector.reduce.smax*", "llvm.vector.reduce.smin*",
+    "llvm.vector.reduce.umax*", "llvm.vector.reduce.umin*",
+})
+
+# Heap allocation: the result gets a shadow allocation when active data is stored in it.
+ALLOCATION_FUNCTIONS = frozenset({"malloc", "calloc", "_Znwm", "_Znam"})
+FREE_FUNCTIONS = frozenset({"free", "_ZdlPv", "_ZdaPv", "_ZdlPvm", "_ZdaPvm"})
+MEMORY_TRANSFER = ("llvm.memcpy", "llvm.memmove")
+
+
+def called_function(call) -> Function | None:
+    c = strip_casts(call.callee)
+    return c if isinstance(c, Function) else None
+
+
+def call_kind(registry, call) -> str:
+    """rule / inactive / allocation / free / user / unknown (no body, no rule) / indirect."""
+    fn = called_function(call)
+    if fn is None:
+        return "indirect"
+    name = fn.name
+    if name.startswith("llvm."):
+        rule = registry.intrinsic(name)
+        if rule is not None:
+            return "inactive" if rule.inactive else "rule"
+        return "inactive" if _inactive(registry, name) else "unknown"
+    if name in ALLOCATION_FUNCTIONS:
+        return "allocation"
+    if name in FREE_FUNCTIONS:
+        return "free"
+    if not fn.is_declaration:
+        return "user"
+    rule = registry.function(name)
+    if rule is not None:
+        return "inactive" if rule.inactive else "rule"
+    return "inactive" if _inactive(registry, name) else "unknown"
+
+
+def _inactive(registry, name: str) -> bool:
+    if name in INACTIVE_FUNCTIONS or registry.is_inactive_function(name):
+        return True
+    return any(p.endswith("*") and name.startswith(p[:-1]) for p in INACTIVE_FUNCTIONS)
+
+
+def is_memory_transfer(call) -> bool:
+    fn = called_function(call)
+    return fn is not None and fn.name.startswith(MEMORY_TRANSFER)
+
+
+_POINTER_THROUGH = ("getelementptr", "bitcast", "addrspacecast")
+
+
+class ActivityAnalysis:
+    """`is_active(v)`: whether `v` (a value of the primal function) has a tangent/shadow."""
+
+    def __init__(self, function, active_args, registry):
+        self.function = function
+        self.registry = registry
+        self.active = set(active_args)
+        self.insts = [i for b in function.blocks for i in b.instructions]
+        self.stores = [(i.ops[0], i.ops[1]) for i in self.insts if isinstance(i, I.Store)]
+        self._kinds = {i: call_kind(registry, i) for i in self.insts if isinstance(i, I.Call)}
+        self._run()
+
+    def is_active(self, v) -> bool:
+        return v in self.active
+
+    def kind(self, call) -> str:
+        return self._kinds[call]
+
+    # ---------------------------------------------------------------- fixed point
+    def _run(self):
+        changed = True
+        while changed:
+            changed = False
+            for inst in self.insts:
+                if inst not in self.active and self._forward(inst):
+                    self.active.add(inst)
+                    changed = True
+            for inst in self.insts:
+                changed |= self._memory(inst)
+
+    def _any_active(self, values) -> bool:
+        return any(v in self.active for v in values)
+
+    def _forward(self, inst) -> bool:
+        if isinstance(inst, (I.Alloca, I.Store)) or inst.is_terminator:
+            return False
+        if isinstance(inst, I.Load):
+            return inst.ops[0] in self.active
+        if isinstance(inst, I.Call):
+            kind = self._kinds[inst]
+            if kind in ("inactive", "allocation", "free") or not carries_tangent(inst.type):
+                return False
+            return self._any_active(inst.args)
+        if isinstance(inst, I.Phi):
+            return self._any_active(inst.ops)
+        if isinstance(inst, I.Select):
+            return self._any_active(inst.ops[1:])
+        if self.registry.instruction_is_inactive(inst.opcode):
+            return False
+        return self._any_active(inst.ops)
+
+    def _memory(self, inst) -> bool:
+        changed = False
+        if isinstance(inst, I.Store):
+            if inst.ops[0] in self.active:
+                changed |= self._mark(inst.ops[1])
+        elif isinstance(inst, I.Call):
+            kind = self._kinds[inst]
+            if is_memory_transfer(inst):
+                if inst.args[1] in self.active:
+                    changed |= self._mark(inst.args[0])
+            elif kind in ("user", "rule") and self._any_active(inst.args):
+                for a in inst.args:
+                    if a.type.is_pointer:
+                        changed |= self._mark(a)
+        return changed
+
+    def _mark(self, pointer) -> bool:
+        """Make every allocation `pointer` may point into active (it gets a shadow)."""
+        changed = False
+        for obj in self.underlying_objects(pointer):
+            if obj not in self.active:
+                self.active.add(obj)
+                changed = True
+        return changed
+
+    def underlying_objects(self, pointer, seen=None):
+        """Allocations (allocas, malloc calls) `pointer` may point into; pointers loaded from
+        memory are followed to the pointers stored into that memory."""
+        seen = set() if seen is None else seen
+        out = []
+        stack = [pointer]
+        while stack:
+            p = stack.pop()
+            if p in seen:
+                continue
+            seen.add(p)
+            if isinstance(p, I.Alloca):
+                out.append(p)
+            elif isinstance(p, I.Call) and self._kinds.get(p) == "allocation":
+                out.append(p)
+            elif isinstance(p, (I.Instruction, ConstantExpr)) and p.opcode in _POINTER_THROUGH:
+                stack.append(p.ops[0])
+            elif isinstance(p, I.Phi):
+                stack.extend(p.ops)
+            elif isinstance(p, I.Select):
+                stack.extend(p.ops[1:])
+            elif isinstance(p, I.Load):
+                holders = set(self.underlying_objects(p.ops[0], set(seen)))
+                for value, where in self.stores:
+                    if value.type.is_pointer and \
+                            holders.intersection(self.underlying_objects(where, set())):
+                        stack.append(value)
+        return out

@@ -1,0 +1,165 @@
+"""Replace each `__enzyme_fwddiff*` call by a call of the synthesized tangent function."""
+
+from __future__ import annotations
+
+import re
+
+from ..ir import instructions as I
+from ..ir.module import GlobalVariable
+from ..ir.values import Undef
+from ..values_walk import walk_constants
+from . import abi
+from .builder import zero_of
+from .errors import EnzymeABIError, located
+from .forward import ForwardMode
+from .rules import default_registry
+from .types_analysis import carries_tangent
+
+
+def input_release(module, text: str = "") -> int | None:
+    """The LLVM release the module most likely came from: the producer's, when the syntax
+    allows it, else the oldest release whose syntax it is."""
+    from ..detect import detect
+
+    lo, hi, _ = detect(module, text)
+    m = re.search(r"\b(?:clang|LLVM|rustc)[^0-9]*version (\d+)", module.producer or "")
+    if m and lo <= int(m.group(1)) <= hi:
+        return int(m.group(1))
+    return lo
+
+
+def _coerce(v, t, emit, err):
+    """`v` as a value of parameter type `t` (C varargs promote float to double)."""
+    if v.type == t:
+        return v
+    if v.type.is_pointer and t.is_pointer:
+        if v.type.addrspace != t.addrspace:
+            return emit(I.Cast("addrspacecast", t, [v]))
+        return emit(I.Cast("bitcast", t, [v]))
+    if v.type.is_float and t.is_float and not v.type.is_vector:
+        op = "fptrunc" if v.type.bits > t.bits else "fpext"
+        return emit(I.Cast(op, t, [v]))
+    if v.type.is_int and t.is_int:
+        op = "trunc" if v.type.bits > t.bits else "sext"
+        return emit(I.Cast(op, t, [v]))
+    raise err(f"an argument of type {v.type!r} cannot be passed as {t!r}")
+
+
+def _returns_for(plan: abi.FwdDiffCall, call) -> str:
+    ret = plan.function.fn_type.ret
+    if call.type.key() == "void" or plan.noret or not carries_tangent(ret):
+        return "none"
+    return "both" if plan.primal_return else "tangent"
+
+
+def _replace_uses(function, old, new):
+    for b in function.blocks:
+        for inst in b.instructions:
+            inst.ops = [new if v is old else v for v in inst.ops]
+            if isinstance(inst, I.Call) and inst.callee is old:
+                inst.callee = new
+
+
+def lower_call(mode: ForwardMode, caller, call) -> str:
+    """Differentiate the target of one `__enzyme_fwddiff` call and call the result."""
+    module = mode.module
+    plan = abi.parse_call(module, caller, call)
+
+    def err(msg):
+        return located(EnzymeABIError, module, caller, call, msg)
+
+    activity = tuple(a.activity for a in plan.args)
+    returns = _returns_for(plan, call)
+    dfn = mode.tangent_function(plan.function, activity, returns)
+
+    block = call.parent
+    pos = block.instructions.index(call)
+    before = []
+
+    def emit(inst):
+        inst.parent = block
+        before.append(inst)
+        return inst
+
+    params = iter(dfn.fn_type.params)
+    args = []
+    for a in plan.args:
+        args.append(_coerce(a.primal, next(params), emit, err))
+        if a.activity != abi.CONST:
+            args.append(_coerce(a.shadow, next(params), emit, err))
+    new = emit(I.Call("call", dfn.fn_type.ret, dfn.fn_type, dfn, args, [[] for _ in args]))
+    result = new
+    if call.type.key() == "void":
+        result = None
+    elif returns == "none":
+        result = zero_of(call.type) if carries_tangent(call.type) or call.type.is_int \
+            else Undef(call.type)
+    elif call.type != new.type:
+        if call.type.is_float and new.type.is_float:
+            result = emit(I.Cast("fpext" if call.type.bits > new.type.bits else "fptrunc",
+                                 call.type, [new]))
+        else:
+            raise err(f"the call returns {call.type!r} but the derivative of "
+                      f"@{plan.function.name} is {new.type!r}")
+    block.instructions[pos:pos + 1] = before
+    if result is not None:
+        _replace_uses(caller, call, result)
+    return dfn.name
+
+
+def _cleanup(module):
+    """Drop the `__enzyme_*` declarations and marker loads/globals nothing uses any more
+    (an `extern int enzyme_dup;` left behind would not link)."""
+    for f in module.functions:
+        used = set()
+        for b in f.blocks:
+            for inst in b.instructions:
+                used.update(id(v) for v in I.value_operands(inst))
+        for b in f.blocks:
+            b.instructions = [
+                i for i in b.instructions
+                if not (isinstance(i, I.Load) and id(i) not in used
+                        and isinstance(abi.strip_casts(i.ops[0]), GlobalVariable)
+                        and abi.strip_casts(i.ops[0]).name in abi.MARKERS
+                        and "volatile" not in i.flags)]
+    used = {id(c) for c in walk_constants(module)}
+    module.functions = [f for f in module.functions
+                        if not (f.is_declaration and abi.FWDDIFF in f.name
+                                and id(f) not in used)]
+    module.globals = [g for g in module.globals
+                      if not (g.name in abi.MARKERS and g.initializer is None
+                              and id(g) not in used)]
+    live = {id(x) for x in module.functions} | {id(x) for x in module.globals}
+    for name, v in list(module.symbols.items()):
+        if (abi.FWDDIFF in name or name in abi.MARKERS) and id(v) not in live:
+            del module.symbols[name]
+
+
+def differentiate_module(module, release: int | None = None, registry=None) -> list[str]:
+    """Lower every `__enzyme_fwddiff*` call of `module` in place; returns the names of the
+    synthesized functions, one per call."""
+    mode = ForwardMode(module, registry or default_registry(release))
+    names = [lower_call(mode, caller, call) for caller, call in abi.find_calls(module)]
+    _cleanup(module)
+    return names
+
+
+def fwddiff(module, name: str, activity=None, returns: str = "tangent",
+            release: int | None = None, registry=None) -> str:
+    """Synthesize the tangent function of `@name` and return its name.
+
+    `activity`: one entry per parameter, "dup"/"dupnoneed"/"const" (or the `enzyme_*`
+    spellings); by default pointers and floats are duplicated, the rest constant."""
+    fn = module.get_function(name)
+    if fn is None or fn.is_declaration:
+        raise EnzymeABIError(f"no function @{name} with a body in this module")
+    params = fn.fn_type.params
+    if activity is None:
+        activity = [abi.default_activity(t) for t in params]
+    activity = [a.removeprefix("enzyme_") for a in activity]
+    if len(activity) != len(params) or any(a not in (abi.DUP, abi.DUPNONEED, abi.CONST)
+                                           for a in activity):
+        raise EnzymeABIError(f"activity for @{name} must give dup/dupnoneed/const for each "
+                             f"of its {len(params)} parameters, got {activity!r}")
+    mode = ForwardMode(module, registry or default_registry(release))
+    return mode.tangent_function(fn, tuple(activity), returns).name

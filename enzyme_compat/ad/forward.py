@@ -1,0 +1,326 @@
+"""Forward mode: synthesize the tangent function of a primal function.
+
+`fwddiffe_<name>(x0, dx0, x1, ...)` takes each primal argument followed by its tangent
+(floats) or shadow (pointers) when that argument is duplicated, and returns what its
+caller asks for: the tangent of the result, the primal result, both as `{T, T}`, or
+nothing. The body is the primal body (cloned), with tangent code emitted after each active
+instruction by the rule registry. Calls to other functions of the module are
+differentiated recursively, memoised per (function, argument activity, return kind).
+"""
+
+from __future__ import annotations
+
+import copy
+
+from ..ir import instructions as I
+from ..ir.module import BasicBlock, Function
+from ..ir.types import VOID, FunctionType, StructType
+from ..ir.values import Argument, MetadataAsValue, Undef
+from .abi import CONST
+from .activity import ActivityAnalysis, called_function
+from .builder import TangentBuilder, zero_of
+from .errors import (DifferentiationError, NoDerivativeError, UnsupportedInstructionError,
+                     located)
+from .types_analysis import carries_tangent
+
+RETURNS = ("tangent", "both", "primal", "none")
+_DROP_MD = ("dbg", "llvm.loop", "heapallocsite")
+_TERMINATORS_CLONED = ("br", "switch", "unreachable")
+
+
+def is_debug(inst) -> bool:
+    if isinstance(inst, I.DebugRecord):
+        return True
+    if isinstance(inst, I.Call):
+        fn = called_function(inst)
+        return fn is not None and fn.name.startswith("llvm.dbg.")
+    return False
+
+
+def return_type(primal: Function, returns: str):
+    t = primal.fn_type.ret
+    if returns == "none":
+        return VOID
+    if returns == "both":
+        return StructType([t, t])
+    return t
+
+
+class ForwardMode:
+    """Tangent functions of one module; memoised per (function, activity, returns)."""
+
+    def __init__(self, module, registry):
+        self.module = module
+        self.registry = registry
+        self.cache: dict[tuple, Function] = {}
+
+    def tangent_function(self, primal: Function, activity: tuple, returns: str) -> Function:
+        activity = tuple("dup" if a != CONST else CONST for a in activity)
+        key = (primal.name, activity, returns)
+        fn = self.cache.get(key)
+        if fn is not None:
+            return fn
+        if returns not in RETURNS:
+            raise DifferentiationError(f"unknown return kind {returns!r}")
+        if primal.fn_type.vararg:
+            raise located(UnsupportedInstructionError, self.module, primal, None,
+                          "variadic functions cannot be differentiated yet")
+        if returns in ("tangent", "both") and not carries_tangent(primal.fn_type.ret):
+            raise located(DifferentiationError, self.module, primal, None,
+                          "the result has no derivative (it is not a float or pointer)")
+        fn = self._declare_tangent(primal, activity, returns)
+        self.cache[key] = fn
+        FunctionSynthesis(self, primal, fn, activity, returns).run()
+        return fn
+
+    def _declare_tangent(self, primal, activity, returns) -> Function:
+        base = f"fwddiffe_{primal.name}"
+        name, k = base, 0
+        while name in self.module.symbols:
+            k += 1
+            name = f"{base}.{k}"
+        params = []
+        for a, act in zip(primal.args, activity):
+            params.append(a.type)
+            if act != CONST:
+                params.append(a.type)
+        fn = Function(name, FunctionType(return_type(primal, returns), params))
+        fn.pre = ["internal"]
+        fn.is_declaration = False
+        fn.defined = True
+        self.module.functions.append(fn)
+        self.module.symbols[name] = fn
+        return fn
+
+
+class FunctionSynthesis:
+    """Builds the body of one tangent function."""
+
+    def __init__(self, mode: ForwardMode, primal: Function, fn: Function, activity, returns):
+        self.mode = mode
+        self.module = mode.module
+        self.registry = mode.registry
+        self.primal = primal
+        self.fn = fn
+        self.returns = returns
+        self.vmap: dict = {}  # primal value -> its primal value in the tangent function
+        self.tmap: dict = {}  # primal value -> its tangent / shadow
+        args, active_args = [], []
+        for a, act in zip(primal.args, activity):
+            na = Argument(a.type, a.name)
+            args.append(na)
+            self.vmap[a] = na
+            if act != CONST:
+                sa = Argument(a.type, None)
+                args.append(sa)
+                self.tmap[a] = sa
+                active_args.append(a)
+        for i, a in enumerate(args):
+            a.function, a.index = fn, i
+        fn.args = args
+        self.activity = ActivityAnalysis(primal, active_args, self.registry)
+        self.bmap = {b: BasicBlock(b.name, parent=fn) for b in primal.blocks}
+        fn.blocks = [self.bmap[b] for b in primal.blocks]
+        self.phis: list = []
+
+    # ------------------------------------------------------------------ helpers
+    def error(self, cls, inst, message):
+        return located(cls, self.module, self.primal, inst, message)
+
+    def declare(self, name: str, fn_type: FunctionType) -> Function:
+        f = self.module.symbols.get(name)
+        if isinstance(f, Function):
+            return f
+        if f is not None:
+            raise DifferentiationError(f"@{name} is needed as a function but names a global")
+        f = Function(name, fn_type)
+        self.module.functions.append(f)
+        self.module.symbols[name] = f
+        return f
+
+    def new(self, v):
+        return self.vmap.get(v, v)
+
+    def tangent(self, v):
+        return self.tmap.get(v)
+
+    def _clone(self, inst):
+        c = copy.copy(inst)
+        c.ops = list(inst.ops)
+        c.flags = list(inst.flags)
+        c.md = [(k, m) for k, m in inst.md if k not in _DROP_MD]
+        c.parent = None
+        if isinstance(inst, I.Call):
+            c.arg_attrs = [list(a) for a in inst.arg_attrs]
+            c.bundles = [(t, list(vs)) for t, vs in inst.bundles]
+        elif isinstance(inst, I.Phi):
+            c.blocks = [self.bmap[b] for b in inst.blocks]
+        elif isinstance(inst, I.Br):
+            c.targets = [self.bmap[t] for t in inst.targets]
+        elif isinstance(inst, I.Switch):
+            c.default = self.bmap[inst.default]
+            c.cases = [(v, self.bmap[b]) for v, b in inst.cases]
+        return c
+
+    def _remap(self, c):
+        c.ops = [v if isinstance(v, MetadataAsValue) else self.vmap.get(v, v) for v in c.ops]
+        if isinstance(c, I.Call):
+            c.callee = self.vmap.get(c.callee, c.callee)
+            c.bundles = [(t, [self.vmap.get(v, v) for v in vs]) for t, vs in c.bundles]
+
+    def _block_order(self):
+        entry = self.primal.blocks[0]
+        seen, post = {entry}, []
+        stack = [(entry, iter(entry.successors()))]
+        while stack:
+            b, it = stack[-1]
+            nxt = next(it, None)
+            if nxt is None:
+                post.append(b)
+                stack.pop()
+            elif nxt not in seen:
+                seen.add(nxt)
+                stack.append((nxt, iter(nxt.successors())))
+        order = post[::-1]
+        return order + [b for b in self.primal.blocks if b not in seen]
+
+    # --------------------------------------------------------------------- body
+    def run(self):
+        if not self.primal.blocks:
+            raise self.error(DifferentiationError, None, "the function has no body")
+        for b in self.primal.blocks:
+            for inst in b.instructions:
+                if not is_debug(inst):
+                    self.vmap[inst] = self._clone(inst)
+        for b in self._block_order():
+            self._block(b)
+        self._fill_phis()
+
+    def _block(self, pb):
+        nb = self.bmap[pb]
+        for inst in pb.instructions:
+            if is_debug(inst):
+                continue
+            c = self.vmap[inst]
+            if isinstance(inst, I.Phi):
+                nb.append(c)
+                self.phis.append(inst)
+                if self.activity.is_active(inst):
+                    self.tmap[inst] = nb.append(I.Phi(inst.type, [], []))
+                continue
+            self._remap(c)
+            if inst.opcode == "ret":
+                self._return(inst, nb)
+            elif inst.is_terminator:
+                if inst.opcode not in _TERMINATORS_CLONED:
+                    raise self.error(UnsupportedInstructionError, inst,
+                                     f"`{inst.opcode}` is not supported in forward mode yet")
+                nb.append(c)
+            elif isinstance(inst, I.Call):
+                self._call(inst, c, nb)
+            else:
+                nb.append(c)
+                self._instruction(inst, c, nb)
+
+    def _fill_phis(self):
+        for phi in self.phis:
+            c = self.vmap[phi]
+            c.ops = [self.new(v) for v in phi.ops]
+            tphi = self.tmap.get(phi)
+            if tphi is None:
+                for v in phi.ops:
+                    if self.tangent(v) is not None:
+                        raise self.error(DifferentiationError, phi,
+                                         "internal: activity analysis missed an active "
+                                         "incoming value of this phi")
+                continue
+            tphi.ops = [self.tangent(v) or zero_of(phi.type) for v in phi.ops]
+            tphi.blocks = list(c.blocks)
+
+    def _run_rule(self, rule, inst, c, nb, args, dargs):
+        b = TangentBuilder(self, inst, c, nb)
+        t = rule.tangent(b, args, dargs)
+        if t is not None:
+            self.tmap[inst] = t
+
+    def _instruction(self, inst, c, nb):
+        dargs = [self.tangent(v) for v in inst.ops]
+        if not self.activity.is_active(inst) and all(d is None for d in dargs):
+            return
+        rule = self.registry.instruction(inst.opcode)
+        if rule is None:
+            raise self.error(UnsupportedInstructionError, inst,
+                             f"no forward derivative rule for `{inst.opcode}` and its "
+                             "operands carry derivatives")
+        if not rule.inactive:
+            self._run_rule(rule, inst, c, nb, c.ops, dargs)
+
+    def _call(self, inst, c, nb):
+        kind = self.activity.kind(inst)
+        dargs = [self.tangent(v) for v in inst.args]
+        if kind == "inactive" or (all(d is None for d in dargs)
+                                  and not self.activity.is_active(inst)):
+            nb.append(c)
+            return
+        callee = called_function(inst)
+        if kind == "user":
+            self._user_call(inst, c, nb, callee, dargs)
+            return
+        rule = None
+        if kind in ("rule", "allocation", "free") and callee is not None:
+            rule = (self.registry.intrinsic(callee.name) if callee.name.startswith("llvm.")
+                    else self.registry.function(callee.name))
+        if rule is None:
+            what = f"@{callee.name}" if callee is not None else "an indirect callee"
+            raise self.error(NoDerivativeError, inst,
+                             f"no derivative rule for {what}"
+                             + (" and it has no body in this module" if callee is not None
+                                else "") + "; its arguments carry derivatives")
+        nb.append(c)
+        if not rule.inactive:
+            self._run_rule(rule, inst, c, nb, c.args, dargs)
+
+    def _user_call(self, inst, c, nb, callee, dargs):
+        if len(inst.args) != len(callee.fn_type.params) or inst.fn_type != callee.fn_type:
+            raise self.error(UnsupportedInstructionError, inst,
+                             "the call's prototype differs from the callee's")
+        if inst.opcode != "call":
+            raise self.error(UnsupportedInstructionError, inst,
+                             f"`{inst.opcode}` of a differentiated function is not supported")
+        activity = tuple("dup" if d is not None else CONST for d in dargs)
+        if inst.type == VOID:
+            returns = "none"
+        elif self.activity.is_active(inst):
+            returns = "both"
+        else:
+            returns = "primal"
+        dfn = self.mode.tangent_function(callee, activity, returns)
+        args = []
+        for a, d in zip(c.args, dargs):
+            args.append(a)
+            if d is not None:
+                args.append(d)
+        call = nb.append(I.Call("call", dfn.fn_type.ret, dfn.fn_type, dfn, args,
+                                [[] for _ in args]))
+        if returns == "both":
+            self.vmap[inst] = nb.append(I.ExtractValue(inst.type, [call], [0]))
+            self.tmap[inst] = nb.append(I.ExtractValue(inst.type, [call], [1]))
+        elif returns == "primal":
+            self.vmap[inst] = call
+
+    def _return(self, inst, nb):
+        v = inst.ops[0] if inst.ops else None
+        if self.returns == "none" or v is None:
+            nb.append(I.Ret([]))
+            return
+        t = self.tangent(v)
+        if self.returns == "primal":
+            nb.append(I.Ret([self.new(v)]))
+        elif self.returns == "tangent":
+            nb.append(I.Ret([t if t is not None else zero_of(v.type)]))
+        else:
+            st = self.fn.fn_type.ret
+            agg = nb.append(I.InsertValue(st, [Undef(st), self.new(v)], [0]))
+            agg = nb.append(I.InsertValue(st, [agg, t if t is not None else zero_of(v.type)],
+                                          [1]))
+            nb.append(I.Ret([agg]))

@@ -1,0 +1,149 @@
+"""Forward rules: math intrinsics (`llvm.sin.*`, ...) and C math library functions.
+
+Each entry gives the tangent of the result from the primal arguments `a`, their tangents
+`d` (None = zero) and the primal result `b.result`. Terms whose tangent is zero are never
+built (no 0 * NaN). Rounding functions are piecewise constant: their rule is None.
+"""
+
+import math
+
+from packaging.specifiers import SpecifierSet
+
+from enzyme_compat.ad.hookspecs import ad_hookimpl
+from enzyme_compat.ad.rules import rules
+from enzyme_compat.ir.values import ConstantInt
+
+
+def chain(factor):
+    """Rule for a function of one float: dy = dx * factor(b, x, y), built only when dx
+    is nonzero."""
+    def rule(b, a, d):
+        if d[0] is None:
+            return None
+        return b.fmul(d[0], factor(b, a[0], b.result))
+    return rule
+
+
+def _sq(b, v):
+    return b.binop("fmul", v, v)
+
+
+def _one_plus_sq(b, v):
+    return b.binop("fadd", b.const(v, 1.0), _sq(b, v))
+
+
+def _one_minus_sq(b, v):
+    return b.binop("fsub", b.const(v, 1.0), _sq(b, v))
+
+
+def _div(b, num, den):
+    return b.binop("fdiv", num, den)
+
+
+d_sqrt = chain(lambda b, x, y: _div(b, b.const(y, 0.5), y))
+d_sin = chain(lambda b, x, y: b.unary("cos", x))
+d_cos = chain(lambda b, x, y: b.fneg(b.unary("sin", x)))
+d_tan = chain(lambda b, x, y: _one_plus_sq(b, y))
+d_exp = chain(lambda b, x, y: y)
+d_exp2 = chain(lambda b, x, y: b.binop("fmul", y, b.const(y, math.log(2.0))))
+d_exp10 = chain(lambda b, x, y: b.binop("fmul", y, b.const(y, math.log(10.0))))
+d_log = chain(lambda b, x, y: _div(b, b.const(x, 1.0), x))
+d_log2 = chain(lambda b, x, y: _div(b, b.const(x, 1.0 / math.log(2.0)), x))
+d_log10 = chain(lambda b, x, y: _div(b, b.const(x, 1.0 / math.log(10.0)), x))
+d_fabs = chain(lambda b, x, y: b.sign(x))
+d_atan = chain(lambda b, x, y: _div(b, b.const(x, 1.0), _one_plus_sq(b, x)))
+d_tanh = chain(lambda b, x, y: _one_minus_sq(b, y))
+d_sinh = chain(lambda b, x, y: b.unary("cosh", x))
+d_cosh = chain(lambda b, x, y: b.unary("sinh", x))
+
+
+def d_pow(b, a, d):
+    """d x^y = dx * y * x^(y-1) + dy * x^y * log(x); x^(y-1) by the same callee."""
+    x, y = a[0], a[1]
+    t1 = t2 = None
+    if d[0] is not None:
+        xm1 = b.clone([x, b.binop("fsub", y, b.const(y, 1.0))])
+        t1 = b.fmul(d[0], b.binop("fmul", y, xm1))
+    if d[1] is not None:
+        t2 = b.fmul(d[1], b.binop("fmul", b.result, b.unary("log", x)))
+    return b.fadd(t1, t2)
+
+
+def d_powi(b, a, d):
+    """d x^n = dx * n * x^(n-1) (n an integer); x^(n-1) by the same callee."""
+    x, n = a[0], a[1]
+    if d[0] is None:
+        return None
+    pm1 = b.clone([x, b.binop("sub", n, ConstantInt(n.type, 1))])
+    nf = b.cast("sitofp", x.type, n)
+    return b.fmul(d[0], b.binop("fmul", nf, pm1))
+
+
+def d_ldexp(b, a, d):  # ldexp(x, n) = x * 2^n: dx * 2^n = ldexp(dx, n)
+    return None if d[0] is None else b.clone([d[0], a[1]])
+
+
+def d_copysign(b, a, d):  # |x| with y's sign: dx * sign(x) * sign(y)
+    if d[0] is None:
+        return None
+    return b.fmul(d[0], b.binop("fmul", b.sign(a[0]), b.sign(a[1])))
+
+
+def d_pick(b, a, d):
+    """minnum/maxnum/minimum/maximum/fmin/fmax: the tangent of whichever operand the
+    result is (the first on ties)."""
+    if d[0] is None and d[1] is None:
+        return None
+    is_x = b.fcmp("oeq", b.result, a[0])
+    return b.select(is_x, d[0], d[1], b.result.type)
+
+
+def d_fma(b, a, d):  # x*y + z
+    return b.fadd(b.fadd(b.fmul(d[0], a[1]), b.fmul(a[0], d[1])), d[2])
+
+
+def d_reduce_fadd(b, a, d):
+    """vector.reduce.fadd(start, v): start' + sum(v'), by the same reduction."""
+    dstart, dvec = d[0], d[1]
+    if dvec is None:
+        return dstart
+    start = b.materialize(dstart, a[0].type)
+    return b.clone([start, dvec])
+
+
+ROUNDING = dict.fromkeys(("floor", "ceil", "trunc", "rint", "nearbyint", "round",
+                          "roundeven"), None)
+
+INTRINSICS = {
+    "sqrt": d_sqrt, "sin": d_sin, "cos": d_cos, "exp": d_exp, "exp2": d_exp2,
+    "log": d_log, "log2": d_log2, "log10": d_log10, "pow": d_pow, "powi": d_powi,
+    "fabs": d_fabs, "copysign": d_copysign, "minnum": d_pick, "maxnum": d_pick,
+    "fma": d_fma, "fmuladd": d_fma, **ROUNDING,
+}
+
+LIBM = {
+    "sin": d_sin, "cos": d_cos, "tan": d_tan, "exp": d_exp, "log": d_log, "sqrt": d_sqrt,
+    "pow": d_pow, "fabs": d_fabs, "atan": d_atan, "tanh": d_tanh,
+    "exp2": d_exp2, "log2": d_log2, "log10": d_log10,
+    "fmin": d_pick, "fmax": d_pick, "fma": d_fma, "copysign": d_copysign,
+    **ROUNDING,
+}
+LIBM = {**LIBM, **{name + "f": fn for name, fn in LIBM.items()}}
+
+RULES = (
+    rules("intrinsic", INTRINSICS)
+    + rules("intrinsic", {"minimum": d_pick, "maximum": d_pick}, SpecifierSet(">=8"))
+    + rules("intrinsic", {"vector.reduce.fadd": d_reduce_fadd}, SpecifierSet(">=12"))
+    + rules("intrinsic", {"experimental.vector.reduce.v2.fadd": d_reduce_fadd},
+            SpecifierSet(">=9,<12"))
+    + rules("intrinsic", {"ldexp": d_ldexp}, SpecifierSet(">=16"))
+    + rules("intrinsic", {"exp10": d_exp10}, SpecifierSet(">=18"))
+    + rules("intrinsic", {"tan": d_tan, "tanh": d_tanh, "sinh": d_sinh, "cosh": d_cosh,
+                          "atan": d_atan}, SpecifierSet(">=19"))
+    + rules("function", LIBM)
+)
+
+
+@ad_hookimpl
+def enzyme_compat_forward_rules():
+    return RULES

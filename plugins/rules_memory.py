@@ -1,0 +1,98 @@
+"""Forward rules: memory. Shadows mirror the primal memory: every access through an active
+pointer is repeated on its shadow; stores put the tangent (zero for constants) into the
+shadow; copies copy shadow bytes (right whatever the bytes hold); new allocations get
+zeroed shadows."""
+
+from enzyme_compat.ad.errors import ShadowError, UnsupportedInstructionError
+from enzyme_compat.ad.hookspecs import ad_hookimpl
+from enzyme_compat.ad.rules import rules
+from enzyme_compat.ad.types_analysis import carries_tangent
+from enzyme_compat.ir import instructions as I
+from enzyme_compat.ir.types import I1, I8, VOID
+from enzyme_compat.ir.values import ConstantInt
+
+
+def _load(b, a, d):
+    return None if d[0] is None else b.clone([d[0]])
+
+
+def _store(b, a, d):
+    value_t, ptr_t = d
+    if ptr_t is None:
+        if value_t is not None and carries_tangent(a[0].type):
+            b.error(ShadowError, "an active value is stored into memory that has no shadow "
+                    "(a constant argument or a global); pass that pointer as enzyme_dup")
+        return None
+    b.clone([b.materialize(value_t, a[0].type), ptr_t])
+    return None
+
+
+def _gep(b, a, d):
+    return None if d[0] is None else b.clone([d[0], *a[1:]])
+
+
+def _alloca(b, a, d):
+    inst = b.inst
+    if inst.ops and not (isinstance(inst.ops[0], ConstantInt) and inst.ops[0].value == 1):
+        b.error(UnsupportedInstructionError, "a shadow for an alloca with an element count "
+                "is not supported yet")
+    shadow = b.clone(list(a))
+    b.emit(I.Store([b.zero(inst.allocated_type), shadow], inst.align))
+    return shadow
+
+
+def _memset_zero(b, dst, length):
+    b.intrinsic("memset", [dst.type, length.type], VOID,
+                [dst, ConstantInt(I8, 0), length, ConstantInt(I1, 0)])
+
+
+def _memtransfer(b, a, d):  # memcpy/memmove(dst, src, len, volatile)
+    ddst, dsrc = d[0], d[1]
+    if ddst is None:
+        if dsrc is not None:
+            b.error(ShadowError, "active memory is copied into memory that has no shadow; "
+                    "pass the destination as enzyme_dup")
+        return None
+    if dsrc is None:  # constant bytes copied in: their derivative is zero
+        _memset_zero(b, ddst, a[2])
+    else:
+        b.clone([ddst, dsrc, *a[2:]])
+    return None
+
+
+def _memset(b, a, d):  # memset(dst, byte, len, volatile): the shadow becomes zero
+    if d[0] is not None:
+        b.clone([d[0], ConstantInt(a[1].type, 0), *a[2:]])
+    return None
+
+
+def _malloc(b, a, d):
+    if not b.fs.activity.is_active(b.inst):
+        return None
+    size = a[0]
+    return b.libcall("calloc", b.inst.type, [size, ConstantInt(size.type, 1)])
+
+
+def _calloc(b, a, d):
+    return b.clone(list(a)) if b.fs.activity.is_active(b.inst) else None
+
+
+def _free(b, a, d):
+    if d[0] is not None:
+        b.clone([d[0]])
+    return None
+
+
+RULES = (
+    rules("instruction", {"load": _load, "store": _store, "getelementptr": _gep,
+                          "alloca": _alloca})
+    + rules("intrinsic", {"memcpy": _memtransfer, "memcpy.inline": _memtransfer,
+                          "memmove": _memtransfer, "memset": _memset,
+                          "memset.inline": _memset})
+    + rules("function", {"malloc": _malloc, "calloc": _calloc, "free": _free})
+)
+
+
+@ad_hookimpl
+def enzyme_compat_forward_rules():
+    return RULES
