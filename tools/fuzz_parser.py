@@ -24,7 +24,9 @@ import multiprocessing as mp
 import os
 import random
 import re
+import shutil
 import signal
+import subprocess
 import sys
 import time
 import traceback
@@ -36,6 +38,7 @@ sys.path.insert(0, str(REPO))
 
 REGRESSIONS = REPO / "tests" / "fuzz_regressions"
 RELEASES = tuple(range(7, 24))
+APT_RELEASES = (13, 14, 15, 16, 19, 22)  # llvm-as-N on PATH for --llvm-check
 MAX_SEED_CHARS = 12_000
 TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|[%@!#$]?[-\w.$]+|\s+|.', re.S)
 GLOBAL_REF = re.compile(r'@(?:"[^"]*"|[-\w.$]+)')
@@ -140,7 +143,7 @@ def tokens(text: str) -> list[str]:
 
 
 def mutate(rng: random.Random, text: str, other: str, pool: list[str]) -> str:
-    kind = rng.randrange(14)
+    kind = rng.randrange(15)
     toks = tokens(text)
     if not toks:
         return text + rng.choice(ODD_TEXT)
@@ -196,6 +199,8 @@ def mutate(rng: random.Random, text: str, other: str, pool: list[str]) -> str:
         other_lines = other.split("\n")
         return "\n".join(lines[:rng.randrange(len(lines) + 1)]
                          + other_lines[rng.randrange(len(other_lines) + 1):])
+    elif kind == 13:  # repeat a token many times (deep nesting, long runs)
+        toks[t] = toks[t] * rng.choice((20, 300, 3000))
     else:  # whitespace: drop or add whitespace between tokens
         ws = [k for k, tok in enumerate(toks) if tok.isspace()]
         if ws and rng.random() < 0.5:
@@ -219,7 +224,7 @@ class Generator:
         other = self.seeds[rng.randrange(len(self.seeds))][1]
         for _ in range(1 + min(int(rng.expovariate(0.7)), 7)):
             text = mutate(rng, text, other, self.pool)
-        return name, text, tuple(sorted(rng.sample(RELEASES, 2)))
+        return name, text, tuple(sorted(rng.sample(RELEASES, 3)))
 
 
 # ---------------------------------------------------------------------------------- check
@@ -307,7 +312,8 @@ def minimize(text: str, releases, signature: str, limit: float, budget: float = 
     deadline = time.monotonic() + budget
     def same(candidate: str) -> bool:
         r = check(candidate, releases, limit)
-        return r["outcome"] == "failure" and r["signature"] == signature
+        return r["outcome"] == "failure" and (r["signature"] == signature
+                                              or "hang" in signature and "hang" in r["signature"])
     lines = ddmin(text.split("\n"), lambda c: same("\n".join(c)), deadline)
     toks = ddmin(tokens("\n".join(lines)), lambda c: same("".join(c)), deadline)
     return "".join(toks)
@@ -315,10 +321,46 @@ def minimize(text: str, releases, signature: str, limit: float, budget: float = 
 
 # ------------------------------------------------------------------------------- workers
 
-def _worker(conn, seed: int, limit: float) -> None:
+def llvm_as(release: int, text: str) -> str | None:
+    """None if `llvm-as-RELEASE` (apt) accepts text, else its first error line."""
+    r = subprocess.run([f"llvm-as-{release}", "-o", os.devnull], input=text.encode("utf-8", "surrogateescape"),
+                       capture_output=True, timeout=60)
+    return None if r.returncode == 0 else r.stderr.decode("utf-8", "replace").strip().split("\n")[0]
+
+
+def check_llvm(rng: random.Random, seed_name: str, text: str) -> dict | None:
+    """For an input mutated from clang-N output that llvm-as-N still accepts: our output for
+    N and for one other apt-installed release must be accepted too. Returns a finding or None."""
+    from enzyme_compat import parse
+    from enzyme_compat.errors import EnzymeCompatError
+
+    m = re.match(r"clang(\d+)/", seed_name)
+    if not m or not shutil.which(f"llvm-as-{m.group(1)}") or llvm_as(int(m.group(1)), text):
+        return None
+    source = int(m.group(1))
+    module = parse(text, "fuzz.ll")
+    for n in sorted({source, rng.choice(APT_RELEASES)}):
+        if not shutil.which(f"llvm-as-{n}"):
+            continue
+        try:
+            out = module.to_text(release=n)
+        except EnzymeCompatError:
+            continue
+        error = llvm_as(n, out)
+        if error:
+            return {"release": n, "source": source, "error": error, "text": text, "seed_name": seed_name}
+    return None
+
+
+def _worker(conn, seed: int, limit: float, llvm_every: int = 0) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     gen = Generator(load_seeds(), seed)
+    conn.send("ready")
+    parent = os.getppid()
     while True:
+        while not conn.poll(5):
+            if os.getppid() != parent:  # the fuzzer died: do not linger
+                return
         msg = conn.recv()
         if msg is None:
             return
@@ -327,23 +369,30 @@ def _worker(conn, seed: int, limit: float) -> None:
             result = check(text, releases, limit)
             if result["outcome"] == "failure":
                 result.update(text=text, seed_name=name, releases=releases)
+            elif result["outcome"] == "parsed" and llvm_every and msg[1] % llvm_every == 0:
+                try:
+                    result["llvm"] = check_llvm(random.Random(f"llvm:{seed}:{msg[1]}"), name, text)
+                except Exception as e:  # noqa: BLE001 - an oracle problem is not a parser failure
+                    result["llvm"] = {"release": 0, "error": f"oracle: {e!r}", "text": text, "seed_name": name}
             conn.send((msg[1], result))
         else:  # ("min", text, releases, signature)
-            conn.send(minimize(msg[1], msg[2], msg[3], limit if "hang" not in msg[3] else limit))
+            conn.send(minimize(msg[1], msg[2], msg[3], limit))
 
 
 class Pool:
     """J worker processes; the parent kills one that overruns the time limit by far."""
 
-    def __init__(self, jobs: int, seed: int, limit: float):
-        self.seed, self.limit = seed, limit
+    def __init__(self, jobs: int, seed: int, limit: float, llvm_every: int = 0):
+        self.seed, self.limit, self.llvm_every = seed, limit, llvm_every
         self.ctx = mp.get_context("fork" if sys.platform != "win32" else "spawn")
         self.workers = [self._start() for _ in range(jobs)]
 
     def _start(self):
         parent, child = self.ctx.Pipe()
-        p = self.ctx.Process(target=_worker, args=(child, self.seed, self.limit), daemon=True)
+        p = self.ctx.Process(target=_worker, args=(child, self.seed, self.limit, self.llvm_every), daemon=True)
         p.start()
+        if not parent.poll(600) or parent.recv() != "ready":  # seeds loaded; the clock may start
+            raise RuntimeError("fuzz worker did not start")
         return {"proc": p, "conn": parent, "task": None, "since": 0.0}
 
     def _replace(self, w):
@@ -376,7 +425,8 @@ class Pool:
                     self._replace(w)
                     busy -= 1
                     yield i, {"outcome": "failure", "signature": "hang (killed)", "stage": "?",
-                              "error": "no answer; worker killed", "where": "?", "traceback": ""}
+                              "error": f"no answer within {self.limit + grace:.0f} s; worker killed",
+                              "where": "?", "traceback": ""}
 
     def minimize(self, text, releases, signature, timeout: float) -> str:
         w = self.workers[0]
@@ -411,6 +461,19 @@ def save_regression(text: str, result: dict, seed: int, i: int) -> Path:
     return path
 
 
+def report_llvm(finding: dict, i: int, seed: int, save: bool, log) -> None:
+    """Real LLVM rejects our output for an input it accepts: log it, keep the input."""
+    log(f"LLVM REJECTS: input {i} (from {finding['seed_name']}) accepted by llvm-as-{finding.get('source')}, "
+        f"our output for {finding['release']} rejected: {finding['error']}", flush=True)
+    if save:
+        folder = REGRESSIONS / "llvm_rejects"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"seed{seed}-{i}.ll").write_text(
+            f"; llvm-as-{finding['release']} rejects our output for release {finding['release']}: "
+            f"{finding['error']}\n".replace("\n", " ", finding["error"].count("\n")) + finding["text"],
+            encoding="utf-8", errors="surrogateescape")
+
+
 def known_signatures() -> set[str]:
     out = set()
     for path in REGRESSIONS.glob("*.ll"):
@@ -420,9 +483,10 @@ def known_signatures() -> set[str]:
     return out
 
 
-def run(count: int, seed: int, jobs: int, limit: float, save: bool, log=print) -> dict:
-    pool = Pool(jobs, seed, limit)
-    stats = {"inputs": 0, "parse errors": 0, "parsed": 0, "converted": 0, "refused": 0, "failures": 0}
+def run(count: int, seed: int, jobs: int, limit: float, save: bool, log=print, llvm_every: int = 0) -> dict:
+    pool = Pool(jobs, seed, limit, llvm_every)
+    stats = {"inputs": 0, "parse errors": 0, "parsed": 0, "converted": 0, "refused": 0, "failures": 0,
+             "llvm checked": 0, "llvm rejects": 0}
     first = {}  # signature -> (i, result)
     counts = {}
     start = time.monotonic()
@@ -435,6 +499,11 @@ def run(count: int, seed: int, jobs: int, limit: float, save: bool, log=print) -
                 stats["parsed"] += 1
                 stats["converted"] += result["converted"]
                 stats["refused"] += result["refused"]
+                if "llvm" in result:
+                    stats["llvm checked"] += 1
+                    if result["llvm"]:
+                        stats["llvm rejects"] += 1
+                        report_llvm(result["llvm"], i, seed, save, log)
             else:
                 stats["failures"] += 1
                 sig = result["signature"]
@@ -449,7 +518,9 @@ def run(count: int, seed: int, jobs: int, limit: float, save: bool, log=print) -
                 f"stage {result['stage']}: {result['error']}\n  at {result['where']}\n"
                 + "".join("    " + line + "\n" for line in result["traceback"].rstrip().splitlines()[-8:]),
                 flush=True)
-            if save and sig not in known and "text" in result:
+            if "text" not in result:  # the worker was killed: make the input again here
+                result["seed_name"], result["text"], result["releases"] = Generator(load_seeds(), seed).input(i)
+            if save and sig not in known:
                 small = pool.minimize(result["text"], result["releases"], sig, timeout=150.0)
                 path = save_regression(small, result, seed, i)
                 log(f"  saved {path.relative_to(REPO)} ({len(result['text'])} -> {len(small)} chars)",
@@ -467,12 +538,17 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--timeout", type=float, default=5.0, help="per-input time limit, seconds")
+    ap.add_argument("--llvm-check", type=int, default=0, metavar="K",
+                    help="every K-th input that parses and was mutated from clang-N output: if llvm-as-N "
+                         "accepts it, our printed output must be accepted too (0 = off)")
     ap.add_argument("--no-save", action="store_true", help="do not write tests/fuzz_regressions/")
     args = ap.parse_args(argv)
-    s = run(args.count, args.seed, args.jobs, args.timeout, save=not args.no_save)
+    s = run(args.count, args.seed, args.jobs, args.timeout, save=not args.no_save, llvm_every=args.llvm_check)
     print(f"inputs: {s['inputs']}, parse errors: {s['parse errors']}, converted: {s['parsed']}, "
           f"failures: {s['failures']}  (conversions {s['converted']}, refused {s['refused']}, "
-          f"{len(s['signatures'])} distinct, {s['seconds']} s)")
+          f"{len(s['signatures'])} distinct, {s['seconds']} s"
+          + (f"; llvm-checked {s['llvm checked']}, llvm rejects our output {s['llvm rejects']}" if args.llvm_check else "")
+          + ")")
     return 1 if s["failures"] else 0
 
 
