@@ -28,14 +28,14 @@ def input_release(module, text: str = "") -> int | None:
     return lo
 
 
-def _coerce(v, t, emit, err):
+def _coerce(v, t, emit, err, opaque):
     """`v` as a value of parameter type `t` (C varargs promote float to double)."""
     if v.type == t:
         return v
     if v.type.is_pointer and t.is_pointer:
         if v.type.addrspace != t.addrspace:
             return emit(I.Cast("addrspacecast", t, [v]))
-        return emit(I.Cast("bitcast", t, [v]))
+        return v if opaque else emit(I.Cast("bitcast", t, [v]))
     if v.type.is_float and t.is_float and not v.type.is_vector:
         op = "fptrunc" if v.type.bits > t.bits else "fpext"
         return emit(I.Cast(op, t, [v]))
@@ -82,11 +82,12 @@ def lower_call(mode: ForwardMode, caller, call) -> str:
         return inst
 
     params = iter(dfn.fn_type.params)
+    opaque = module.uses_opaque_pointers
     args = []
     for a in plan.args:
-        args.append(_coerce(a.primal, next(params), emit, err))
+        args.append(_coerce(a.primal, next(params), emit, err, opaque))
         if a.activity != abi.CONST:
-            args.append(_coerce(a.shadow, next(params), emit, err))
+            args.append(_coerce(a.shadow, next(params), emit, err, opaque))
     new = emit(I.Call("call", dfn.fn_type.ret, dfn.fn_type, dfn, args, [[] for _ in args]))
     result = new
     if call.type.key() == "void":

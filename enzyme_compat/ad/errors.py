@@ -42,7 +42,7 @@ def describe(inst) -> str:
 
 def debug_location(module, inst) -> str | None:
     """`file:line:column` from the instruction's `!dbg` attachment, when there is one."""
-    from ..ir.values import MDNode, MDRef
+    from ..ir.values import MDNode, MDRaw, MDRef
 
     numbered = getattr(module, "_ad_md_index", None)
     if numbered is None:
@@ -62,8 +62,11 @@ def debug_location(module, inst) -> str | None:
         loc = resolve(md)
         if not isinstance(loc, MDNode) or loc.kind != "DILocation":
             return None
+        def text(v):
+            return v.text if isinstance(v, MDRaw) else v
+
         fields = dict(loc.fields)
-        line, col = fields.get("line"), fields.get("column")
+        line, col = text(fields.get("line")), text(fields.get("column"))
         filename = None
         scope = resolve(fields.get("scope"))
         for _ in range(8):  # scope chain up to something with a file
@@ -72,7 +75,7 @@ def debug_location(module, inst) -> str | None:
             f = dict(scope.fields)
             file_node = resolve(f.get("file"))
             if isinstance(file_node, MDNode) and file_node.kind == "DIFile":
-                filename = dict(file_node.fields).get("filename")
+                filename = text(dict(file_node.fields).get("filename"))
                 break
             scope = resolve(f.get("scope"))
         where = f"{filename.strip(chr(34))}:" if isinstance(filename, str) else ""

@@ -14,6 +14,7 @@ import copy
 
 from ..ir import instructions as I
 from ..ir.module import BasicBlock, Function
+from ..ir.typeutil import compatible
 from ..ir.types import VOID, FunctionType, StructType
 from ..ir.values import Argument, MetadataAsValue, Undef
 from .abi import CONST
@@ -281,7 +282,9 @@ class FunctionSynthesis:
             self._run_rule(rule, inst, c, nb, c.args, dargs)
 
     def _user_call(self, inst, c, nb, callee, dargs):
-        if len(inst.args) != len(callee.fn_type.params) or inst.fn_type != callee.fn_type:
+        params = callee.fn_type.params
+        if len(inst.args) != len(params) or inst.fn_type.vararg != callee.fn_type.vararg \
+                or not all(compatible(a.type, t) for a, t in zip(inst.args, params)):
             raise self.error(UnsupportedInstructionError, inst,
                              "the call's prototype differs from the callee's")
         if inst.opcode != "call":
