@@ -422,3 +422,41 @@ def test_finite_difference_helper_is_sound():
     """The probes bracket the point symmetrically (central differences)."""
     (xp, _), (xm, _), _, _ = _probes(2.0, 1.0)
     assert math.isclose((xp + xm) / 2, 2.0)
+
+
+@pytest.mark.parametrize("source,target", [(22, 14), (14, 22)])
+def test_cli_writes_another_release(source, target, tmp_path):
+    """Typed input written opaque and back: the new functions follow the target's era."""
+    src_clang, dst_clang = _clang(source), _clang(target)
+    src = HERE / "ad_forward" / "loops.c"
+    ll, out, binary = tmp_path / "in.ll", tmp_path / "out.ll", tmp_path / "prog"
+    assert _run([src_clang, "-S", "-emit-llvm", "-O2", f"-I{src.parent}", str(src), "-o",
+                 str(ll)]).returncode == 0
+    r = _run([sys.executable, "-m", "enzyme_compat.ad.cli", str(ll), "-o", str(out),
+              "--to", str(target)])
+    assert r.returncode == 0, r.stderr
+    assert ("double*" in out.read_text()) == (target < 15)
+    r = _run([dst_clang, str(out), "-lm", "-o", str(binary)])
+    assert r.returncode == 0, r.stderr
+    assert _run([str(binary)]).returncode == 0
+
+
+def test_cli_reports_errors_located_without_traceback(tmp_path):
+    src = tmp_path / "bad.ll"
+    src.write_text("""
+declare double @mystery(double)
+declare double @__enzyme_fwddiff(ptr, ...)
+define double @f(double %x) {
+  %a = call double @mystery(double %x)
+  ret double %a
+}
+define double @main2(double %x) {
+  %d = call double (ptr, ...) @__enzyme_fwddiff(ptr @f, double %x, double 1.0)
+  ret double %d
+}
+""")
+    r = _run([sys.executable, "-m", "enzyme_compat.ad.cli", str(src), "-o",
+              str(tmp_path / "out.ll")])
+    assert r.returncode == 1
+    assert "@f" in r.stderr and "@mystery" in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "out.ll").exists()
