@@ -474,13 +474,14 @@ def report_llvm(finding: dict, i: int, seed: int, save: bool, log) -> None:
             encoding="utf-8", errors="surrogateescape")
 
 
+def signature_of(path: Path) -> str | None:
+    """The failure signature a saved regression's header names."""
+    first = path.read_text(encoding="utf-8", errors="replace").split("\n", 1)[0]
+    return first[len("; fuzz regression: "):] if first.startswith("; fuzz regression: ") else None
+
+
 def known_signatures() -> set[str]:
-    out = set()
-    for path in REGRESSIONS.glob("*.ll"):
-        first = path.read_text(encoding="utf-8", errors="replace").split("\n", 1)[0]
-        if first.startswith("; fuzz regression: "):
-            out.add(first[len("; fuzz regression: "):])
-    return out
+    return {signature_of(path) for path in REGRESSIONS.glob("*.ll")} - {None}
 
 
 def run(count: int, seed: int, jobs: int, limit: float, save: bool, log=print, llvm_every: int = 0) -> dict:
