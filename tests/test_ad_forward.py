@@ -460,3 +460,59 @@ define double @main2(double %x) {
     assert r.returncode == 1
     assert "@f" in r.stderr and "@mystery" in r.stderr and "Traceback" not in r.stderr
     assert not (tmp_path / "out.ll").exists()
+
+
+class _ThirdPartyRules:
+    """A third-party plugin: a custom derivative for an external function, and an
+    inactive logging function, through the same hooks the built-in rule sets use."""
+
+    from enzyme_compat.ad.hookspecs import ad_hookimpl as _impl
+
+    @staticmethod
+    @_impl
+    def enzyme_compat_forward_rules():
+        # mystery(x) = x^3 (its body lives elsewhere): d = 3 x^2 dx
+        def d_mystery(b, a, d):
+            x = a[0]
+            return b.fmul(d[0], b.binop("fmul", b.const(x, 3.0), b.binop("fmul", x, x)))
+        return [ForwardRule("function", "mystery", d_mystery)]
+
+    @staticmethod
+    @_impl
+    def enzyme_compat_inactive_functions():
+        return ["log_value", "trace_*"]
+
+
+def test_third_party_rule_plugin():
+    from enzyme_compat.ad.rules import ad_plugin_manager, registry_from
+
+    pm = ad_plugin_manager(extra=[_ThirdPartyRules()])
+    registry = registry_from(pm, 22)
+    assert registry.is_inactive_function("trace_enter")
+    src = """
+declare double @mystery(double)
+declare void @log_value(double)
+declare void @trace_enter(double)
+define double @f(double %x) {
+  call void @log_value(double %x)
+  call void @trace_enter(double %x)
+  %a = call double @mystery(double %x)
+  %r = fmul double %a, %x
+  ret double %r
+}
+"""
+    m = enzyme_compat.parse(src, "t.ll")
+    name = fwddiff(m, "f", ["dup"], registry=registry)
+    if toolchains.installed(22):
+        text = m.to_text(release=22)
+        for decl, body in [
+                ("declare double @mystery(double)", "define double @mystery(double %x) {\n"
+                 "  %a = fmul double %x, %x\n  %b = fmul double %a, %x\n  ret double %b\n}"),
+                ("declare void @log_value(double)", "define void @log_value(double %x) {\n"
+                 "  ret void\n}"),
+                ("declare void @trace_enter(double)", "define void @trace_enter(double %x) {\n"
+                 "  ret void\n}")]:
+            assert decl in text
+            text = text.replace(decl, body)
+        got = toolchains.get(22).jit_call(text, name, "double(double, double)", [1.5, 1.0])
+        assert math.isclose(got, 4 * 1.5 ** 3, rel_tol=1e-12)  # d(x^4) = 4 x^3
