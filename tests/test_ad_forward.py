@@ -516,3 +516,21 @@ define double @f(double %x) {
             text = text.replace(decl, body)
         got = toolchains.get(22).jit_call(text, name, "double(double, double)", [1.5, 1.0])
         assert math.isclose(got, 4 * 1.5 ** 3, rel_tol=1e-12)  # d(x^4) = 4 x^3
+
+
+@pytest.mark.parametrize("opt", ["O0", "O2"])
+def test_debug_info_program(opt, tmp_path):
+    """-g: tangent functions carry no debug locations of the primal's subprogram, the
+    replacing call keeps the source line of the __enzyme_fwddiff call, the module verifies.
+    (clang-22 -g output is not parsed yet: `declare !dbg` on declarations.)"""
+    exe = _clang(14)
+    src = HERE / "ad_forward" / "calls.c"
+    ll, out, binary = tmp_path / "in.ll", tmp_path / "out.ll", tmp_path / "prog"
+    extra = ["-Xclang", "-disable-O0-optnone"] if opt == "O0" else []
+    assert _run([exe, "-g", "-S", "-emit-llvm", f"-{opt}", *extra, f"-I{src.parent}",
+                 str(src), "-o", str(ll)]).returncode == 0
+    r = _run([sys.executable, "-m", "enzyme_compat.ad.cli", str(ll), "-o", str(out)])
+    assert r.returncode == 0, r.stderr
+    r = _run([exe, str(out), "-lm", "-o", str(binary)])
+    assert r.returncode == 0, r.stderr
+    assert _run([str(binary)]).returncode == 0

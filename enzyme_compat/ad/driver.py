@@ -89,6 +89,7 @@ def lower_call(mode: ForwardMode, caller, call) -> str:
         if a.activity != abi.CONST:
             args.append(_coerce(a.shadow, next(params), emit, err, opaque))
     new = emit(I.Call("call", dfn.fn_type.ret, dfn.fn_type, dfn, args, [[] for _ in args]))
+    new.md = [(k, m) for k, m in call.md if k == "dbg"]  # the source line of the call
     result = new
     if call.type.key() == "void":
         result = None
