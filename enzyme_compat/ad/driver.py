@@ -7,6 +7,7 @@ import re
 from ..ir import instructions as I
 from ..ir.module import GlobalVariable
 from ..ir.values import Undef
+from ..ir.values_walk_local import map_operands
 from ..values_walk import walk_constants
 from . import abi
 from .builder import zero_of
@@ -53,11 +54,13 @@ def _returns_for(plan: abi.FwdDiffCall, call) -> str:
 
 
 def _replace_uses(function, old, new):
+    """Every use of `old` in `function`, debug-info uses (dbg.value, #dbg_value) included."""
+    def swap(v):
+        return new if v is old else v
+
     for b in function.blocks:
         for inst in b.instructions:
-            inst.ops = [new if v is old else v for v in inst.ops]
-            if isinstance(inst, I.Call) and inst.callee is old:
-                inst.callee = new
+            map_operands(inst, swap, constants=False)
 
 
 def lower_call(mode: ForwardMode, caller, call) -> str:

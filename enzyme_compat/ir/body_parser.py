@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from . import instructions as I
 from .module import BasicBlock
+from .checks import FCMP_PREDICATES, ICMP_PREDICATES, cast_error
 from .typeutil import compatible, type_str
-from .types import (I1, LABEL, METADATA, TOKEN, VOID, FunctionType, IntType, PointerType,
-                    StructType, VectorType, element_type)
-from .values import InlineAsm, MDNode, MDTuple, MDValue, MetadataAsValue, Placeholder
+from .types import (I1, LABEL, METADATA, TOKEN, VOID, FunctionType, IdentifiedStructType,
+                    IntType, PointerType, StructType, VectorType, element_type)
+from .values import ConstantInt, InlineAsm, MDNode, MDTuple, MDValue, MetadataAsValue, Placeholder
 
 ORDERINGS = frozenset({"unordered", "monotonic", "acquire", "release", "acq_rel", "seq_cst"})
 FMF = frozenset(I.FAST_MATH_FLAGS)
@@ -145,10 +146,27 @@ class BodyParser:
             for b in fn.blocks:
                 for inst in b.instructions:
                     _replace_placeholders(inst, repl)
+        self.check_phis(fn)
         fn._block_names = {k: b for k, b in self.blocks.items()}
         for b in fn.blocks:
             del b._defined
         self.fn = None
+
+    def check_phis(self, fn):
+        """Each phi names exactly the block's predecessors (the verifier's rule)."""
+        preds = {id(b): set() for b in fn.blocks}
+        for b in fn.blocks:
+            t = b.terminator
+            for s in (t.successors() if t is not None else []):
+                if id(s) in preds:
+                    preds[id(s)].add(id(b))
+        for b in fn.blocks:
+            for inst in b.instructions:
+                if not isinstance(inst, I.Phi):
+                    break
+                if {id(x) for x in inst.blocks} != preds[id(b)]:
+                    raise self.error("phi's incoming blocks do not match the predecessors of "
+                                     "its block", inst._pos)
 
     # ------------------------------------------------------------------ instructions
     def parse_instruction(self):
@@ -199,14 +217,16 @@ class BodyParser:
 
     def p_binary(self, op):
         flags = self.parse_flags(FMF if op[0] == "f" else INT_FLAGS.get(op, ()))
+        at = self.i
         ty = self.parse_type()
+        if op[0] == "f" and not ty.scalar.is_float:
+            raise self.error(f"'{op}' requires floating-point operands, not "
+                             f"'{type_str(ty)}'", at)
+        if op[0] != "f" and not ty.scalar.is_int:
+            raise self.error(f"'{op}' requires integer operands, not '{type_str(ty)}'", at)
         a = self.parse_value(ty)
         self.expect(",", f"',' between the operands of '{op}'")
         b = self.parse_value(ty)
-        if op[0] == "f" and not ty.scalar.is_float:
-            raise self.error(f"'{op}' requires floating-point operands")
-        if op[0] != "f" and not ty.scalar.is_int:
-            raise self.error(f"'{op}' requires integer operands")
         return I.BinaryOp(op, ty, [a, b], flags)
 
     def p_fneg(self, op):
@@ -216,17 +236,30 @@ class BodyParser:
 
     def p_cast(self, op):
         flags = self.parse_flags(CAST_FLAGS.get(op, ()))
+        at = self.i
         v = self.parse_typed_value()
         self.expect_kw("to")
-        return I.Cast(op, self.parse_type(), [v], flags)
+        dest = self.parse_type()
+        why = cast_error(op, v.type, dest)
+        if why:
+            raise self.error(f"invalid cast '{op} {type_str(v.type)} to {type_str(dest)}': "
+                             f"{why}", at)
+        return I.Cast(op, dest, [v], flags)
 
     def p_cmp(self, op):
         flags = self.parse_flags(FMF if op == "fcmp" else ("samesign",))
-        if self.k[self.i] != "kw":
-            raise self.expected("comparison predicate")
+        valid = FCMP_PREDICATES if op == "fcmp" else ICMP_PREDICATES
+        if self.k[self.i] != "kw" or self.t[self.i] not in valid:
+            raise self.expected(f"{op} predicate")
         pred = self.t[self.i]
         self.i += 1
+        at = self.i
         ty = self.parse_type()
+        if op == "fcmp" and not ty.scalar.is_float:
+            raise self.error(f"fcmp requires floating-point operands, not '{type_str(ty)}'", at)
+        if op == "icmp" and not (ty.scalar.is_int or ty.scalar.is_pointer):
+            raise self.error(f"icmp requires integer or pointer operands, not "
+                             f"'{type_str(ty)}'", at)
         a = self.parse_value(ty)
         self.expect(",")
         b = self.parse_value(ty)
@@ -270,7 +303,7 @@ class BodyParser:
                 break
             self.i += 1
             if self.eat_kw("align"):
-                align = self.parse_int("alignment")
+                align = self.parse_alignment()
             elif self.is_kw("addrspace"):
                 addrspace = self.parse_optional_addrspace()
             else:
@@ -294,7 +327,7 @@ class BodyParser:
         while self.k[self.i] == "," and self.k[self.i + 1] != "meta":
             self.i += 1
             if self.eat_kw("align"):
-                align = self.parse_int("alignment")
+                align = self.parse_alignment()
             else:
                 raise self.expected("'align' or metadata attachment")
         return align
@@ -304,9 +337,14 @@ class BodyParser:
         flags = self.parse_flags(("volatile",))
         ty = self.parse_type()
         self.expect(",", "',' after the loaded type")
-        ptr = self.parse_typed_value()
-        if not ptr.type.is_pointer:
-            raise self.error("load operand must be a pointer")
+        at = self.i
+        pt = self.parse_type()
+        if not pt.is_pointer:
+            raise self.error("load operand must be a pointer", at)
+        if pt.pointee is not None and pt.pointee != ty:
+            raise self.error(f"explicit pointee type '{type_str(ty)}' does not match the "
+                             f"pointer operand type '{type_str(pt)}'", at)
+        ptr = self.parse_value(pt)
         scope = ordering = None
         if atomic:
             scope, ordering = self.parse_ordering_tail()
@@ -350,14 +388,19 @@ class BodyParser:
         vec = ptr.type if isinstance(ptr.type, VectorType) else None
         while self.k[self.i] == "," and self.k[self.i + 1] != "meta":
             self.i += 1
+            idx_at = self.i
             idx = self.parse_typed_value()
             if isinstance(idx.type, VectorType):
                 vec = idx.type
             if len(ops) > 1:
+                if isinstance(cur, (StructType, IdentifiedStructType)) and \
+                        not isinstance(idx, ConstantInt):
+                    raise self.error("a struct index in getelementptr must be a constant "
+                                     "integer", idx_at)
                 try:
                     cur = element_type(cur, getattr(idx, "value", None))
                 except (TypeError, IndexError):
-                    raise self.error("invalid getelementptr indices") from None
+                    raise self.error("invalid getelementptr indices", idx_at) from None
             ops.append(idx)
         base = ptr.type.scalar if isinstance(ptr.type, VectorType) else ptr.type
         rt = PointerType(cur if base.pointee is not None else None, base.addrspace)
@@ -399,10 +442,15 @@ class BodyParser:
 
     def p_extractvalue(self, op):
         v = self.parse_typed_value()
+        at = self.i
         idx = self.parse_indices()
         t = v.type
         for n in idx:
-            t = element_type(t, n)
+            try:
+                t = element_type(t, n)
+            except (TypeError, IndexError):
+                raise self.error(f"invalid extractvalue index {n} into '{type_str(t)}'",
+                                 at) from None
         return I.ExtractValue(t, [v], idx)
 
     def p_insertvalue(self, op):
@@ -571,9 +619,18 @@ class BodyParser:
 
     # -------------------------------------------------------------- terminators
     def p_ret(self, op):
-        if self.eat_kw("void"):
+        at = self.i
+        want = self.fn.value_type.ret if self.fn.value_type is not None else None
+        if self.is_kw("void") and self.k[self.i + 1] != "(":  # not `void (...)*`
+            self.i += 1
+            if want is not None and want is not VOID:
+                raise self.error(f"value doesn't match function result type "
+                                 f"'{type_str(want)}'", at)
             return I.Ret([])
         ty = self.parse_type()
+        if want is not None and not compatible(ty, want):
+            raise self.error(f"value doesn't match function result type '{type_str(want)}'",
+                             at)
         return I.Ret([self.parse_value(ty)])
 
     def p_br(self, op):

@@ -125,7 +125,10 @@ def _from_double_bits(dbits: int, t: FloatType) -> int:
         return (
             (1 << (t.bits - 1) if v < 0 else 0) | (((1 << t.exp_bits) - 1) << t.mant_bits)
         )
-    return encode(Fraction(v), t, negative_zero=(dbits == 1 << 63))
+    bits = encode(Fraction(v), t, negative_zero=(dbits == 1 << 63))
+    if decode(bits, t) != Fraction(v):
+        raise ValueError("value is not exactly representable in the type")
+    return bits
 
 
 _SPECIAL = re.compile(r"([-+])(inf|qnan|nan|snan)(?:\((0x[0-9a-fA-F]+)\))?$")

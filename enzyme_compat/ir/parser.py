@@ -14,6 +14,7 @@ from . import floats
 from .attributes import TYPE_ATTRS, Attr, AttrGroup, AttrGroupRef
 from .body_parser import BodyParser
 from .errors import ParseError
+from .checks import KNOWN_ATTRIBUTES, NEEDS_ARGUMENT, alignment_error
 from .lexer import tokenize
 from .typeutil import type_str
 from .module import Comdat, Function, GlobalAlias, GlobalVariable, Module
@@ -79,6 +80,7 @@ class Parser(BodyParser):
         self.fn = None  # per-function state lives in BodyParser
         self.md_refs: dict[str, int] = {}
         self.group_refs: dict[str, int] = {}
+        self.comdat_refs: dict[str, int] = {}
         self.blockaddr: list = []
 
     # ------------------------------------------------------------------ helpers
@@ -121,6 +123,14 @@ class Parser(BodyParser):
             raise self.expected(what)
         self.i += 1
         return _int(self.t[self.i - 1])
+
+    def parse_alignment(self) -> int:
+        at = self.i
+        n = self.parse_int("alignment")
+        why = alignment_error(n)
+        if why:
+            raise self.error(why, at)
+        return n
 
     def parse_string(self, what="string constant") -> str:
         if self.k[self.i] != "str":
@@ -202,6 +212,10 @@ class Parser(BodyParser):
             if self.named_types[name].body is None and not getattr(
                     self.named_types[name], "_defined", False):
                 raise self.error(f"use of undefined type '%{name}'", i)
+        defined_comdats = {c.name for c in self.m.comdats}
+        for name, i in self.comdat_refs.items():
+            if name not in defined_comdats:
+                raise self.error(f"use of undefined comdat '${name}'", i)
         for name, i in self.group_refs.items():
             if name not in self.m.attr_groups:
                 raise self.error(f"use of undefined attribute group '#{name}'", i)
@@ -384,7 +398,7 @@ class Parser(BodyParser):
             elif self.eat_kw("comdat"):
                 g.comdat = self.parse_comdat_ref()
             elif self.eat_kw("align"):
-                g.align = self.parse_int("alignment")
+                g.align = self.parse_alignment()
             elif self.eat_kw("code_model"):
                 g.code_model = self.parse_string()
             elif self.k[self.i] == "meta":
@@ -402,6 +416,7 @@ class Parser(BodyParser):
             if self.k[self.i] != "comdat":
                 raise self.expected("comdat name")
             name = self.t[self.i][1:]
+            self.comdat_refs.setdefault(name, self.i)
             self.i += 1
             self.expect(")")
             return name
@@ -430,7 +445,10 @@ class Parser(BodyParser):
                     vararg = True
                     self.expect(")", "')' after '...'")
                     break
+                p_at = self.i
                 pt = self.parse_type()
+                if pt is VOID or pt is LABEL:
+                    raise self.error(f"argument can not have {type_str(pt)} type", p_at)
                 attrs = self.parse_attrs()
                 aname = None
                 if self.k[self.i] == "local":
@@ -524,6 +542,10 @@ class Parser(BodyParser):
                     break
                 if w in NOT_ATTRIBUTES:
                     break
+                if w not in KNOWN_ATTRIBUTES:
+                    raise self.error(f"unknown attribute '{w}'")
+                if w in NEEDS_ARGUMENT and k[self.i + 1] not in ("(", "=", "int"):
+                    raise self.error(f"attribute '{w}' requires an argument")
                 self.i += 1
                 if w in TYPE_ATTRS and k[self.i] == "(":
                     self.i += 1
@@ -603,7 +625,10 @@ class Parser(BodyParser):
                     scalable = True
                     self.m.syntax_seen.add("scalable-vector")
                     self.expect_kw("x")
+                n_at = self.i
                 n = self.parse_int("vector length")
+                if n <= 0:
+                    raise self.error("a vector must have at least one element", n_at)
                 self.expect_kw("x")
                 elem = self.parse_type()
                 if not (elem.is_int or elem.is_float or elem.is_pointer):
@@ -612,9 +637,15 @@ class Parser(BodyParser):
                 ty = VectorType(n, elem, scalable)
         elif kind == "[":
             self.i += 1
+            n_at = self.i
             n = self.parse_int("array length")
+            if n < 0:
+                raise self.error("array length must not be negative", n_at)
             self.expect_kw("x")
+            e_at = self.i
             elem = self.parse_type()
+            if elem is VOID or elem is LABEL or elem is METADATA or isinstance(elem, FunctionType):
+                raise self.error(f"invalid array element type '{type_str(elem)}'", e_at)
             self.expect("]", "']' closing the array type")
             ty = ArrayType(n, elem)
         elif kind == "local":
@@ -631,6 +662,8 @@ class Parser(BodyParser):
         while True:
             kind = k[self.i]
             if kind == "*":
+                if ty is VOID or ty is LABEL or ty is METADATA:
+                    raise self.error(f"pointers to {type_str(ty)} are invalid; use i8* or ptr")
                 self.i += 1
                 ty = PointerType(ty, 0)
             elif kind == "kw" and tx[self.i] == "addrspace" and k[self.i + 1] == "(":
@@ -787,7 +820,11 @@ class Parser(BodyParser):
             raise self.expected("value")
         if kind == "cstr":
             self.i += 1
-            return ConstantString(ty, _unescape(t[at][2:-1]))
+            data = _unescape(t[at][2:-1])
+            if not isinstance(ty, ArrayType) or ty.count != len(data):
+                raise self.error(f"constant string of {len(data)} bytes does not match type "
+                                 f"'{type_str(ty)}'", at)
+            return ConstantString(ty, data)
         if kind == "{":
             return ConstantAggregate(ty, self.parse_const_list("{", "}"))
         if kind == "[":
