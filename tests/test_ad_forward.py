@@ -534,3 +534,20 @@ def test_debug_info_program(opt, tmp_path):
     r = _run([exe, str(out), "-lm", "-o", str(binary)])
     assert r.returncode == 0, r.stderr
     assert _run([str(binary)]).returncode == 0
+
+
+def test_api_memoises_per_module_and_leaves_nothing_on_error():
+    m = enzyme_compat.parse(SIMPLE, "t.ll")
+    assert fwddiff(m, "sq", ["dup", "const"]) == fwddiff(m, "sq", ["dupnoneed", "const"])
+    src = """
+declare double @mystery(double)
+define double @f(double %x) {
+  %a = call double @mystery(double %x)
+  ret double %a
+}
+"""
+    m = enzyme_compat.parse(src, "t.ll")
+    before = [f.name for f in m.functions]
+    with pytest.raises(NoDerivativeError):
+        fwddiff(m, "f")
+    assert [f.name for f in m.functions] == before

@@ -143,7 +143,7 @@ def _cleanup(module):
 def differentiate_module(module, release: int | None = None, registry=None) -> list[str]:
     """Lower every `__enzyme_fwddiff*` call of `module` in place; returns the names of the
     synthesized functions, one per call."""
-    mode = ForwardMode(module, registry or default_registry(release))
+    mode = ForwardMode.of(module, registry or default_registry(release))
     names = [lower_call(mode, caller, call) for caller, call in abi.find_calls(module)]
     _cleanup(module)
     return names
@@ -166,5 +166,5 @@ def fwddiff(module, name: str, activity=None, returns: str = "tangent",
                                            for a in activity):
         raise EnzymeABIError(f"activity for @{name} must give dup/dupnoneed/const for each "
                              f"of its {len(params)} parameters, got {activity!r}")
-    mode = ForwardMode(module, registry or default_registry(release))
+    mode = ForwardMode.of(module, registry or default_registry(release))
     return mode.tangent_function(fn, tuple(activity), returns).name

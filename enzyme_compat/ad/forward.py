@@ -71,8 +71,23 @@ class ForwardMode:
                           "the result has no derivative (it is not a float or pointer)")
         fn = self._declare_tangent(primal, activity, returns)
         self.cache[key] = fn
-        FunctionSynthesis(self, primal, fn, activity, returns).run()
+        try:
+            FunctionSynthesis(self, primal, fn, activity, returns).run()
+        except BaseException:  # leave no half-built function behind
+            del self.cache[key]
+            self.module.functions.remove(fn)
+            self.module.symbols.pop(fn.name, None)
+            raise
         return fn
+
+    @classmethod
+    def of(cls, module, registry) -> "ForwardMode":
+        """The module's ForwardMode for `registry` (one memo table per module)."""
+        modes = module.__dict__.setdefault("_ad_forward_modes", {})
+        mode = modes.get(id(registry))
+        if mode is None:
+            mode = modes[id(registry)] = cls(module, registry)
+        return mode
 
     def _declare_tangent(self, primal, activity, returns) -> Function:
         base = f"fwddiffe_{primal.name}"
