@@ -1117,6 +1117,9 @@ def parse(text: str, filename: str = "<input>") -> Module:
 def _parse_module(p):
     try:
         return p.parse_module()
+    except RecursionError:
+        i = min(p.i, len(p.o) - 1)
+        raise p.error("nesting too deep to parse", i) from None
     except (AttributeError, TypeError, IndexError, KeyError, ValueError) as e:
         if isinstance(e, ParseError):
             raise

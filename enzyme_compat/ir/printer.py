@@ -697,8 +697,12 @@ def print_module(module, dialect) -> str:
     from .parser import no_gc
 
     with no_gc():
-        module, pointer_mode = legalize(module, dialect)
-        return Printer(module, dialect, pointer_mode).module()
+        try:
+            module, pointer_mode = legalize(module, dialect)
+            return Printer(module, dialect, pointer_mode).module()
+        except RecursionError:
+            raise ConversionError(f"{module.filename}: error: the module nests types or "
+                                  f"constants too deeply to convert") from None
 
 
 def print_as_is(module, dialect) -> str:
