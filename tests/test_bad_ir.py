@@ -20,35 +20,7 @@ import pytest
 BAD = Path(__file__).parent / "bad_ir"
 REPO = Path(__file__).resolve().parent.parent
 
-# What the parser does not catch yet (measured when these tests were written). strict: a
-# fixed gap makes its tests XPASS and fail, so the entry must then be deleted here.
-ACCEPTED = "accepted without an error"
-KNOWN_GAPS = {
-    "add_on_double": "reported one line late (at the next instruction)",
-    "alignment_too_large": ACCEPTED,
-    "array_of_void": ACCEPTED,
-    "attribute_missing_argument": ACCEPTED,
-    "bitcast_size_mismatch": ACCEPTED,
-    "comdat_undefined": ACCEPTED,
-    "double_hex_for_float": ACCEPTED,
-    "extractvalue_bad_index": "reported one line late, as an IndexError in 'ret'",
-    "fcmp_on_integers": ACCEPTED,
-    "gep_struct_index_not_constant": "reported one line late (at the next instruction)",
-    "icmp_bad_predicate": ACCEPTED,
-    "invalid_alignment": ACCEPTED,
-    "invalid_cast": ACCEPTED,
-    "load_typed_pointer_mismatch": ACCEPTED,
-    "negative_array_size": ACCEPTED,
-    "phi_wrong_number_of_pairs": ACCEPTED,
-    "pointer_to_void": ACCEPTED,
-    "ret_type_mismatch": ACCEPTED,
-    "string_length_mismatch": ACCEPTED,
-    "unknown_linkage": ACCEPTED,
-    "vector_zero_length": ACCEPTED,
-    "void_argument": ACCEPTED,
-}
-FILES = [pytest.param(p, id=p.stem, marks=[pytest.mark.xfail(reason=KNOWN_GAPS[p.stem], strict=True)]
-                      if p.stem in KNOWN_GAPS else []) for p in sorted(BAD.glob("*.ll"))]
+FILES = [pytest.param(p, id=p.stem) for p in sorted(BAD.glob("*.ll"))]
 
 
 def expected_line(path: Path) -> int:
@@ -60,7 +32,6 @@ def expected_line(path: Path) -> int:
 
 def test_corpus_is_large_enough():
     assert len(FILES) >= 60
-    assert set(KNOWN_GAPS) <= {p.stem for p in BAD.glob("*.ll")}
 
 
 @pytest.mark.parametrize("path", FILES)
