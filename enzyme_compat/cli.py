@@ -85,6 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
         toolchain_cli = None
     if toolchain_cli is not None and hasattr(toolchain_cli, "register"):
         toolchain_cli.register(sub)
+    from .ad import cli as ad_cli
+
+    ad_cli.register(sub)
     return p
 
 

@@ -7,6 +7,7 @@ import functools
 import pluggy
 
 from . import hookspecs
+from .ad import hookspecs as ad_hookspecs
 from .errors import EnzymeCompatError
 
 
@@ -17,6 +18,7 @@ class PluginError(EnzymeCompatError):
 def make_plugin_manager(extra=(), entry_points=True) -> pluggy.PluginManager:
     pm = pluggy.PluginManager(hookspecs.PROJECT)
     pm.add_hookspecs(hookspecs)
+    pm.add_hookspecs(ad_hookspecs)
     if entry_points:
         pm.load_setuptools_entrypoints(hookspecs.PROJECT)
     for p in extra:

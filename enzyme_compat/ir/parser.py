@@ -426,6 +426,9 @@ class Parser(BodyParser):
     def parse_function(self, is_definition: bool):
         self.i += 1
         pre = self.parse_pre_keywords()
+        decl_md = []
+        while self.k[self.i] == "meta":  # `declare !dbg !7 double @sin(double)`
+            decl_md.append(self.parse_attachment())
         ret_attrs = self.parse_attrs()
         ret = self.parse_type()
         if self.k[self.i] != "global":
@@ -465,6 +468,7 @@ class Parser(BodyParser):
                     break
                 self.expect(",", "',' or ')' in the parameter list")
         fn.pre = pre
+        fn.md = decl_md + fn.md
         addrspace = 0
         fn.ret_attrs = ret_attrs
         fn.args = args

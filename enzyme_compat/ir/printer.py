@@ -401,6 +401,8 @@ class Printer:
             params.append("...")
         head = "define " if not f.is_declaration else "declare "
         head += self.pre(f.pre)
+        if f.is_declaration and f.md:  # a declaration's attachments come first
+            head += "".join(f"!{k} {self.md(v)} " for k, v in f.md)
         ra = self.attrs(f.ret_attrs)
         if ra:
             head += ra + " "
@@ -426,8 +428,9 @@ class Printer:
             v = getattr(f, k)
             if v is not None:
                 head += f" {k} {self.typed(v)}"
-        for k, v in f.md:
-            head += f" !{k} {self.md(v)}"
+        if not f.is_declaration:
+            for k, v in f.md:
+                head += f" !{k} {self.md(v)}"
         if f.is_declaration:
             w(head + "\n")
             return
