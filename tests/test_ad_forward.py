@@ -551,3 +551,20 @@ define double @f(double %x) {
     with pytest.raises(NoDerivativeError):
         fwddiff(m, "f")
     assert [f.name for f in m.functions] == before
+
+
+@pytest.mark.parametrize("opt", ["O0", "O2"])
+@pytest.mark.parametrize("clang", CLANGS)
+def test_pointer_rebuilt_from_integer_is_refused(clang, opt, tmp_path):
+    """Never a silently wrong derivative: a shadowed pointer laundered through an integer
+    is an error naming the instruction."""
+    exe = _clang(clang)
+    src = HERE / "ad_forward_rejected" / "pointer_through_integer.c"
+    ll = tmp_path / "in.ll"
+    extra = ["-Xclang", "-disable-O0-optnone"] if opt == "O0" else []
+    r = _run([exe, "-S", "-emit-llvm", f"-{opt}", *extra, str(src), "-o", str(ll)])
+    assert r.returncode == 0, r.stderr
+    r = _run([sys.executable, "-m", "enzyme_compat", "ad", str(ll), "-o", str(tmp_path / "o.ll")])
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "inttoptr" in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "o.ll").exists()

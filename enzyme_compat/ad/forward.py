@@ -16,7 +16,7 @@ from ..ir import instructions as I
 from ..ir.module import BasicBlock, Function
 from ..ir.typeutil import compatible
 from ..ir.types import VOID, FunctionType, StructType
-from ..ir.values import Argument, MetadataAsValue, Undef
+from ..ir.values import Argument, ConstantExpr, MetadataAsValue, Undef
 from .abi import CONST
 from .activity import ActivityAnalysis, called_function
 from .builder import TangentBuilder, zero_of
@@ -136,6 +136,7 @@ class FunctionSynthesis:
         fn.args = args
         self.activity = ActivityAnalysis(primal, active_args, self.registry)
         self.bmap = {b: BasicBlock(b.name, parent=fn) for b in primal.blocks}
+        self._active_ptrtoint = None
         fn.blocks = [self.bmap[b] for b in primal.blocks]
         self.phis: list = []
 
@@ -260,6 +261,10 @@ class FunctionSynthesis:
             self.tmap[inst] = t
 
     def _instruction(self, inst, c, nb):
+        if inst.opcode == "inttoptr" and self._rebuilds_active_pointer(inst.ops[0]):
+            raise self.error(UnsupportedInstructionError, inst,
+                             "a pointer rebuilt from an integer (ptrtoint ... inttoptr) "
+                             "would lose the shadow of the active memory it points to")
         dargs = [self.tangent(v) for v in inst.ops]
         if not self.activity.is_active(inst) and all(d is None for d in dargs):
             return
@@ -270,6 +275,33 @@ class FunctionSynthesis:
                              "operands carry derivatives")
         if not rule.inactive:
             self._run_rule(rule, inst, c, nb, c.ops, dargs)
+
+    def _rebuilds_active_pointer(self, v) -> bool:
+        """Whether integer `v` is computed from a `ptrtoint` of a pointer with a shadow."""
+        seen, stack = set(), [v]
+        while stack:
+            x = stack.pop()
+            if id(x) in seen or not isinstance(x, (I.Instruction, ConstantExpr)):
+                continue
+            seen.add(id(x))
+            if x.opcode in ("ptrtoint", "ptrtoaddr"):
+                src = x.ops[0]
+                if self.activity.is_active(src) or self.tangent(src) is not None:
+                    return True
+                continue
+            if isinstance(x, (I.BinaryOp, I.Cast, I.Select, I.Phi, ConstantExpr)):
+                stack.extend(x.ops)
+            elif isinstance(x, (I.Load, I.Call)) and self._stores_active_address():
+                return True  # the integer went through memory: assume the worst
+        return False
+
+    def _stores_active_address(self) -> bool:
+        """Whether this function turns a pointer with a shadow into an integer anywhere."""
+        if self._active_ptrtoint is None:
+            self._active_ptrtoint = any(
+                i.opcode in ("ptrtoint", "ptrtoaddr") and self.activity.is_active(i.ops[0])
+                for b in self.primal.blocks for i in b.instructions)
+        return self._active_ptrtoint
 
     def _call(self, inst, c, nb):
         kind = self.activity.kind(inst)
