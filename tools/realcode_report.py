@@ -35,6 +35,7 @@ def signature(outcome: realcode.Outcome) -> str:
     line = lines[0] if lines else "(no message)"
     line = re.sub(r"^\S*(llvm-as|opt|llvm-dis)(-\d+)?: ", "", line)
     line = re.sub(r"^\S+:\d+:\d+: ", "", line)
+    line = re.sub(r"%\d+\b", "%N", line)
     return f"{outcome.stage}: {line[:160]}"
 
 
