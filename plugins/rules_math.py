@@ -1,4 +1,5 @@
-"""Forward rules: math intrinsics (`llvm.sin.*`, ...) and C math library functions.
+"""Forward rules: math intrinsics (`llvm.sin.*`, ...); C math library functions are in
+`rules_libm`.
 
 Each entry gives the tangent of the result from the primal arguments `a`, their tangents
 `d` (None = zero) and the primal result `b.result`. Terms whose tangent is zero are never
@@ -11,6 +12,7 @@ from packaging.specifiers import SpecifierSet
 
 from enzyme_compat.ad.hookspecs import ad_hookimpl
 from enzyme_compat.ad.rules import rules
+from enzyme_compat.ir import instructions as I
 from enzyme_compat.ir.values import ConstantInt
 
 
@@ -55,6 +57,45 @@ d_atan = chain(lambda b, x, y: _div(b, b.const(x, 1.0), _one_plus_sq(b, x)))
 d_tanh = chain(lambda b, x, y: _one_minus_sq(b, y))
 d_sinh = chain(lambda b, x, y: b.unary("cosh", x))
 d_cosh = chain(lambda b, x, y: b.unary("sinh", x))
+d_asin = chain(lambda b, x, y: _div(b, b.const(x, 1.0), b.unary("sqrt", _one_minus_sq(b, x))))
+d_acos = chain(lambda b, x, y: _div(b, b.const(x, -1.0), b.unary("sqrt", _one_minus_sq(b, x))))
+
+
+def d_atan2(b, a, d):
+    """atan2(y, x): (x dy - y dx) / (x^2 + y^2)."""
+    y, x = a[0], a[1]
+    num = b.fsub(b.fmul(x, d[0]), b.fmul(y, d[1]))
+    if num is None:
+        return None
+    return b.fdiv(num, b.binop("fadd", _sq(b, x), _sq(b, y)))
+
+
+def d_frexp(b, a, d):
+    """llvm.frexp(x) = {m, e}, x = m 2^e: {dx 2^-e, 0}."""
+    if d[0] is None:
+        return None
+    e = b.emit(I.ExtractValue(b.inst.type.elems[1], [b.result], [1]))
+    neg = b.binop("sub", ConstantInt(e.type, 0) if not e.type.is_vector else b.zero(e.type), e)
+    dm = b.intrinsic("ldexp", [a[0].type, e.type], a[0].type, [d[0], neg])
+    return b.emit(I.InsertValue(b.inst.type, [b.zero(b.inst.type), dm], [0]))
+
+
+def d_modf(b, a, d):
+    """llvm.modf(x) = {frac, int}: {dx, 0}."""
+    if d[0] is None:
+        return None
+    return b.emit(I.InsertValue(b.inst.type, [b.zero(b.inst.type), d[0]], [0]))
+
+
+def d_sincos(b, a, d):
+    """llvm.sincos(x) = {sin x, cos x}: {cos x dx, -sin x dx}."""
+    if d[0] is None:
+        return None
+    t = b.inst.type.elems[0]
+    s = b.emit(I.ExtractValue(t, [b.result], [0]))
+    c = b.emit(I.ExtractValue(t, [b.result], [1]))
+    agg = b.emit(I.InsertValue(b.inst.type, [b.zero(b.inst.type), b.fmul(d[0], c)], [0]))
+    return b.emit(I.InsertValue(b.inst.type, [agg, b.fneg(b.fmul(d[0], s))], [1]))
 
 
 def d_pow(b, a, d):
@@ -121,26 +162,21 @@ INTRINSICS = {
     "fma": d_fma, "fmuladd": d_fma, **ROUNDING,
 }
 
-LIBM = {
-    "sin": d_sin, "cos": d_cos, "tan": d_tan, "exp": d_exp, "log": d_log, "sqrt": d_sqrt,
-    "pow": d_pow, "fabs": d_fabs, "atan": d_atan, "tanh": d_tanh,
-    "exp2": d_exp2, "log2": d_log2, "log10": d_log10,
-    "fmin": d_pick, "fmax": d_pick, "fma": d_fma, "copysign": d_copysign,
-    **ROUNDING,
-}
-LIBM = {**LIBM, **{name + "f": fn for name, fn in LIBM.items()}}
-
 RULES = (
     rules("intrinsic", INTRINSICS)
     + rules("intrinsic", {"minimum": d_pick, "maximum": d_pick}, SpecifierSet(">=8"))
     + rules("intrinsic", {"vector.reduce.fadd": d_reduce_fadd}, SpecifierSet(">=12"))
     + rules("intrinsic", {"experimental.vector.reduce.v2.fadd": d_reduce_fadd},
             SpecifierSet(">=9,<12"))
-    + rules("intrinsic", {"ldexp": d_ldexp}, SpecifierSet(">=16"))
+    + rules("intrinsic", {"ldexp": d_ldexp}, SpecifierSet(">=17"))
     + rules("intrinsic", {"exp10": d_exp10}, SpecifierSet(">=18"))
     + rules("intrinsic", {"tan": d_tan, "tanh": d_tanh, "sinh": d_sinh, "cosh": d_cosh,
                           "atan": d_atan}, SpecifierSet(">=19"))
-    + rules("function", LIBM)
+    + rules("intrinsic", {"asin": d_asin, "acos": d_acos}, SpecifierSet(">=19"))
+    + rules("intrinsic", {"atan2": d_atan2, "sincos": d_sincos,
+                          "minimumnum": d_pick, "maximumnum": d_pick}, SpecifierSet(">=20"))
+    + rules("intrinsic", {"frexp": d_frexp}, SpecifierSet(">=17"))
+    + rules("intrinsic", {"modf": d_modf}, SpecifierSet(">=21"))
 )
 
 

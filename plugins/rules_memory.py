@@ -77,6 +77,41 @@ def _calloc(b, a, d):
     return b.clone(list(a)) if b.fs.activity.is_active(b.inst) else None
 
 
+def _realloc(b, a, d):
+    """realloc(p, n): the shadow is reallocated alongside (bytes past the old size are
+    undefined in the primal too, and every store writes the shadow); from constant
+    memory, a zeroed shadow."""
+    if not b.fs.activity.is_active(b.inst):
+        return None
+    if d[0] is None:
+        size = a[1]
+        return b.libcall("calloc", b.inst.type, [size, ConstantInt(size.type, 1)])
+    return b.clone([d[0], a[1]])
+
+
+_ATOMIC_FLOAT = ("fadd", "fsub", "xchg")
+
+
+def _atomicrmw(b, a, d):
+    """atomicrmw fadd/fsub/xchg: the same operation on the shadow with the tangent; it
+    returns the old shadow value, the tangent of the old value. Integer operations other
+    than xchg leave the shadow alone (integers carry no derivative)."""
+    op = b.inst.operation
+    dptr, dval = d
+    if op not in _ATOMIC_FLOAT:
+        if a[1].type.scalar.is_float:
+            b.error(UnsupportedInstructionError,
+                    f"`atomicrmw {op}` on a float has no forward rule (the winner of a "
+                    "min/max race is not known when the shadow is updated)")
+        return None
+    if dptr is None:
+        if dval is not None:
+            b.error(ShadowError, "an active value is written atomically into memory that "
+                    "has no shadow; pass that pointer as enzyme_dup")
+        return None
+    return b.clone([dptr, b.materialize(dval, a[1].type)])
+
+
 def _free(b, a, d):
     if d[0] is not None:
         b.clone([d[0]])
@@ -85,11 +120,12 @@ def _free(b, a, d):
 
 RULES = (
     rules("instruction", {"load": _load, "store": _store, "getelementptr": _gep,
-                          "alloca": _alloca})
+                          "alloca": _alloca, "atomicrmw": _atomicrmw})
     + rules("intrinsic", {"memcpy": _memtransfer, "memcpy.inline": _memtransfer,
                           "memmove": _memtransfer, "memset": _memset,
                           "memset.inline": _memset})
-    + rules("function", {"malloc": _malloc, "calloc": _calloc, "free": _free})
+    + rules("function", {"malloc": _malloc, "calloc": _calloc, "realloc": _realloc,
+                         "free": _free})
 )
 
 

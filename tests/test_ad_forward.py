@@ -11,6 +11,8 @@ import struct
 import subprocess
 import sys
 
+import re
+
 import pytest
 
 import enzyme_compat
@@ -23,7 +25,13 @@ from enzyme_compat.toolchains.errors import ToolchainError
 
 HERE = pathlib.Path(__file__).parent
 PROGRAMS = sorted(p.stem for p in (HERE / "ad_forward").glob("*.c"))
-CLANGS = (14, 22)  # typed pointers (14) and opaque (22)
+CLANGS = (14, 16, 22)  # typed pointers (14) and opaque (16, 22)
+
+
+def _cflags(src) -> list[str]:
+    """Extra compiler flags a program asks for in a `/* CFLAGS: ... */` comment."""
+    m = re.search(r"CFLAGS:\s*(.*?)\s*\*/", src.read_text())
+    return m.group(1).split() if m else []
 
 
 def _clang(n):
@@ -46,8 +54,8 @@ def test_c_program(program, clang, opt, tmp_path):
     src = HERE / "ad_forward" / f"{program}.c"
     ll, out, binary = tmp_path / "in.ll", tmp_path / "out.ll", tmp_path / "prog"
     extra = ["-Xclang", "-disable-O0-optnone"] if opt == "O0" else []
-    r = _run([exe, "-S", "-emit-llvm", f"-{opt}", *extra, f"-I{src.parent}", str(src),
-              "-o", str(ll)])
+    r = _run([exe, "-S", "-emit-llvm", f"-{opt}", *extra, *_cflags(src), f"-I{src.parent}",
+              str(src), "-o", str(ll)])
     assert r.returncode == 0, r.stderr
     r = _run([sys.executable, "-m", "enzyme_compat.ad.cli", str(ll), "-o", str(out)])
     assert r.returncode == 0, r.stderr
@@ -156,6 +164,53 @@ for _n in ["sin", "cos", "tan", "exp", "log", "sqrt", "fabs", "atan", "tanh"]:
     CASES.append((f"libm.{_n}", f"%a = call double @{_n}(double %x)\n"
                   "  %r = fmul double %a, %y", 0.7, 1.3, ">=7"))
 CASES.append(("libm.pow", "%r = call double @pow(double %x, double %y)", 0.7, 1.3, ">=7"))
+# (name, x): more of the C library, each at a point inside its domain
+LIBM1 = [("asin", 0.4), ("acos", 0.4), ("sinh", 0.7), ("cosh", 0.7), ("asinh", 0.7),
+         ("acosh", 1.7), ("atanh", 0.4), ("expm1", 0.7), ("exp2", 0.7), ("exp10", 0.7),
+         ("log1p", 0.7), ("log2", 0.7), ("log10", 0.7), ("cbrt", 0.7), ("erf", 0.7),
+         ("erfc", 0.7), ("tgamma", 0.7), ("tgamma", 3.7), ("lgamma", 0.7), ("lgamma", 13.7),
+         ("floor", 0.7), ("roundeven", 0.7)]
+for _n, _x in LIBM1:
+    CASES.append((f"libm.{_n}@{_x}", f"%a = call double @{_n}(double %x)\n"
+                  "  %r = fmul double %a, %y", _x, 1.3, ">=7"))
+LIBM2 = ["atan2", "hypot", "fmod", "fmin", "fmax", "fdim", "copysign"]
+for _n in LIBM2:
+    CASES.append((f"libm.{_n}", f"%r = call double @{_n}(double %x, double %y)", 5.3, 1.7,
+                  ">=7"))
+CASES += [
+    ("libm.ldexp", "%a = call double @ldexp(double %x, i32 3)\n  %r = fmul double %a, %y",
+     0.7, 1.3, ">=7"),
+    ("libm.frexp", "%e = alloca i32\n  %m = call double @frexp(double %x, ptr %e)\n"
+     "  %r = fmul double %m, %y", 3.3, 1.3, ">=7"),
+    ("libm.modf", "%i = alloca double\n  %f = call double @modf(double %x, ptr %i)\n"
+     "  %j = load double, ptr %i\n  %s = fadd double %f, %j\n  %r = fmul double %s, %f",
+     3.3, 1.3, ">=7"),
+    ("llvm.asin_acos", "%a = call double @llvm.asin.f64(double %x)\n"
+     "  %b = call double @llvm.acos.f64(double %x)\n  %c = fmul double %a, %b\n"
+     "  %r = fmul double %c, %y", 0.4, 1.3, ">=19"),
+    ("llvm.atan2", "%r = call double @llvm.atan2.f64(double %x, double %y)", 0.4, -1.3,
+     ">=20"),
+    ("llvm.frexp", "%p = call { double, i32 } @llvm.frexp.f64.i32(double %x)\n"
+     "  %m = extractvalue { double, i32 } %p, 0\n  %r = fmul double %m, %y", 3.3, 1.3,
+     ">=17"),
+    ("llvm.sincos", "%p = call { double, double } @llvm.sincos.f64(double %x)\n"
+     "  %s = extractvalue { double, double } %p, 0\n"
+     "  %c = extractvalue { double, double } %p, 1\n  %m = fmul double %s, %c\n"
+     "  %r = fmul double %m, %y", 0.7, 1.3, ">=20"),
+    ("llvm.modf", "%p = call { double, double } @llvm.modf.f64(double %x)\n"
+     "  %f = extractvalue { double, double } %p, 0\n  %r = fmul double %f, %y", 3.3, 1.3,
+     ">=21"),
+    ("atomicrmw", "%p = alloca double\n  store double %y, ptr %p\n"
+     "  %o = atomicrmw fadd ptr %p, double %x seq_cst, align 8\n"
+     "  %q = atomicrmw xchg ptr %p, double %o seq_cst, align 8\n"
+     "  %v = load double, ptr %p\n  %w = fmul double %q, %x\n  %r = fmul double %v, %w",
+     0.7, 1.3, ">=13"),
+    ("realloc", "%m = call ptr @malloc(i64 8)\n  store double %x, ptr %m\n"
+     "  %n = call ptr @realloc(ptr %m, i64 16)\n"
+     "  %q = getelementptr double, ptr %n, i64 1\n  store double %y, ptr %q\n"
+     "  %a = load double, ptr %n\n  %b = load double, ptr %q\n"
+     "  call void @free(ptr %n)\n  %r = fmul double %a, %b", 0.7, 1.3, ">=7"),
+]
 CASES.append(("call_user", "%a = call double @helper(double %x, double %y)\n"
               "  %r = call double @helper(double %a, double %x)", 0.7, 1.3, ">=7"))
 
@@ -175,6 +230,20 @@ declare double @llvm.vector.reduce.fadd.v2f64(double, <2 x double>)
 declare <2 x double> @llvm.sin.v2f64(<2 x double>)
 declare <2 x double> @llvm.sqrt.v2f64(<2 x double>)
 declare double @pow(double, double)
+declare double @ldexp(double, i32)
+declare double @frexp(double, ptr)
+declare double @modf(double, ptr)
+declare double @llvm.asin.f64(double)
+declare double @llvm.acos.f64(double)
+declare double @llvm.atan2.f64(double, double)
+declare { double, i32 } @llvm.frexp.f64.i32(double)
+declare { double, double } @llvm.sincos.f64(double)
+declare { double, double } @llvm.modf.f64(double)
+declare ptr @malloc(i64)
+declare ptr @realloc(ptr, i64)
+declare void @free(ptr)
+""" + "".join(f"declare double @{n}(double)\n" for n in sorted({n for n, _ in LIBM1})) + \
+    "".join(f"declare double @{n}(double, double)\n" for n in LIBM2) + """
 define internal double @helper(double %a, double %b) {
   %s = call double @llvm.sin.f64(double %a)
   %m = fmul double %s, %b
@@ -229,7 +298,7 @@ define double @f(double %x) {
 
 
 def _needs_libm(case) -> bool:
-    return case[0].startswith(("llvm.", "libm.", "call_user", "frem"))
+    return case[0].startswith(("llvm.", "libm.", "call_user", "frem", "realloc"))
 
 
 def _jit_has_libm(release) -> bool:
@@ -292,6 +361,17 @@ def test_every_requested_rule_is_registered():
         assert r.intrinsic(f"llvm.{name}.f64") is not None, name
     for name in ["sin", "cos", "tan", "exp", "log", "sqrt", "pow", "fabs", "atan", "tanh"]:
         assert r.function(name) is not None and r.function(name + "f") is not None, name
+    libm = ["sin", "cos", "tan", "asin", "acos", "atan", "atan2", "sinh", "cosh", "tanh",
+            "asinh", "acosh", "atanh", "exp", "expm1", "exp2", "exp10", "log", "log1p", "log2",
+            "log10", "pow", "sqrt", "cbrt", "hypot", "fabs", "fmin", "fmax", "fmod", "erf",
+            "erfc", "tgamma", "lgamma", "ldexp", "frexp", "modf", "copysign", "fma"]
+    names = [n + s for n in libm for s in ("", "f")]
+    assert len(names) >= 60 and all(r.function(n) is not None for n in names)
+    for name in ["tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "exp10", "ldexp",
+                 "frexp", "atan2", "sincos", "modf", "minimumnum", "maximumnum"]:
+        assert r.intrinsic(f"llvm.{name}.f64") is not None, name
+        assert default_registry(16).intrinsic(f"llvm.{name}.f64") is None, name
+    assert not r.instruction("atomicrmw").inactive
     assert default_registry(11).intrinsic("llvm.vector.reduce.fadd.v2f64") is None
     assert default_registry(11).intrinsic(
         "llvm.experimental.vector.reduce.v2.fadd.f64.v2f64") is not None
@@ -359,8 +439,8 @@ ERRORS = {
     "global": ("store double %x, ptr @g, !dbg !9\n  %a = fadd double %x, 1.0", ShadowError,
                r"@f .*store.*t\.c:7:3.*no shadow"),
     "atomic": ("%p = alloca double\n  store double %x, ptr %p\n"
-               "  %a = atomicrmw fadd ptr %p, double %x seq_cst, !dbg !9",
-               UnsupportedInstructionError, r"@f .*atomicrmw.*t\.c:7:3"),
+               "  %a = atomicrmw fmax ptr %p, double %x seq_cst, !dbg !9",
+               UnsupportedInstructionError, r"@f .*atomicrmw.*t\.c:7:3.*fmax"),
 }
 
 

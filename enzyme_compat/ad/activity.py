@@ -45,7 +45,9 @@ INACTIVE_FUNCTIONS = frozenset({
 })
 
 # Heap allocation: the result gets a shadow allocation when active data is stored in it.
-ALLOCATION_FUNCTIONS = frozenset({"malloc", "calloc", "_Znwm", "_Znam"})
+ALLOCATION_FUNCTIONS = frozenset({"malloc", "calloc", "realloc", "_Znwm", "_Znam"})
+# Allocations that take over the memory of their first argument (its shadow goes along).
+REALLOCATION_FUNCTIONS = frozenset({"realloc"})
 FREE_FUNCTIONS = frozenset({"free", "_ZdlPv", "_ZdaPv", "_ZdlPvm", "_ZdaPvm"})
 MEMORY_TRANSFER = ("llvm.memcpy", "llvm.memmove")
 
@@ -102,6 +104,8 @@ class ActivityAnalysis:
         self.insts = [i for b in function.blocks for i in b.instructions]
         self.stores = [(i.ops[0], i.ops[1]) for i in self.insts if isinstance(i, I.Store)]
         self._kinds = {i: call_kind(registry, i) for i in self.insts if isinstance(i, I.Call)}
+        self._order = {i: n for n, i in enumerate(self.insts)}
+        self._points_to = None
         self._run()
 
     def is_active(self, v) -> bool:
@@ -148,8 +152,16 @@ class ActivityAnalysis:
         if isinstance(inst, I.Store):
             if inst.ops[0] in self.active:
                 changed |= self._mark(inst.ops[1])
+        elif isinstance(inst, (I.AtomicRMW, I.CmpXchg)):
+            if self._any_active(inst.ops[1:]):
+                changed |= self._mark(inst.ops[0])
         elif isinstance(inst, I.Call):
             kind = self._kinds[inst]
+            fn = called_function(inst)
+            if kind == "allocation" and fn.name in REALLOCATION_FUNCTIONS and inst.args:
+                old = self.underlying_objects(inst.args[0])
+                if inst in self.active or any(o in self.active for o in old):
+                    changed |= self._mark(inst) | self._mark(inst.args[0])
             if is_memory_transfer(inst):
                 if inst.args[1] in self.active:
                     changed |= self._mark(inst.args[0])
@@ -170,29 +182,51 @@ class ActivityAnalysis:
 
     def underlying_objects(self, pointer, seen=None):
         """Allocations (allocas, malloc calls) `pointer` may point into; pointers loaded from
-        memory are followed to the pointers stored into that memory."""
-        seen = set() if seen is None else seen
-        out = []
-        stack = [pointer]
-        while stack:
-            p = stack.pop()
-            if p in seen:
-                continue
-            seen.add(p)
-            if isinstance(p, I.Alloca):
-                out.append(p)
-            elif isinstance(p, I.Call) and self._kinds.get(p) == "allocation":
-                out.append(p)
-            elif isinstance(p, (I.Instruction, ConstantExpr)) and p.opcode in _POINTER_THROUGH:
-                stack.append(p.ops[0])
-            elif isinstance(p, I.Phi):
-                stack.extend(p.ops)
-            elif isinstance(p, I.Select):
-                stack.extend(p.ops[1:])
-            elif isinstance(p, I.Load):
-                holders = set(self.underlying_objects(p.ops[0], set(seen)))
-                for value, where in self.stores:
-                    if value.type.is_pointer and \
-                            holders.intersection(self.underlying_objects(where, set())):
-                        stack.append(value)
-        return out
+        memory are followed to the pointers stored into that memory (a points-to fixed
+        point over the function, computed once)."""
+        if self._points_to is None:
+            self._points_to = self._solve_points_to()
+        return sorted(self._lookup(self._points_to, pointer), key=self._order.get)
+
+    def _lookup(self, pts, v):
+        for _ in range(16):
+            if isinstance(v, I.Instruction):
+                return pts.get(v, frozenset())
+            if isinstance(v, ConstantExpr) and v.opcode in _POINTER_THROUGH and v.ops:
+                v = v.ops[0]
+            else:
+                return frozenset()
+        return frozenset()
+
+    def _solve_points_to(self):
+        pts: dict = {}
+        pointer_stores = [(v, w) for v, w in self.stores if v.type.is_pointer]
+        candidates = [i for i in self.insts if i.type.is_pointer]
+        changed = True
+        while changed:
+            changed = False
+            for inst in candidates:
+                new = self._points_to_step(inst, pts, pointer_stores)
+                old = pts.get(inst, frozenset())
+                if not new <= old:
+                    pts[inst] = old | new
+                    changed = True
+        return pts
+
+    def _points_to_step(self, inst, pts, pointer_stores):
+        if isinstance(inst, I.Alloca) or (isinstance(inst, I.Call)
+                                          and self._kinds.get(inst) == "allocation"):
+            return frozenset([inst])
+        if inst.opcode in _POINTER_THROUGH:
+            return self._lookup(pts, inst.ops[0])
+        if isinstance(inst, I.Phi):
+            return frozenset().union(*(self._lookup(pts, v) for v in inst.ops))
+        if isinstance(inst, I.Select):
+            return frozenset().union(*(self._lookup(pts, v) for v in inst.ops[1:]))
+        if isinstance(inst, I.Load):
+            holders = self._lookup(pts, inst.ops[0])
+            if not holders:
+                return frozenset()
+            return frozenset().union(*(self._lookup(pts, v) for v, w in pointer_stores
+                                       if holders & self._lookup(pts, w)))
+        return frozenset()

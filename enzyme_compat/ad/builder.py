@@ -167,6 +167,28 @@ class TangentBuilder:
         fn = self.fs.declare(name, FunctionType(ret, [a.type for a in args]))
         return self.call(fn, args)
 
+    def helper(self, name: str, text: str):
+        """The internal function `@name` defined by `text` (textual IR of one function and
+        the declarations it calls), added to the module on first use; e.g. a special
+        function a derivative needs that no library provides (digamma)."""
+        f = self.fs.module.symbols.get(name)
+        if f is not None:
+            return f
+        from ..ir.module import Function
+        from ..ir.parser import parse
+
+        src = parse(text, f"<helper {name}>")
+        f = src.get_function(name)
+        for blk in f.blocks:
+            for inst in blk.instructions:
+                callee = getattr(inst, "callee", None)
+                if isinstance(inst, I.Call) and isinstance(callee, Function):
+                    inst.callee = self.fs.declare(callee.name, callee.fn_type)
+        f.pre = ["internal"]
+        self.fs.module.functions.append(f)
+        self.fs.module.symbols[name] = f
+        return f
+
     def unary(self, base, x):
         """`llvm.<base>` of x (sin, cos, exp, log, ... on scalars and vectors)."""
         return self.intrinsic(base, [x.type], x.type, [x])
