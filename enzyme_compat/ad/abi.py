@@ -24,7 +24,7 @@ MARKERS = {
     "enzyme_dup": 2, "enzyme_dupnoneed": 2, "enzyme_const": 1, "enzyme_width": 1,
     "enzyme_primal_return": 0, "enzyme_noret": 0,
 }
-SUPPORTED_WIDTH = 1
+MAX_WIDTH = 64
 
 DUP, DUPNONEED, CONST = "dup", "dupnoneed", "const"
 
@@ -34,7 +34,8 @@ class ArgPlan:
     """How one parameter of the differentiated function is passed."""
     activity: str  # dup / dupnoneed / const
     primal: object  # call-site value
-    shadow: object | None = None  # call-site value of the shadow/tangent
+    shadow: object | None = None  # call-site value of the shadow/tangent (the first one)
+    shadows: list = field(default_factory=list)  # vector mode: one per lane
 
 
 @dataclass
@@ -45,6 +46,12 @@ class FwdDiffCall:
     width: int = 1
     primal_return: bool = False  # return {primal, tangent}
     noret: bool = False
+    sret: object | None = None  # the caller's result slot when the call returns in memory
+
+
+def _is_sret(call, i) -> bool:
+    attrs = call.arg_attrs[i] if i < len(call.arg_attrs) else []
+    return any(getattr(a, "kind", None) == "sret" for a in attrs)
 
 
 def strip_casts(v):
@@ -100,16 +107,17 @@ def parse_call(module, caller, call) -> FwdDiffCall:
     def err(msg):
         return located(EnzymeABIError, module, caller, call, msg)
 
-    if not call.args:
+    first = 1 if call.args and _is_sret(call, 0) else 0  # a struct returned in memory
+    if len(call.args) <= first:
         raise err("no function to differentiate (first argument missing)")
-    fn = strip_casts(call.args[0])
+    fn = strip_casts(call.args[first])
     if not isinstance(fn, Function):
         raise err("the first argument is not a function of this module "
                   "(NoFunctionToDifferentiate)")
     if fn.is_declaration:
         raise err(f"@{fn.name} has no body in this module (EmptyFunctionToDifferentiate)")
-    plan = FwdDiffCall(call, fn)
-    rest = list(call.args[1:])
+    plan = FwdDiffCall(call, fn, sret=call.args[0] if first else None)
+    rest = list(call.args[first + 1:])
     params = fn.fn_type.params
     i = 0
     for pi, ptype in enumerate(params):
@@ -120,9 +128,10 @@ def parse_call(module, caller, call) -> FwdDiffCall:
                 if i + 1 >= len(rest) or not isinstance(rest[i + 1], ConstantInt):
                     raise err("enzyme_width must be followed by a constant integer")
                 plan.width = rest[i + 1].value
-                if plan.width != SUPPORTED_WIDTH:
-                    raise err(f"enzyme_width {plan.width}: vector forward mode is not "
-                              "supported yet (only width 1)")
+                if pi > 0:
+                    raise err("enzyme_width must come before the arguments")
+                if not 1 <= plan.width <= MAX_WIDTH:
+                    raise err(f"enzyme_width {plan.width}: must be between 1 and {MAX_WIDTH}")
                 i += 2
                 marker = None
             elif marker in ("enzyme_primal_return", "enzyme_noret"):
@@ -145,11 +154,13 @@ def parse_call(module, caller, call) -> FwdDiffCall:
             plan.args.append(ArgPlan(CONST, rest[i]))
             i += 1
         else:
-            if i + 1 >= len(rest):
+            w = plan.width
+            if i + w >= len(rest):
                 raise err(f"argument {pi} of @{fn.name} is duplicated but the call has "
-                          "no shadow for it")
-            plan.args.append(ArgPlan(activity, rest[i], rest[i + 1]))
-            i += 2
+                          + ("no shadow for it" if w == 1 else f"fewer than {w} shadows "
+                             f"for it (enzyme_width {w})"))
+            plan.args.append(ArgPlan(activity, rest[i], rest[i + 1], rest[i + 1:i + 1 + w]))
+            i += 1 + w
     while i < len(rest) and marker_name(rest[i]) in ("enzyme_primal_return", "enzyme_noret"):
         plan.primal_return |= marker_name(rest[i]) == "enzyme_primal_return"
         i += 1

@@ -1,7 +1,8 @@
-"""`enzyme-compat ad IN.ll -o OUT.ll [--to N]`: lower every `__enzyme_fwddiff` call.
+"""`enzyme-compat ad IN.ll -o OUT.ll [--to N]`: lower every `__enzyme_fwddiff` call;
+`enzyme-compat check IN.ll --function f`: tangents against finite differences.
 
-Wired into the main CLI by `register(subparsers)`; also runnable on its own as
-`python -m enzyme_compat.ad.cli`.
+Wired into the main CLI by `register(subparsers)` (both subcommands); `ad` is also
+runnable on its own as `python -m enzyme_compat.ad.cli`.
 """
 
 from __future__ import annotations
@@ -36,6 +37,9 @@ def register(subparsers):
                    help="write for LLVM release N (default: the input's release)")
     p.add_argument("-v", "--verbose", action="store_true", help="name the new functions")
     p.set_defaults(func=cmd_ad)
+    from .check import register as register_check
+
+    register_check(subparsers)
     return p
 
 

@@ -6,7 +6,9 @@ import re
 
 from ..ir import instructions as I
 from ..ir.module import GlobalVariable
-from ..ir.values import Undef
+from ..ir.types import (I32, ArrayType, IdentifiedStructType, PointerType, StructType,
+                        VectorType)
+from ..ir.values import ConstantInt, Undef
 from ..ir.values_walk_local import map_operands
 from ..values_walk import walk_constants
 from . import abi
@@ -48,9 +50,62 @@ def _coerce(v, t, emit, err, opaque):
 
 def _returns_for(plan: abi.FwdDiffCall, call) -> str:
     ret = plan.function.fn_type.ret
-    if call.type.key() == "void" or plan.noret or not carries_tangent(ret):
+    if (call.type.key() == "void" and plan.sret is None) or plan.noret \
+            or not carries_tangent(ret):
         return "none"
     return "both" if plan.primal_return else "tangent"
+
+
+def _leaves(t, path=()):
+    """(index path, scalar type) of every scalar in aggregate type `t`, in memory order."""
+    if isinstance(t, (StructType, IdentifiedStructType)):
+        return [x for i, e in enumerate(t.elems) for x in _leaves(e, path + (i,))]
+    if isinstance(t, ArrayType):
+        return [x for i in range(t.count) for x in _leaves(t.elem, path + (i,))]
+    return [(path, t)]
+
+
+def _lanes_as(value, t, emit, err):
+    """An `[N x T]` of tangents as the type the caller declared: a struct or array of N
+    scalars (possibly nested, `{[N x double]}`), or a vector `<N x T>`."""
+    lanes = value.type
+    if isinstance(t, VectorType) and t.count == lanes.count and t.elem == lanes.elem:
+        out = Undef(t)
+        for k in range(lanes.count):
+            e = emit(I.ExtractValue(lanes.elem, [value], [k]))
+            out = emit(I.InsertElement(t, [out, e, ConstantInt(I32, k)]))
+        return out
+    leaves = _leaves(t)
+    if len(leaves) != lanes.count or any(lt != lanes.elem for _, lt in leaves):
+        raise err(f"the call returns {t!r} but enzyme_width {lanes.count} gives "
+                  f"{lanes.count} tangents of type {lanes.elem!r}: declare a struct or "
+                  "array of those")
+    out = Undef(t)
+    for k, (path, _) in enumerate(leaves):
+        e = emit(I.ExtractValue(lanes.elem, [value], [k]))
+        out = emit(I.InsertValue(t, [out, e], list(path)))
+    return out
+
+
+def _sret_type(call):
+    for a in call.arg_attrs[0]:
+        if getattr(a, "kind", None) == "sret":
+            return a.arg
+    return None
+
+
+def _store_result(value, slot, slot_type, emit, err, opaque):
+    """Store the derivative's result into the caller's `sret` slot (same scalars in the
+    same order: `[4 x double]` into a struct of four doubles)."""
+    if slot_type is None:
+        slot_type = slot.type.pointee
+    if slot_type is None or [t for _, t in _leaves(slot_type)] != \
+            [t for _, t in _leaves(value.type)]:
+        raise err(f"the call returns {slot_type!r} in memory but the derivative is "
+                  f"{value.type!r}")
+    if not opaque:
+        slot = emit(I.Cast("bitcast", PointerType(value.type, slot.type.addrspace), [slot]))
+    emit(I.Store([value, slot], align=None))
 
 
 def _replace_uses(function, old, new):
@@ -73,7 +128,9 @@ def lower_call(mode: ForwardMode, caller, call) -> str:
 
     activity = tuple(a.activity for a in plan.args)
     returns = _returns_for(plan, call)
-    dfn = mode.tangent_function(plan.function, activity, returns)
+    if plan.width > 1 and returns == "both":
+        raise err("enzyme_primal_return with enzyme_width > 1 is not supported yet")
+    dfn = mode.tangent_function(plan.function, activity, returns, plan.width)
 
     block = call.parent
     pos = block.instructions.index(call)
@@ -90,17 +147,31 @@ def lower_call(mode: ForwardMode, caller, call) -> str:
     for a in plan.args:
         args.append(_coerce(a.primal, next(params), emit, err, opaque))
         if a.activity != abi.CONST:
-            args.append(_coerce(a.shadow, next(params), emit, err, opaque))
+            pt = next(params)
+            if plan.width == 1:
+                args.append(_coerce(a.shadow, pt, emit, err, opaque))
+                continue
+            agg = Undef(pt)  # vector mode: the lanes' shadows as one [N x T]
+            for k, sh in enumerate(a.shadows):
+                agg = emit(I.InsertValue(pt, [agg, _coerce(sh, pt.elem, emit, err, opaque)],
+                                         [k]))
+            args.append(agg)
     new = emit(I.Call("call", dfn.fn_type.ret, dfn.fn_type, dfn, args, [[] for _ in args]))
     new.md = [(k, m) for k, m in call.md if k == "dbg"]  # the source line of the call
     result = new
-    if call.type.key() == "void":
+    if plan.sret is not None:
+        if returns != "none":
+            _store_result(new, plan.sret, _sret_type(call), emit, err, opaque)
+        result = None
+    elif call.type.key() == "void":
         result = None
     elif returns == "none":
         result = zero_of(call.type) if carries_tangent(call.type) or call.type.is_int \
             else Undef(call.type)
     elif call.type != new.type:
-        if call.type.is_float and new.type.is_float:
+        if plan.width > 1:
+            result = _lanes_as(new, call.type, emit, err)
+        elif call.type.is_float and new.type.is_float:
             result = emit(I.Cast("fpext" if call.type.bits > new.type.bits else "fptrunc",
                                  call.type, [new]))
         else:
@@ -150,11 +221,12 @@ def differentiate_module(module, release: int | None = None, registry=None) -> l
 
 
 def fwddiff(module, name: str, activity=None, returns: str = "tangent",
-            release: int | None = None, registry=None) -> str:
+            release: int | None = None, registry=None, width: int = 1) -> str:
     """Synthesize the tangent function of `@name` and return its name.
 
     `activity`: one entry per parameter, "dup"/"dupnoneed"/"const" (or the `enzyme_*`
-    spellings); by default pointers and floats are duplicated, the rest constant."""
+    spellings); by default pointers and floats are duplicated, the rest constant.
+    `width` > 1: vector mode, each tangent/shadow passed and returned as `[width x T]`."""
     fn = module.get_function(name)
     if fn is None or fn.is_declaration:
         raise EnzymeABIError(f"no function @{name} with a body in this module")
@@ -167,4 +239,4 @@ def fwddiff(module, name: str, activity=None, returns: str = "tangent",
         raise EnzymeABIError(f"activity for @{name} must give dup/dupnoneed/const for each "
                              f"of its {len(params)} parameters, got {activity!r}")
     mode = ForwardMode.of(module, registry or default_registry(release))
-    return mode.tangent_function(fn, tuple(activity), returns).name
+    return mode.tangent_function(fn, tuple(activity), returns, width).name

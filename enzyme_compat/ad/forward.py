@@ -3,7 +3,14 @@
 `fwddiffe_<name>(x0, dx0, x1, ...)` takes each primal argument followed by its tangent
 (floats) or shadow (pointers) when that argument is duplicated, and returns what its
 caller asks for: the tangent of the result, the primal result, both as `{T, T}`, or
-nothing. The body is the primal body (cloned), with tangent code emitted after each active
+nothing.
+
+Vector mode (width N > 1) computes N tangents in one pass. At the function boundary a
+tangent or shadow of type T is an array `[N x T]` (one element per direction: `dx` is
+`[N x double]`, a pointer's shadows `[N x ptr]`), and the result's tangents come back as
+`[N x T]` (`{T, [N x T]}` with the primal). Inside, each direction ("lane") keeps its own
+tangent values: every rule runs once per lane on that lane's tangents, so rules are the
+same for every width. The body is the primal body (cloned), with tangent code emitted after each active
 instruction by the rule registry. Calls to other functions of the module are
 differentiated recursively, memoised per (function, argument activity, return kind).
 """
@@ -15,7 +22,7 @@ import copy
 from ..ir import instructions as I
 from ..ir.module import BasicBlock, Function
 from ..ir.typeutil import compatible
-from ..ir.types import VOID, FunctionType, StructType
+from ..ir.types import VOID, ArrayType, FunctionType, StructType
 from ..ir.values import Argument, ConstantExpr, MetadataAsValue, Undef
 from .abi import CONST
 from .activity import ActivityAnalysis, called_function
@@ -38,12 +45,19 @@ def is_debug(inst) -> bool:
     return False
 
 
-def return_type(primal: Function, returns: str):
+def wide(t, width: int):
+    """The boundary type of `width` tangents of type `t`."""
+    return t if width == 1 else ArrayType(width, t)
+
+
+def return_type(primal: Function, returns: str, width: int = 1):
     t = primal.fn_type.ret
     if returns == "none":
         return VOID
     if returns == "both":
-        return StructType([t, t])
+        return StructType([t, wide(t, width)])
+    if returns == "tangent":
+        return wide(t, width)
     return t
 
 
@@ -55,9 +69,10 @@ class ForwardMode:
         self.registry = registry
         self.cache: dict[tuple, Function] = {}
 
-    def tangent_function(self, primal: Function, activity: tuple, returns: str) -> Function:
+    def tangent_function(self, primal: Function, activity: tuple, returns: str,
+                         width: int = 1) -> Function:
         activity = tuple("dup" if a != CONST else CONST for a in activity)
-        key = (primal.name, activity, returns)
+        key = (primal.name, activity, returns, width)
         fn = self.cache.get(key)
         if fn is not None:
             return fn
@@ -69,10 +84,12 @@ class ForwardMode:
         if returns in ("tangent", "both") and not carries_tangent(primal.fn_type.ret):
             raise located(DifferentiationError, self.module, primal, None,
                           "the result has no derivative (it is not a float or pointer)")
-        fn = self._declare_tangent(primal, activity, returns)
+        if width < 1:
+            raise DifferentiationError(f"width {width}: must be at least 1")
+        fn = self._declare_tangent(primal, activity, returns, width)
         self.cache[key] = fn
         try:
-            FunctionSynthesis(self, primal, fn, activity, returns).run()
+            FunctionSynthesis(self, primal, fn, activity, returns, width).run()
         except BaseException:  # leave no half-built function behind
             del self.cache[key]
             self.module.functions.remove(fn)
@@ -89,7 +106,7 @@ class ForwardMode:
             mode = modes[id(registry)] = cls(module, registry)
         return mode
 
-    def _declare_tangent(self, primal, activity, returns) -> Function:
+    def _declare_tangent(self, primal, activity, returns, width) -> Function:
         base = f"fwddiffe_{primal.name}"
         name, k = base, 0
         while name in self.module.symbols:
@@ -99,8 +116,8 @@ class ForwardMode:
         for a, act in zip(primal.args, activity):
             params.append(a.type)
             if act != CONST:
-                params.append(a.type)
-        fn = Function(name, FunctionType(return_type(primal, returns), params))
+                params.append(wide(a.type, width))
+        fn = Function(name, FunctionType(return_type(primal, returns, width), params))
         fn.pre = ["internal"]
         fn.is_declaration = False
         fn.defined = True
@@ -112,24 +129,30 @@ class ForwardMode:
 class FunctionSynthesis:
     """Builds the body of one tangent function."""
 
-    def __init__(self, mode: ForwardMode, primal: Function, fn: Function, activity, returns):
+    def __init__(self, mode: ForwardMode, primal: Function, fn: Function, activity, returns,
+                 width: int = 1):
         self.mode = mode
+        self.width = width
+        self.lanes: list[dict] = [{} for _ in range(width)]  # per lane: value -> tangent
+        self.lane = 0
         self.module = mode.module
         self.registry = mode.registry
         self.primal = primal
         self.fn = fn
         self.returns = returns
         self.vmap: dict = {}  # primal value -> its primal value in the tangent function
-        self.tmap: dict = {}  # primal value -> its tangent / shadow
-        args, active_args = [], []
+        args, active_args, self.wide_args = [], [], []
         for a, act in zip(primal.args, activity):
             na = Argument(a.type, a.name)
             args.append(na)
             self.vmap[a] = na
             if act != CONST:
-                sa = Argument(a.type, None)
+                sa = Argument(wide(a.type, width), None)
                 args.append(sa)
-                self.tmap[a] = sa
+                if width == 1:
+                    self.tmap[a] = sa
+                else:
+                    self.wide_args.append((a, sa))
                 active_args.append(a)
         for i, a in enumerate(args):
             a.function, a.index = fn, i
@@ -141,6 +164,36 @@ class FunctionSynthesis:
         self.phis: list = []
 
     # ------------------------------------------------------------------ helpers
+    @property
+    def tmap(self) -> dict:
+        """primal value -> its tangent / shadow in the current lane."""
+        return self.lanes[self.lane]
+
+    def each_lane(self, fn):
+        """Run `fn(lane)` with each lane current in turn."""
+        try:
+            for k in range(self.width):
+                self.lane = k
+                fn(k)
+        finally:
+            self.lane = 0
+
+    def pack(self, v, nb):
+        """The tangents of `v` in every lane as one `[N x T]` value (zeros where none)."""
+        t = wide(v.type, self.width)
+        agg = Undef(t)
+        for k in range(self.width):
+            d = self.lanes[k].get(v)
+            agg = nb.append(I.InsertValue(t, [agg, d if d is not None else zero_of(v.type)],
+                                          [k]))
+        return agg
+
+    def unpack(self, primal_value, agg, nb):
+        """Set the tangent of `primal_value` in every lane from an `[N x T]` value."""
+        for k in range(self.width):
+            self.lanes[k][primal_value] = nb.append(
+                I.ExtractValue(primal_value.type, [agg], [k]))
+
     def error(self, cls, inst, message):
         return located(cls, self.module, self.primal, inst, message)
 
@@ -209,9 +262,12 @@ class FunctionSynthesis:
             for inst in b.instructions:
                 if not is_debug(inst):
                     self.vmap[inst] = self._clone(inst)
+        entry = self.bmap[self.primal.blocks[0]]
+        for a, sa in self.wide_args:
+            self.unpack(a, sa, entry)
         for b in self._block_order():
             self._block(b)
-        self._fill_phis()
+        self.each_lane(lambda k: self._fill_phis())
 
     def _block(self, pb):
         nb = self.bmap[pb]
@@ -223,7 +279,8 @@ class FunctionSynthesis:
                 nb.append(c)
                 self.phis.append(inst)
                 if self.activity.is_active(inst):
-                    self.tmap[inst] = nb.append(I.Phi(inst.type, [], []))
+                    for lane in self.lanes:
+                        lane[inst] = nb.append(I.Phi(inst.type, [], []))
                 continue
             self._remap(c)
             if inst.opcode == "ret":
@@ -254,11 +311,14 @@ class FunctionSynthesis:
             tphi.ops = [self.tangent(v) or zero_of(phi.type) for v in phi.ops]
             tphi.blocks = list(c.blocks)
 
-    def _run_rule(self, rule, inst, c, nb, args, dargs):
-        b = TangentBuilder(self, inst, c, nb)
-        t = rule.tangent(b, args, dargs)
-        if t is not None:
-            self.tmap[inst] = t
+    def _run_rule(self, rule, inst, c, nb, args, operands):
+        """The rule once per lane, with that lane's tangents of `operands`."""
+        def run(k):
+            b = TangentBuilder(self, inst, c, nb)
+            t = rule.tangent(b, args, [self.tangent(v) for v in operands])
+            if t is not None:
+                self.tmap[inst] = t
+        self.each_lane(run)
 
     def _instruction(self, inst, c, nb):
         if inst.opcode == "inttoptr" and self._rebuilds_active_pointer(inst.ops[0]):
@@ -274,7 +334,7 @@ class FunctionSynthesis:
                              f"no forward derivative rule for `{inst.opcode}` and its "
                              "operands carry derivatives")
         if not rule.inactive:
-            self._run_rule(rule, inst, c, nb, c.ops, dargs)
+            self._run_rule(rule, inst, c, nb, c.ops, inst.ops)
 
     def _rebuilds_active_pointer(self, v) -> bool:
         """Whether integer `v` is computed from a `ptrtoint` of a pointer with a shadow."""
@@ -326,7 +386,7 @@ class FunctionSynthesis:
                                 else "") + "; its arguments carry derivatives")
         nb.append(c)
         if not rule.inactive:
-            self._run_rule(rule, inst, c, nb, c.args, dargs)
+            self._run_rule(rule, inst, c, nb, c.args, inst.args)
 
     def _user_call(self, inst, c, nb, callee, dargs):
         params = callee.fn_type.params
@@ -344,17 +404,21 @@ class FunctionSynthesis:
             returns = "both"
         else:
             returns = "primal"
-        dfn = self.mode.tangent_function(callee, activity, returns)
+        dfn = self.mode.tangent_function(callee, activity, returns, self.width)
         args = []
-        for a, d in zip(c.args, dargs):
+        for a, pa, d in zip(c.args, inst.args, dargs):
             args.append(a)
             if d is not None:
-                args.append(d)
+                args.append(d if self.width == 1 else self.pack(pa, nb))
         call = nb.append(I.Call("call", dfn.fn_type.ret, dfn.fn_type, dfn, args,
                                 [[] for _ in args]))
         if returns == "both":
             self.vmap[inst] = nb.append(I.ExtractValue(inst.type, [call], [0]))
-            self.tmap[inst] = nb.append(I.ExtractValue(inst.type, [call], [1]))
+            t = nb.append(I.ExtractValue(dfn.fn_type.ret.elems[1], [call], [1]))
+            if self.width == 1:
+                self.tmap[inst] = t
+            else:
+                self.unpack(inst, t, nb)
         elif returns == "primal":
             self.vmap[inst] = call
 
@@ -363,7 +427,7 @@ class FunctionSynthesis:
         if self.returns == "none" or v is None:
             nb.append(I.Ret([]))
             return
-        t = self.tangent(v)
+        t = self.tangent(v) if self.width == 1 else self.pack(v, nb)
         if self.returns == "primal":
             nb.append(I.Ret([self.new(v)]))
         elif self.returns == "tangent":
@@ -371,6 +435,6 @@ class FunctionSynthesis:
         else:
             st = self.fn.fn_type.ret
             agg = nb.append(I.InsertValue(st, [Undef(st), self.new(v)], [0]))
-            agg = nb.append(I.InsertValue(st, [agg, t if t is not None else zero_of(v.type)],
-                                          [1]))
+            agg = nb.append(I.InsertValue(st, [agg, t if t is not None else
+                                               zero_of(st.elems[1])], [1]))
             nb.append(I.Ret([agg]))

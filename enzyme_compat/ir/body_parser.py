@@ -546,10 +546,11 @@ class BodyParser:
         else:
             callee = self.parse_value(callee_ty)
         self.expect("(", "'(' starting the call arguments")
-        args, arg_attrs = [], []
+        args, arg_attrs, written = [], [], []
         if not self.eat(")"):
             while True:
                 at = self.parse_type()
+                written.append(at)
                 attrs = self.parse_attrs()
                 if at is METADATA:
                     from .values import MetadataAsValue as MAV
@@ -561,8 +562,8 @@ class BodyParser:
                 if self.eat(")"):
                     break
                 self.expect(",", "',' or ')' in the call arguments")
-        if fn_ty is None:
-            fn_ty = FunctionType(ty, [a.type for a in args], False)
+        if fn_ty is None:  # the types as written: a global defined later may be untyped yet
+            fn_ty = FunctionType(ty, written, False)
         elif len(args) < len(fn_ty.params) or (len(args) > len(fn_ty.params)
                                                  and not fn_ty.vararg):
             raise self.error("wrong number of arguments for the called function type",

@@ -96,7 +96,8 @@ def _masked_arity(module, n):
 # Order matters: signatures and instructions first, typed pointers last (they retype
 # whatever the earlier passes created).
 PASSES = [
-    Pass("module flags", lambda m, d, mode: not d.has("module-flag-min"), L.module_flags),
+    Pass("module flags", lambda m, d, mode: not d.has("module-flag-min") and
+         L.has_min_flag(m), L.module_flags),
     Pass("branch weight origin", lambda m, d, mode: not d.has("prof-origin") and
          L.has_weight_origin(m), L.branch_weight_origin),
     Pass("removed constant expressions", lambda m, d, mode: _has_constexpr(m, d),
@@ -128,7 +129,7 @@ PASSES = [
          L.masked_drop_align),
     Pass("asm elementtype", lambda m, d, mode: d.has("elementtype") and _has_asm(m),
          L.asm_elementtype),
-    Pass("powi name", lambda m, d, mode: _declares(m, "llvm.powi."), L.rename_powi),
+    Pass("powi name", lambda m, d, mode: L.powi_needs_rename(m, d), L.rename_powi),
     Pass("pointer casts", lambda m, d, mode: mode == "opaque" and not m.uses_opaque_pointers,
          L.fold_pointer_casts),
     Pass("opaque intrinsic names", lambda m, d, mode: mode == "opaque" and _typed_intrinsics(m),

@@ -422,6 +422,12 @@ def masked_drop_align(module, dialect):
         _set_signature(module, prefix, edit)
 
 
+def powi_needs_rename(module, dialect) -> bool:
+    mangled = dialect.has("powi-exponent-mangled")
+    return any(f.name.startswith("llvm.powi.") and (len(f.name.split(".")) == 4) != mangled
+               for f in module.functions)
+
+
 def rename_powi(module, dialect):
     """`llvm.powi.f64` (<= 12) <-> `llvm.powi.f64.i32` (13+)."""
     mangled = dialect.has("powi-exponent-mangled")
@@ -572,6 +578,25 @@ def branch_weight_origin(module, dialect):
 
 def has_weight_origin(module) -> bool:
     return any(_is_weights_with_origin(node) for _, node in module.numbered_md)
+
+
+def _flag_nodes(module):
+    from .values import MDRef
+
+    ids = set()
+    for name, elems in module.named_md:
+        if name == "llvm.module.flags":
+            ids |= {e.id for e in elems if isinstance(e, MDRef)}
+    return [node for mid, node in module.numbered_md if mid in ids]
+
+
+def has_min_flag(module) -> bool:
+    for node in _flag_nodes(module):
+        first = node.elems[0] if isinstance(node, MDTuple) and node.elems else None
+        v = getattr(first, "value", None)
+        if isinstance(v, ConstantInt) and v.value == 8:
+            return True
+    return False
 
 
 def module_flags(module, dialect):

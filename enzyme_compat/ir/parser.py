@@ -254,6 +254,52 @@ class Parser(BodyParser):
                         self.new_global(GlobalAlias, _gname(t[j]), j).kind = t[p]
                         break
                     p += 1
+        self.prescan_types()
+
+    def prescan_types(self):
+        """Give every global its type before any use is parsed: a use that precedes the
+        definition (a call to a function defined later) must see its real type. A header
+        that does not parse is left for the main pass to report in order."""
+        k = self.k
+        for name, g in self.m.symbols.items():
+            start = g.pos
+            try:
+                if isinstance(g, Function):
+                    while k[start] != "kw" or self.t[start] not in ("define", "declare"):
+                        start -= 1
+                    self.i = start + 1
+                    g.set_value_type(self.function_header_type(), 0)
+                else:
+                    self.i = start + 2
+                    pre = self.parse_pre_keywords()
+                    self.i += 1  # global / constant / alias / ifunc
+                    addrspace = next((p[1] for p in pre if isinstance(p, tuple)), 0)
+                    g.set_value_type(self.parse_type(), addrspace)
+            except ParseError:
+                continue
+        self.i = 0
+
+    def function_header_type(self) -> FunctionType:
+        self.parse_pre_keywords()
+        while self.k[self.i] == "meta":
+            self.parse_attachment()
+        self.parse_attrs()
+        ret = self.parse_type()
+        self.i += 1  # the name
+        self.expect("(")
+        params, vararg = [], False
+        if not self.eat(")"):
+            while True:
+                if self.eat("..."):
+                    vararg = True
+                    break
+                params.append(self.parse_type())
+                self.parse_attrs()
+                self.eat("local")
+                if self.eat(")"):
+                    break
+                self.expect(",")
+        return FunctionType(ret, params, vararg)
 
     def new_global(self, cls, name, i):
         if name in self.m.symbols:
