@@ -30,6 +30,7 @@ import subprocess
 import sys
 import time
 import traceback
+from collections import Counter
 from multiprocessing.connection import wait
 from pathlib import Path
 
@@ -233,15 +234,22 @@ def _on_alarm(signum, frame):
     raise Timeout("input took longer than the time limit")
 
 
-def innermost_frame(tb) -> str:
-    """'enzyme_compat/ir/parser.py:123 in parse_type' for the deepest frame in our code."""
-    where = "?"
+def innermost_frame(tb, recursion: bool = False) -> str:
+    """'enzyme_compat/ir/parser.py:123 in parse_type' for the deepest frame in our code; for a
+    RecursionError the function that recurs most (where the overflow hits is arbitrary)."""
+    ours = []
     for fs in traceback.extract_tb(tb):
         path = Path(fs.filename)
         if "enzyme_compat" in path.parts:
-            rel = "/".join(path.parts[path.parts.index("enzyme_compat"):])
-            where = f"{rel}:{fs.lineno} in {fs.name}"
-    return where
+            ours.append(("/".join(path.parts[path.parts.index("enzyme_compat"):]), fs.name, fs.lineno))
+    if not ours:
+        return "?"
+    rel, name, line = ours[-1]
+    if recursion:
+        counts = Counter((f, n) for f, n, _ in ours)
+        rel, name = min(counts, key=lambda k: (-counts[k], k))
+        line = next(li for f, n, li in ours if (f, n) == (rel, name))
+    return f"{rel}:{line} in {name}"
 
 
 def check(text: str, releases=RELEASES, limit: float = 5.0) -> dict:
@@ -275,7 +283,7 @@ def check(text: str, releases=RELEASES, limit: float = 5.0) -> dict:
     except BaseException as e:  # noqa: BLE001 - everything else is what we look for
         if isinstance(e, KeyboardInterrupt):
             raise
-        where = innermost_frame(e.__traceback__)
+        where = innermost_frame(e.__traceback__, isinstance(e, RecursionError))
         kind = "hang" if isinstance(e, Timeout) else type(e).__name__
         stage_kind = re.sub(r"\(\d+\)", "", stage)
         return {"outcome": "failure", "stage": stage,
@@ -322,10 +330,10 @@ def minimize(text: str, releases, signature: str, limit: float, budget: float = 
 # ------------------------------------------------------------------------------- workers
 
 def llvm_as(release: int, text: str) -> str | None:
-    """None if `llvm-as-RELEASE` (apt) accepts text, else its first error line."""
+    """None if `llvm-as-RELEASE` (apt) accepts text, else its first error lines."""
     r = subprocess.run([f"llvm-as-{release}", "-o", os.devnull], input=text.encode("utf-8", "surrogateescape"),
                        capture_output=True, timeout=60)
-    return None if r.returncode == 0 else r.stderr.decode("utf-8", "replace").strip().split("\n")[0]
+    return None if r.returncode == 0 else " | ".join(r.stderr.decode("utf-8", "replace").strip().split("\n")[:3])
 
 
 def check_llvm(rng: random.Random, seed_name: str, text: str) -> dict | None:
@@ -451,12 +459,9 @@ def save_regression(text: str, result: dict, seed: int, i: int) -> Path:
     REGRESSIONS.mkdir(parents=True, exist_ok=True)
     numbers = [int(p.stem) for p in REGRESSIONS.glob("*.ll") if p.stem.isdigit()]
     path = REGRESSIONS / f"{max(numbers, default=0) + 1:03d}.ll"
-    header = [f"; fuzz regression: {result['signature']}",
-              f"; stage: {result['stage']}, releases {' '.join(map(str, result.get('releases', ())))}",
-              f"; error: {result['error']}".replace("\n", " "),
-              f"; at: {result['where']}",
-              f"; found by: python tools/fuzz_parser.py --seed {seed} (input {i}, "
-              f"mutated from {result.get('seed_name', '?')})"]
+    header = regression_header(result, result.get("releases", RELEASES)) + [
+        f"; found by: python tools/fuzz_parser.py --seed {seed} (input {i}, "
+        f"mutated from {result.get('seed_name', '?')})"]
     path.write_text("\n".join(header) + "\n" + text, encoding="utf-8", errors="surrogateescape")
     return path
 
@@ -472,6 +477,31 @@ def report_llvm(finding: dict, i: int, seed: int, save: bool, log) -> None:
             f"; llvm-as-{finding['release']} rejects our output for release {finding['release']}: "
             f"{finding['error']}\n".replace("\n", " ", finding["error"].count("\n")) + finding["text"],
             encoding="utf-8", errors="surrogateescape")
+
+
+def reminimize(path: Path, limit: float, budget: float = 300.0) -> str:
+    """Minimize a saved regression again (e.g. after the signature rules changed), in place."""
+    lines = path.read_text(encoding="utf-8", errors="surrogateescape").split("\n")
+    header = [line for line in lines[:5] if line.startswith("; ")]
+    body = "\n".join(lines[len(header):])
+    m = re.search(r"releases ([\d ]+)", "\n".join(header))
+    releases = tuple(int(n) for n in m.group(1).split()) if m else RELEASES
+    result = check(body, releases, limit)
+    if result["outcome"] != "failure":
+        return f"{path.name}: no longer fails ({result['outcome']})"
+    small = minimize(body, releases, result["signature"], limit, budget)
+    result = check(small, releases, limit)
+    found = next((line for line in header if line.startswith("; found by:")), "; found by: ?")
+    path.write_text("\n".join(regression_header(result, releases) + [found]) + "\n" + small,
+                    encoding="utf-8", errors="surrogateescape")
+    return f"{path.name}: {result['signature']} ({len(body)} -> {len(small)} chars)"
+
+
+def regression_header(result: dict, releases) -> list[str]:
+    return [f"; fuzz regression: {result['signature']}",
+            f"; stage: {result['stage']}, releases {' '.join(map(str, releases))}",
+            f"; error: {result['error']}".replace("\n", " "),
+            f"; at: {result['where']}"]
 
 
 def signature_of(path: Path) -> str | None:
@@ -543,7 +573,13 @@ def main(argv=None) -> int:
                     help="every K-th input that parses and was mutated from clang-N output: if llvm-as-N "
                          "accepts it, our printed output must be accepted too (0 = off)")
     ap.add_argument("--no-save", action="store_true", help="do not write tests/fuzz_regressions/")
+    ap.add_argument("--minimize", nargs="+", type=Path, metavar="FILE",
+                    help="only minimize these saved regressions again, in place")
     args = ap.parse_args(argv)
+    if args.minimize:
+        for path in args.minimize:
+            print(reminimize(path, args.timeout), flush=True)
+        return 0
     s = run(args.count, args.seed, args.jobs, args.timeout, save=not args.no_save, llvm_every=args.llvm_check)
     print(f"inputs: {s['inputs']}, parse errors: {s['parse errors']}, converted: {s['parsed']}, "
           f"failures: {s['failures']}  (conversions {s['converted']}, refused {s['refused']}, "
