@@ -52,6 +52,7 @@ ODD_TEXT = ("\x00", "\r", "\r\n", "\t", "\x0b", "\x0c", "\x7f", "\u00e9", "\u00a
             "\U0001f600", "\\", "\\00", "\\ff", '"', "'", ";", "!", "#", "$", "%", "@", "<", ">", "{",
             "}", "[", "]", "(", ")", ",", "=", "*", "...", "x", "-", ".")
 BRACKETS = "()[]{}<>"
+RECURSION_HEADROOM = 1000  # frames available to the code under test (Python's default limit)
 LINKAGE = re.compile(r" (?:internal|private|linkonce_odr|linkonce|weak_odr|weak|available_externally"
                      r"|common|appending|extern_weak)(?= )| comdat(?:\([^)]*\))?")
 
@@ -252,6 +253,13 @@ def innermost_frame(tb, recursion: bool = False) -> str:
     return f"{rel}:{line} in {name}"
 
 
+def _stack_depth() -> int:
+    frame, depth = sys._getframe(), 0
+    while frame:
+        frame, depth = frame.f_back, depth + 1
+    return depth
+
+
 def check(text: str, releases=RELEASES, limit: float = 5.0) -> dict:
     """Run one input. Returns {'outcome': 'parse_error'|'parsed', 'converted': n, 'refused': n}
     or, on a failure, {'outcome': 'failure', 'signature', 'error', 'where', 'traceback'}."""
@@ -260,6 +268,10 @@ def check(text: str, releases=RELEASES, limit: float = 5.0) -> dict:
 
     old = signal.signal(signal.SIGALRM, _on_alarm)
     signal.setitimer(signal.ITIMER_REAL, limit)
+    # the same recursion headroom wherever check runs (worker, pytest, --minimize), so a
+    # minimized RecursionError input reproduces everywhere
+    old_limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(_stack_depth() + RECURSION_HEADROOM)
     stage = "parse"
     try:
         try:
@@ -293,6 +305,7 @@ def check(text: str, releases=RELEASES, limit: float = 5.0) -> dict:
                 "where": where,
                 "traceback": "".join(traceback.format_exception(e)[-12:])}
     finally:
+        sys.setrecursionlimit(old_limit)
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
 
@@ -479,7 +492,7 @@ def report_llvm(finding: dict, i: int, seed: int, save: bool, log) -> None:
             encoding="utf-8", errors="surrogateescape")
 
 
-def reminimize(path: Path, limit: float, budget: float = 300.0) -> str:
+def reminimize(path: Path, limit: float, budget: float = 100.0) -> str:
     """Minimize a saved regression again (e.g. after the signature rules changed), in place."""
     lines = path.read_text(encoding="utf-8", errors="surrogateescape").split("\n")
     header = [line for line in lines[:5] if line.startswith("; ")]
@@ -490,6 +503,8 @@ def reminimize(path: Path, limit: float, budget: float = 300.0) -> str:
     if result["outcome"] != "failure":
         return f"{path.name}: no longer fails ({result['outcome']})"
     small = minimize(body, releases, result["signature"], limit, budget)
+    if check(small, releases, limit)["outcome"] != "failure":
+        small = body
     result = check(small, releases, limit)
     found = next((line for line in header if line.startswith("; found by:")), "; found by: ?")
     path.write_text("\n".join(regression_header(result, releases) + [found]) + "\n" + small,
