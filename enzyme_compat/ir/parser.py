@@ -590,7 +590,7 @@ class Parser(BodyParser):
                 if (w in TYPE_START_KW or w in CONST_KEYWORDS or w in stop
                         or (w[0] == "i" and w[1:].isdigit())):
                     break
-                if w in NOT_ATTRIBUTES:
+                if w in NOT_ATTRIBUTES or w[1:3] == "0x":  # `f0x..`/`u0x..` are numbers
                     break
                 if w not in KNOWN_ATTRIBUTES:
                     raise self.error(f"unknown attribute '{w}'")
@@ -867,6 +867,9 @@ class Parser(BodyParser):
                 return Splat(ty, elem)
             if w in CONST_KEYWORDS:
                 return self.parse_constant_expr(ty)
+            if w[1:3] == "0x" and w[0] in "fus":  # lexed as keywords, see lexer.py
+                self.k[self.i] = "float" if w[0] == "f" else "int"
+                return self.parse_constant(ty)
             raise self.expected("value")
         if kind == "cstr":
             self.i += 1
@@ -1159,9 +1162,8 @@ def parse(text: str, filename: str = "<input>") -> Module:
     Malformed input raises ParseError located at the offending token; an inconsistency
     the grammar cannot catch early (e.g. indexing into a non-aggregate) is reported at
     the token where it was found, never as a bare Python exception."""
-    p = Parser(text, filename)
     with no_gc():
-        return _parse_module(p)
+        return _parse_module(Parser(text, filename))
 
 
 def _parse_module(p):
