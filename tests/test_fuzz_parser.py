@@ -29,7 +29,7 @@ fuzz = _load_fuzzer()
 # file stem -> why it still fails (found by the fuzzer; see each file's header)
 XFAIL: dict[str, str] = {
     "005": "a forward reference %63 used as a load's pointer operand and later defined as a block "
-           "label is accepted; the printer then writes `load i64, label %63` which does not parse",
+           "label is accepted; the printer then writes `load i64, label %63`, which does not parse",
     "007": "a malformed debug record `#dbg_value(i32 %y)` (one operand instead of four) is accepted "
            "and printed for releases < 19 as `call void @llvm.dbg.value(), !dbg i32 %y`, which does not parse",
 }
