@@ -761,3 +761,58 @@ define double @f(double %x, double %y, i32 %n) {
     assert m and float(m.group(1)) < 1e-6, r.stdout
     r = _run([sys.executable, "-m", "enzyme_compat", "check", str(src), "--function", "g"])
     assert r.returncode == 1 and "@g" in r.stderr and "Traceback" not in r.stderr
+
+
+# ------------------------------------------------------------------ type analysis
+@pytest.mark.parametrize("opt,message", [("O0", "--loose-types"), ("O2", "bits of a float")])
+@pytest.mark.parametrize("clang", CLANGS)
+def test_integer_arithmetic_on_float_bits_is_refused(clang, opt, message, tmp_path):
+    """Adding one to a double's bits: dropping the tangent at the integer `add` would be
+    silently wrong. -O2 (a bitcast of the float) is refused outright; -O0 (bytes memcpy'd
+    into an i64 slot, no TBAA) names the load and suggests --loose-types."""
+    exe = _clang(clang)
+    src = HERE / "ad_forward_rejected" / "float_bits.c"
+    ll = tmp_path / "in.ll"
+    extra = ["-Xclang", "-disable-O0-optnone"] if opt == "O0" else []
+    assert _run([exe, "-S", "-emit-llvm", f"-{opt}", *extra, str(src), "-o",
+                 str(ll)]).returncode == 0
+    r = _run([sys.executable, "-m", "enzyme_compat", "ad", str(ll), "-o",
+              str(tmp_path / "o.ll")])
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "@next_up" in r.stderr and "add" in r.stderr and message in r.stderr, r.stderr
+    assert "Traceback" not in r.stderr
+
+
+UNTYPED = """
+define double @f(ptr %p, double %x) {
+  %i = load i32, ptr %p, align 4 {tbaa}
+  %j = add i32 %i, 1
+  store i32 %j, ptr %p, align 4
+  %q = getelementptr inbounds i8, ptr %p, i64 8
+  %d = load double, ptr %q, align 8
+  %r = fmul double %d, %x
+  ret double %r
+}
+!0 = !{!1, !1, i64 0}
+!1 = !{!"int", !2, i64 0}
+!2 = !{!"omnipotent char", !3, i64 0}
+!3 = !{!"Simple C/C++ TBAA"}
+"""
+
+
+def test_type_analysis_tbaa_and_loose_types():
+    """An i32 loaded through an opaque pointer: TBAA says `int` (fine); without TBAA the
+    type cannot be deduced (an error naming the instruction) unless loose_types."""
+    from enzyme_compat.ad import TypeAnalysisError
+
+    fwddiff(enzyme_compat.parse(UNTYPED.replace("{tbaa}", ", !tbaa !0")), "f",
+            ["dup", "dup"], release=22)
+    m = enzyme_compat.parse(UNTYPED.replace("{tbaa}", ""))
+    with pytest.raises(TypeAnalysisError, match=r"@f at `%j = add`.*`%i = load`.*--loose-types"):
+        fwddiff(m, "f", ["dup", "dup"], release=22)
+    name = fwddiff(m, "f", ["dup", "dup"], release=22, loose_types=True)
+    if toolchains.installed(22):
+        p, dp = [7.0, 2.5], [0.0, 1.0]  # i32 7 in the low half of p[0]; p[1] = 2.5
+        got = ad_jit(m, name, release=22, pointees={0: "double", 1: "double"})(
+            p, dp, 3.0, 1.0)
+        assert got == 2.5 * 1.0 + 3.0 * 1.0

@@ -8,7 +8,7 @@ jit (run a function from Python), check (tangents vs finite differences).
 from .driver import differentiate_module, fwddiff
 from .jit import jit
 from .errors import (DifferentiationError, EnzymeABIError, NoDerivativeError, ShadowError,
-                     UnsupportedInstructionError)
+                     TypeAnalysisError, UnsupportedInstructionError)
 
 __all__ = ["fwddiff", "differentiate_module", "jit", "DifferentiationError", "EnzymeABIError",
-           "NoDerivativeError", "ShadowError", "UnsupportedInstructionError"]
+           "NoDerivativeError", "ShadowError", "TypeAnalysisError", "UnsupportedInstructionError"]

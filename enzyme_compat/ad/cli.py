@@ -20,7 +20,7 @@ def cmd_ad(args) -> int:
     module = parse(text, args.input)
     release = input_release(module, text)
     target = args.to if args.to is not None else release
-    names = differentiate_module(module, release=release)
+    names = differentiate_module(module, release=release, loose_types=args.loose_types)
     write_atomically(args.output, module.to_text(release=target))
     if args.verbose:
         for n in names:
@@ -35,6 +35,9 @@ def register(subparsers):
     p.add_argument("-o", "--output", default="-", help="output file (default: stdout)")
     p.add_argument("--to", type=int, metavar="N",
                    help="write for LLVM release N (default: the input's release)")
+    p.add_argument("--loose-types", action="store_true",
+                   help="take integers whose bits type analysis cannot place (no TBAA, no "
+                        "typed field) for integers instead of stopping with an error")
     p.add_argument("-v", "--verbose", action="store_true", help="name the new functions")
     p.set_defaults(func=cmd_ad)
     from .check import register as register_check

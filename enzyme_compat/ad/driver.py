@@ -211,17 +211,20 @@ def _cleanup(module):
             del module.symbols[name]
 
 
-def differentiate_module(module, release: int | None = None, registry=None) -> list[str]:
+def differentiate_module(module, release: int | None = None, registry=None,
+                         loose_types: bool = False) -> list[str]:
     """Lower every `__enzyme_fwddiff*` call of `module` in place; returns the names of the
-    synthesized functions, one per call."""
-    mode = ForwardMode.of(module, registry or default_registry(release))
+    synthesized functions, one per call. `loose_types`: integers whose bits type analysis
+    cannot place are taken for integers instead of reported."""
+    mode = ForwardMode.of(module, registry or default_registry(release), loose_types)
     names = [lower_call(mode, caller, call) for caller, call in abi.find_calls(module)]
     _cleanup(module)
     return names
 
 
 def fwddiff(module, name: str, activity=None, returns: str = "tangent",
-            release: int | None = None, registry=None, width: int = 1) -> str:
+            release: int | None = None, registry=None, width: int = 1,
+            loose_types: bool = False) -> str:
     """Synthesize the tangent function of `@name` and return its name.
 
     `activity`: one entry per parameter, "dup"/"dupnoneed"/"const" (or the `enzyme_*`
@@ -238,5 +241,5 @@ def fwddiff(module, name: str, activity=None, returns: str = "tangent",
                                            for a in activity):
         raise EnzymeABIError(f"activity for @{name} must give dup/dupnoneed/const for each "
                              f"of its {len(params)} parameters, got {activity!r}")
-    mode = ForwardMode.of(module, registry or default_registry(release))
+    mode = ForwardMode.of(module, registry or default_registry(release), loose_types)
     return mode.tangent_function(fn, tuple(activity), returns, width).name

@@ -22,6 +22,11 @@ class UnsupportedInstructionError(DifferentiationError):
     """An instruction the engine cannot differentiate."""
 
 
+class TypeAnalysisError(DifferentiationError):
+    """What some bytes hold (float or integer) cannot be deduced from the IR; the
+    `--loose-types` option treats such bytes as integers."""
+
+
 class ShadowError(DifferentiationError):
     """An active value flows into memory that has no shadow (constant memory)."""
 

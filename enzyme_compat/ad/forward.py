@@ -27,9 +27,9 @@ from ..ir.values import Argument, ConstantExpr, MetadataAsValue, Undef
 from .abi import CONST
 from .activity import ActivityAnalysis, called_function
 from .builder import TangentBuilder, zero_of
-from .errors import (DifferentiationError, NoDerivativeError, UnsupportedInstructionError,
-                     located)
-from .types_analysis import carries_tangent
+from .errors import (DifferentiationError, NoDerivativeError, TypeAnalysisError,
+                     UnsupportedInstructionError, describe, located)
+from .types_analysis import FLOAT, UNKNOWN, IntegerBits, carries_tangent, holds_float
 
 RETURNS = ("tangent", "both", "primal", "none")
 _DROP_MD = ("dbg", "llvm.loop", "heapallocsite")
@@ -64,9 +64,10 @@ def return_type(primal: Function, returns: str, width: int = 1):
 class ForwardMode:
     """Tangent functions of one module; memoised per (function, activity, returns)."""
 
-    def __init__(self, module, registry):
+    def __init__(self, module, registry, loose_types: bool = False):
         self.module = module
         self.registry = registry
+        self.loose_types = loose_types  # integer bits of unknown origin are integers
         self.cache: dict[tuple, Function] = {}
 
     def tangent_function(self, primal: Function, activity: tuple, returns: str,
@@ -98,12 +99,13 @@ class ForwardMode:
         return fn
 
     @classmethod
-    def of(cls, module, registry) -> "ForwardMode":
+    def of(cls, module, registry, loose_types: bool = False) -> "ForwardMode":
         """The module's ForwardMode for `registry` (one memo table per module)."""
         modes = module.__dict__.setdefault("_ad_forward_modes", {})
-        mode = modes.get(id(registry))
+        key = (id(registry), loose_types)
+        mode = modes.get(key)
         if mode is None:
-            mode = modes[id(registry)] = cls(module, registry)
+            mode = modes[key] = cls(module, registry, loose_types)
         return mode
 
     def _declare_tangent(self, primal, activity, returns, width) -> Function:
@@ -158,8 +160,10 @@ class FunctionSynthesis:
             a.function, a.index = fn, i
         fn.args = args
         self.activity = ActivityAnalysis(primal, active_args, self.registry)
+        self.integer_bits = IntegerBits(self.module, primal, self.activity)
         self.bmap = {b: BasicBlock(b.name, parent=fn) for b in primal.blocks}
         self._active_ptrtoint = None
+        self._users = None
         fn.blocks = [self.bmap[b] for b in primal.blocks]
         self.phis: list = []
 
@@ -335,6 +339,64 @@ class FunctionSynthesis:
                              "operands carry derivatives")
         if not rule.inactive:
             self._run_rule(rule, inst, c, nb, c.ops, inst.ops)
+        else:
+            self._check_dropped_bits(inst)
+
+    def _check_dropped_bits(self, inst):
+        """An instruction without derivative whose integer operand carries shadow bits:
+        right when those bits are an integer's (type analysis says so), or when what is
+        computed from them never becomes a float again (a comparison, an index, a
+        conversion to a float number: piecewise constant, derivative zero)."""
+        if inst.opcode in ("icmp", "ptrtoint", "ptrtoaddr", "sitofp", "uitofp"):
+            return
+        carried = [v for v in inst.ops
+                   if self.tangent(v) is not None and v.type.scalar.is_int]
+        if not carried or not self._reaches_float_bits(inst):
+            return
+        for v in carried:
+            kind = self.integer_bits.kind(v)
+            what = f"`{describe(v)}`" if isinstance(v, I.Instruction) else "an operand"
+            if kind == FLOAT:
+                raise self.error(UnsupportedInstructionError, inst,
+                                 f"integer `{inst.opcode}` on the bits of a float ({what}): "
+                                 "its derivative would be lost")
+            if kind == UNKNOWN and not self.mode.loose_types:
+                raise self.error(TypeAnalysisError, inst,
+                                 f"cannot deduce whether {what} holds an integer or the bits "
+                                 "of a float (no TBAA type, no typed field); pass "
+                                 "--loose-types to treat it as an integer")
+
+    def _reaches_float_bits(self, inst) -> bool:
+        """Whether the integer `inst` computes may become float bits again: bitcast to a
+        float type, stored into memory with a shadow, or passed to a call."""
+        if self._users is None:
+            self._users = {}
+            for b in self.primal.blocks:
+                for i in b.instructions:
+                    for v in I.value_operands(i):
+                        self._users.setdefault(id(v), []).append(i)
+        seen, stack = set(), [inst]
+        while stack:
+            v = stack.pop()
+            if id(v) in seen:
+                continue
+            seen.add(id(v))
+            for u in self._users.get(id(v), ()):
+                if isinstance(u, I.Store):
+                    if u.ops[0] is v and self.activity.is_active(u.ops[1]):
+                        return True
+                elif isinstance(u, I.Call):
+                    if not is_debug(u):
+                        return True
+                elif u.opcode in ("bitcast", "insertvalue", "insertelement", "ret") \
+                        and holds_float(u.type):
+                    return True
+                elif u.opcode == "ret" or isinstance(u, (I.AtomicRMW, I.CmpXchg)):
+                    return True
+                elif u.type.scalar.is_int or u.opcode in ("bitcast", "insertvalue",
+                                                          "insertelement", "shufflevector"):
+                    stack.append(u)  # integer arithmetic, phi, select, aggregates
+        return False
 
     def _rebuilds_active_pointer(self, v) -> bool:
         """Whether integer `v` is computed from a `ptrtoint` of a pointer with a shadow."""

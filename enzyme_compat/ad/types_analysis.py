@@ -1,9 +1,11 @@
-"""Which values and memory hold floats, from the IR types alone.
+"""Which values and memory hold floats.
 
-Enough for typed and opaque IR while every load and store names its type (they do in
-every release). Byte-level type trees for untyped memory (memcpy of `[N x i8]`, integer
-copies of doubles) come later; until then memory copies move shadow bytes wholesale,
-which is right whatever the bytes hold.
+Value types say it for SSA values in typed and opaque IR alike (every load and store
+names its type). Memory copies (memcpy/memmove/memset, integer loads and stores of
+doubles) move shadow bytes wholesale, which is right in forward mode whatever the bytes
+hold. The one place forward mode must know what raw bytes are is an integer operation on
+bits that came out of shadowed memory or from a float (`IntegerBits`): integer
+arithmetic has no derivative, so dropping the tangent is right only for real integers.
 """
 
 from __future__ import annotations
@@ -41,3 +43,152 @@ def is_integer_like(t) -> bool:
     """Integers and vectors of integers: they carry no derivative of their own, but loaded
     from shadowed memory they may be copies of float bits (moved as shadow bits)."""
     return t.scalar.is_int
+
+
+# ------------------------------------------------------------- bits of integer values
+FLOAT, INT, UNKNOWN = "float", "int", "unknown"
+
+# TBAA scalar type names (clang's; C and C++) -> what the bytes hold
+_TBAA_FLOAT = ("double", "float", "long double", "_Float16", "__fp16", "__bf16", "half")
+_TBAA_UNKNOWN = ("omnipotent char", "Simple C/C++ TBAA", "Simple C++ TBAA",
+                 "vtable pointer")
+
+
+def _tbaa_kind(name: str) -> str:
+    if name in _TBAA_FLOAT:
+        return FLOAT
+    if name in _TBAA_UNKNOWN or name.startswith("_ZTS"):  # C++ structs: a field of it
+        return UNKNOWN
+    return INT  # int, long, short, char (signed/unsigned), _Bool, pointers ("p1 int")
+
+
+class IntegerBits:
+    """Type analysis of one function for the values forward mode must not drop: does an
+    integer that carries shadow bits (loaded from memory with a shadow, a bitcast of a
+    float) hold the bits of a float? Answers FLOAT, INT or UNKNOWN, from
+
+    - TBAA on the load (the C type of the lvalue: `int`, `long`, `double`, ...);
+    - the type of the field a typed GEP addresses (`getelementptr %struct.S, ptr %p,
+      i32 0, i32 2` is an `i32` field);
+    - bitcasts of floats, and the declared element types of aggregates;
+    - allocas whose type holds no float and that nothing copies bytes into.
+
+    Anything else is UNKNOWN: the caller reports it (naming the instruction) unless
+    `--loose-types` lets it treat the bits as an integer.
+    """
+
+    def __init__(self, module, function, activity):
+        self.module = module
+        self.function = function
+        self.activity = activity
+        self._md = None
+        self._copied_into = None
+
+    def kind(self, v, depth: int = 0) -> str:
+        from ..ir import instructions as I
+        from ..ir.values import Constant
+
+        if depth > 32:
+            return UNKNOWN
+        if isinstance(v, Constant) or not v.type.scalar.is_int:
+            return INT if not holds_float(v.type) else FLOAT
+        if isinstance(v, I.Cast) and v.opcode == "bitcast":
+            src = v.ops[0]
+            return FLOAT if holds_float(src.type) else self.kind(src, depth + 1)
+        if isinstance(v, (I.Phi, I.Select, I.Freeze)):
+            ops = v.ops[1:] if isinstance(v, I.Select) else v.ops
+            kinds = {self.kind(o, depth + 1) for o in ops}
+            return FLOAT if FLOAT in kinds else UNKNOWN if UNKNOWN in kinds else INT
+        if isinstance(v, I.Load):
+            return self._load(v)
+        if isinstance(v, (I.ExtractValue, I.ExtractElement)):
+            return INT  # an integer element of a typed aggregate or vector
+        if isinstance(v, I.Instruction) and v.opcode not in ("atomicrmw", "cmpxchg"):
+            return INT  # integer arithmetic, calls returning integers, arguments
+        return INT if not isinstance(v, I.Instruction) else UNKNOWN
+
+    # ---------------------------------------------------------------- loads
+    def _load(self, load) -> str:
+        name = self._tbaa_name(load)
+        if name is not None:
+            k = _tbaa_kind(name)
+            if k != UNKNOWN:
+                return k
+        field = self._gep_field_type(load.ops[0])
+        if field is not None:
+            if field.scalar.is_float:
+                return FLOAT
+            if field.scalar.is_int and field == load.type:
+                return INT
+        objs = self.activity.underlying_objects(load.ops[0])
+        if objs and all(self._plain_integer_object(o) for o in objs):
+            return INT
+        return UNKNOWN
+
+    def _plain_integer_object(self, obj) -> bool:
+        from ..ir import instructions as I
+
+        if not isinstance(obj, I.Alloca) or holds_float(obj.allocated_type):
+            return False
+        if self._copied_into is None:
+            self._copied_into = set()
+            for b in self.function.blocks:
+                for i in b.instructions:
+                    if isinstance(i, I.Call) and getattr(i.callee, "name", "").startswith(
+                            ("llvm.memcpy", "llvm.memmove")):
+                        self._copied_into.update(self.activity.underlying_objects(i.args[0]))
+                    elif isinstance(i, I.Store) and self.kind(i.ops[0], 30) != INT:
+                        self._copied_into.update(self.activity.underlying_objects(i.ops[1]))
+        return obj not in self._copied_into
+
+    def _gep_field_type(self, ptr):
+        """The type a typed GEP addresses (its last index into a struct or array)."""
+        from ..ir import instructions as I
+        from ..ir.types import ArrayType, IdentifiedStructType, StructType, VectorType
+        from ..ir.values import ConstantInt
+
+        for _ in range(8):
+            if isinstance(ptr, I.Cast) and ptr.opcode == "bitcast":
+                ptr = ptr.ops[0]
+            else:
+                break
+        if not isinstance(ptr, I.GetElementPtr) or len(ptr.ops) < 3:
+            return None
+        t = ptr.source_type
+        for idx in ptr.ops[2:]:
+            if isinstance(t, (StructType, IdentifiedStructType)):
+                if not isinstance(idx, ConstantInt):
+                    return None
+                t = t.elems[idx.value]
+            elif isinstance(t, (ArrayType, VectorType)):
+                t = t.elem
+            else:
+                return None
+        return t
+
+    def _tbaa_name(self, inst) -> str | None:
+        from ..ir.values import MDRef, MDString, MDTuple
+
+        tag = next((m for k, m in inst.md if k == "tbaa"), None)
+        if tag is None:
+            return None
+        if self._md is None:
+            self._md = dict(self.module.numbered_md)
+
+        def resolve(m):
+            for _ in range(8):
+                if isinstance(m, MDRef):
+                    m = self._md.get(m.id)
+            return m
+
+        tag = resolve(tag)
+        if not isinstance(tag, MDTuple) or len(tag.elems) < 2:
+            return None
+        access = resolve(tag.elems[1])
+        if not isinstance(access, MDTuple):
+            return None
+        for e in access.elems:
+            e = resolve(e)
+            if isinstance(e, MDString):
+                return e.text.strip('"')
+        return None
