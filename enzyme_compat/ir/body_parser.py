@@ -38,6 +38,8 @@ class BodyParser:
         self.blocks = {}
         self.block_first_ref = {}
         self.next_num = 0
+        self.uses_forward = False  # the instruction being parsed names a later value
+        self.forward_users = []  # instructions to patch once the function is complete
         for a in fn.args:
             self.number_or_name(a, a.name)
 
@@ -66,6 +68,7 @@ class BodyParser:
             raise self.error(f"local value '%{name}' used outside a function")
         v = self.locals.get(name)
         if v is None:
+            self.uses_forward = True
             v = self.placeholders.get(name)
             if v is None:
                 if ty is LABEL:
@@ -143,9 +146,8 @@ class BodyParser:
                 raise self.error(f"use of undefined value '%{name}'", ph.pos)
         if pending:
             repl = {id(p): self.locals[n] for n, p in pending.items()}
-            for b in fn.blocks:
-                for inst in b.instructions:
-                    _replace_placeholders(inst, repl)
+            for inst in self.forward_users:
+                _replace_placeholders(inst, repl)
         self.check_phis(fn)
         fn._block_names = {k: b for k, b in self.blocks.items()}
         for b in fn.blocks:
@@ -180,7 +182,11 @@ class BodyParser:
         if k[self.i] == "dbgrec":
             if name is not None:
                 raise self.error("debug records cannot have a name", at)
-            return self.parse_debug_record()
+            rec = self.parse_debug_record()
+            if self.uses_forward:
+                self.forward_users.append(rec)
+                self.uses_forward = False
+            return rec
         if k[self.i] != "kw":
             raise self.expected("instruction opcode")
         op = t[self.i]
@@ -193,6 +199,9 @@ class BodyParser:
         op_at = self.i
         self.i += 1
         inst = handler(self, op)
+        if self.uses_forward:
+            self.forward_users.append(inst)
+            self.uses_forward = False
         # trailing metadata attachments
         while k[self.i] == "," and k[self.i + 1] == "meta":
             self.i += 1
