@@ -152,6 +152,43 @@ def d_reduce_fadd(b, a, d):
     return b.clone([start, dvec])
 
 
+def _lanes(b, v):
+    """The elements of vector `v` (extractelement each)."""
+    from enzyme_compat.ir.types import I32
+    return [b.emit(I.ExtractElement("extractelement", v.type.elem,
+                                    [v, ConstantInt(I32, k)])) for k in range(v.type.count)]
+
+
+def d_reduce_fmul(b, a, d):
+    """vector.reduce.fmul(start, v) = start * prod(v): the product rule over the lanes,
+    sum_i dv_i prod_{j != i} v_j (no division, so zeros in v are fine)."""
+    start, vec = a[0], a[1]
+    xs = [start] + _lanes(b, vec)
+    ds = [d[0]] + (_lanes(b, d[1]) if d[1] is not None else [None] * (len(xs) - 1))
+    total = None
+    for i, di in enumerate(ds):
+        if di is None:
+            continue
+        term = di
+        for j, xj in enumerate(xs):
+            if j != i:
+                term = b.binop("fmul", term, xj)
+        total = b.fadd(total, term)
+    return total
+
+
+def d_reduce_pick(b, a, d):
+    """vector.reduce.fmax/fmin/fmaximum/fminimum(v): the tangent of the first lane
+    equal to the result."""
+    if d[0] is None:
+        return None
+    xs, ds = _lanes(b, a[0]), _lanes(b, d[0])
+    t = ds[-1]
+    for x, dx in zip(reversed(xs[:-1]), reversed(ds[:-1])):
+        t = b.select(b.fcmp("oeq", x, b.result), dx, t, b.result.type)
+    return t
+
+
 ROUNDING = dict.fromkeys(("floor", "ceil", "trunc", "rint", "nearbyint", "round",
                           "roundeven"), None)
 
@@ -165,7 +202,17 @@ INTRINSICS = {
 RULES = (
     rules("intrinsic", INTRINSICS)
     + rules("intrinsic", {"minimum": d_pick, "maximum": d_pick}, SpecifierSet(">=8"))
-    + rules("intrinsic", {"vector.reduce.fadd": d_reduce_fadd}, SpecifierSet(">=12"))
+    + rules("intrinsic", {"vector.reduce.fadd": d_reduce_fadd,
+                          "vector.reduce.fmul": d_reduce_fmul,
+                          "vector.reduce.fmax": d_reduce_pick,
+                          "vector.reduce.fmin": d_reduce_pick}, SpecifierSet(">=12"))
+    + rules("intrinsic", {"vector.reduce.fmaximum": d_reduce_pick,
+                          "vector.reduce.fminimum": d_reduce_pick}, SpecifierSet(">=17"))
+    + rules("intrinsic", {"experimental.vector.reduce.v2.fmul": d_reduce_fmul},
+            SpecifierSet(">=9,<12"))
+    + rules("intrinsic", {"experimental.vector.reduce.fmax": d_reduce_pick,
+                          "experimental.vector.reduce.fmin": d_reduce_pick},
+            SpecifierSet(">=9,<12"))
     + rules("intrinsic", {"experimental.vector.reduce.v2.fadd": d_reduce_fadd},
             SpecifierSet(">=9,<12"))
     + rules("intrinsic", {"ldexp": d_ldexp}, SpecifierSet(">=17"))

@@ -153,6 +153,13 @@ CASES += [
      "  %m = fmul <2 x double> %w, %w\n"
      "  %r = call double @llvm.vector.reduce.fadd.v2f64(double %x, <2 x double> %m)",
      0.7, 1.3, ">=9"),
+    ("llvm.vector.reduce.fmul_fmax_fmin",
+     "%v = insertelement <2 x double> undef, double %x, i32 0\n"
+     "  %w = insertelement <2 x double> %v, double %y, i32 1\n"
+     "  %p = call double @llvm.vector.reduce.fmul.v2f64(double %y, <2 x double> %w)\n"
+     "  %a = call double @llvm.vector.reduce.fmax.v2f64(<2 x double> %w)\n"
+     "  %b = call double @llvm.vector.reduce.fmin.v2f64(<2 x double> %w)\n"
+     "  %c = fmul double %a, %p\n  %r = fmul double %c, %b", 0.7, 1.3, ">=12"),
     ("llvm.sin.v2f64", "%v = insertelement <2 x double> undef, double %x, i32 0\n"
      "  %w = insertelement <2 x double> %v, double %y, i32 1\n"
      "  %s = call <2 x double> @llvm.sin.v2f64(<2 x double> %w)\n"
@@ -228,6 +235,9 @@ declare double @llvm.powi.f64.i32(double, i32)
 declare double @llvm.fma.f64(double, double, double)
 declare double @llvm.fmuladd.f64(double, double, double)
 declare double @llvm.vector.reduce.fadd.v2f64(double, <2 x double>)
+declare double @llvm.vector.reduce.fmul.v2f64(double, <2 x double>)
+declare double @llvm.vector.reduce.fmax.v2f64(<2 x double>)
+declare double @llvm.vector.reduce.fmin.v2f64(<2 x double>)
 declare <2 x double> @llvm.sin.v2f64(<2 x double>)
 declare <2 x double> @llvm.sqrt.v2f64(<2 x double>)
 declare double @pow(double, double)

@@ -73,7 +73,7 @@ def _lanes_as(value, t, emit, err):
         out = Undef(t)
         for k in range(lanes.count):
             e = emit(I.ExtractValue(lanes.elem, [value], [k]))
-            out = emit(I.InsertElement(t, [out, e, ConstantInt(I32, k)]))
+            out = emit(I.InsertElement("insertelement", t, [out, e, ConstantInt(I32, k)]))
         return out
     leaves = _leaves(t)
     if len(leaves) != lanes.count or any(lt != lanes.elem for _, lt in leaves):

@@ -1,10 +1,12 @@
 /* Vector forward mode: enzyme_width 2 computes two tangents in one pass, returned as
-   the struct of two doubles the caller declares; pointer arguments take two shadows. */
+   the struct of two doubles or the vector the caller declares; pointer arguments take two shadows. */
 #include "check.h"
 
 extern int enzyme_width;
 struct d2 { double a, b; };
 extern struct d2 __enzyme_fwddiff_w2(void *, ...);
+typedef double v2d __attribute__((vector_size(16)));
+extern v2d __enzyme_fwddiff_v2(void *, ...); /* the two tangents as a <2 x double> */
 
 __attribute__((noinline)) double helper(double u, double v) { return u * sin(v); }
 
@@ -26,6 +28,10 @@ int main(void) {
                                     enzyme_dup, y, 0.0, 1.0);
   check("f dx", g.a, 2 * x * y + sin(y), 1e-12);
   check("f dy", g.b, x * x + x * cos(y), 1e-12);
+  v2d v = __enzyme_fwddiff_v2((void *)f, enzyme_width, 2, x, 1.0, 0.5, y, 0.0, 2.0);
+  check("f <2 x double> 0", v[0], 2 * x * y + sin(y), 1e-12);
+  check("f <2 x double> 1", v[1], 0.5 * (2 * x * y + sin(y)) + 2 * (x * x + x * cos(y)),
+        1e-12);
   double p[3] = {0.5, -1.0, 2.0}, d0[3] = {1, 0, 0}, d1[3] = {0, 1, 1};
   struct d2 s = __enzyme_fwddiff_w2((void *)sumsq, enzyme_width, 2, enzyme_dup, p, d0, d1,
                                     enzyme_const, 3);
