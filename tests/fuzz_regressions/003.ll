@@ -2,7 +2,7 @@
 ; stage: to_text(10), releases 10 12 13
 ; error: RecursionError: maximum recursion depth exceeded
 ; at: enzyme_compat/ir/printer.py:50 in type
-; found by: python tools/fuzz_parser.py --seed 1 (input 7138, mutated from clang13/O0/lua54/llex.ll#17)
+; found by: python tools/fuzz_parser.py --seed 1 at 9831f45 (input 7138, mutated from clang13/O0/lua54/llex.ll#17)
 %struct.lua_State = type { %struct.GCObject, %struct.CallInfo, void (%struct.lua_State*, %struct.lua_Debug*)*, i32, i32, i32 }
 %struct.global_State = type { i8* (i8*, i8*, i64, i64)*, i8*, i64, i64*,%struct.GCObject*, %struct.GCObject*, %struct.GCObject*, %struct.GCObject*, %struct.GCObject, %struct.TString*, [25 x %struct.TString*],  [53 x [2 x %struct.TString*]], void (i8*, i8*, i32)*, i8* }
 %struct.stringtable = type {i32 }

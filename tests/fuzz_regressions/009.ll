@@ -1,0 +1,7 @@
+; fuzz regression: reparse: ParseError at enzyme_compat/ir/body_parser.py p_store
+; stage: reparse(9), releases 9 19 23
+; error: ParseError: out9.ll:47:32: error: stored value type '%struct.lua_State*' does not match pointer operand type '%struct.lua_State*'
+; at: enzyme_compat/ir/body_parser.py:365 in p_store
+; found by: python tools/fuzz_parser.py --seed 1 at bea973a (input 246, mutated from clang13/O0/lua54/lapi.ll#64)
+%struct.UpVal=type{i8,%union.anon.6}%struct.GCObject=type{}%union.anon.5=type{}%struct.TValue=type{}%union.Value=type{}%union.anon.6=type{}%struct.anon.7=type{}%struct.lua_State=type{%struct.GCObject,%struct.UpVal,i32}%struct.global_State=type{i8(i8,i64),%union.anon,[1x i8]}%union.anon=type{}%union.Node=type{}%struct.NodeKey=type{}%union.StkIdRel=type{}%union.StackValue=type{}%struct.CallInfo=type{%struct.CallInfo,i16}%union.anon.0=type{}%struct.anon.2=type{i32(%struct.lua_State,i64)}%union.anon.3=type{}%struct.lua_Debug=type{[60x i8],%struct.CallInfo}attributes#0={}define void@lua_rawset(%struct.lua_State*,i32){%3=alloca%struct.lua_State,align 8alloca i32
+  store%struct.lua_State*%0,%struct.lua_State**%7,align 8load%struct.lua_State*,%struct.lua_State**%3,align 8%6=load i32,i32*%4,align 4load%struct.lua_State*,%struct.lua_State**%3,align 8ret void}
