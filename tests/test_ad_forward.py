@@ -296,10 +296,6 @@ def _driver(cases, names, release):
             + "\n  ret void\n}\n"), slot
 
 
-def _jit_releases():
-    return [n for n in range(7, 24) if toolchains.installed(n)]
-
-
 _SIN = """declare double @llvm.sin.f64(double)
 define double @f(double %x) {
   %r = call double @llvm.sin.f64(double %x)
@@ -344,9 +340,11 @@ def _rule_errors(release, libm=True):
     return errors
 
 
-@pytest.mark.parametrize("release", _jit_releases() or [pytest.param(
-    22, marks=pytest.mark.skip(reason="no LLVM with a JIT is installed"))])
-def test_rules_match_finite_differences(release):
+@pytest.mark.matrix
+def test_rules_match_finite_differences(toolchain, llvm_release):
+    """Every rule's tangent, JIT-run on the release's own LLVM (the nox matrix sessions
+    run this per release: `pytest -m matrix --llvm N`)."""
+    release = llvm_release
     libm = _jit_has_libm(release)
     errors = _rule_errors(release, libm)
     bad = {k: e for k, e in errors.items() if max(e) > 1e-6}
@@ -701,11 +699,11 @@ def _g_reference(x, y):
     return p * x
 
 
-@pytest.mark.parametrize("release", _jit_releases() or [pytest.param(
-    22, marks=pytest.mark.skip(reason="no LLVM with a JIT is installed"))])
-def test_vector_mode_matches_finite_differences(release):
+@pytest.mark.matrix
+def test_vector_mode_matches_finite_differences(toolchain, llvm_release):
     """enzyme_width 3: three directional derivatives in one pass (phi, loop, memory with
     per-lane shadows, a differentiated call), on each release's JIT."""
+    release = llvm_release
     m = enzyme_compat.parse(enzyme_compat.parse(VECTOR_SRC).to_text(release=release))
     name = fwddiff(m, "g", ["dup", "dup"], width=3, release=release)
     assert m.get_function(name).fn_type.ret.count == 3
