@@ -376,6 +376,7 @@ def check_llvm(rng: random.Random, seed_name: str, text: str) -> dict | None:
 def _worker(conn, seed: int, limit: float, llvm_every: int = 0) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     gen = Generator(load_seeds(), seed)
+    check("define void @f() {\n  ret void\n}\n", RELEASES, limit=600.0)  # imports, plugin set-up
     conn.send("ready")
     parent = os.getppid()
     while True:
