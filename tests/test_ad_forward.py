@@ -824,3 +824,11 @@ def test_type_analysis_tbaa_and_loose_types():
         got = ad_jit(m, name, release=22, pointees={0: "double", 1: "double"})(
             p, dp, 3.0, 1.0)
         assert got == 2.5 * 1.0 + 3.0 * 1.0
+
+
+def test_top_level_api():
+    m = enzyme_compat.parse("define double @f(double %x) {\n  %r = fmul double %x, %x\n"
+                            "  ret double %r\n}\n")
+    name = enzyme_compat.fwddiff(m, "f")
+    if toolchains.installed(22):
+        assert enzyme_compat.jit(m, name, release=22)(3.0, 1.0) == 6.0
