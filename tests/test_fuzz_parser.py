@@ -27,18 +27,7 @@ def _load_fuzzer():
 fuzz = _load_fuzzer()
 
 # file stem -> why it still fails (found by the fuzzer; see each file's header)
-XFAIL: dict[str, str] = {
-    "005": "a forward reference %63 used as a load's pointer operand and later defined as a block "
-           "label is accepted; the printer then writes `load i64, label %63`, which does not parse",
-    "007": "a malformed debug record `#dbg_value(i32 %y)` (one operand instead of four) is accepted "
-           "and printed for releases < 19 as `call void @llvm.dbg.value(), !dbg i32 %y`, which does not parse",
-    "009": "typed pointers: `store T* %0, T** %7` where %7 (an implicitly numbered value) has type T* is "
-           "accepted; the printer writes `store T* %0, T* %7`, which does not parse",
-    "010": "a block label used as the condition of `br i1 %39, label %25, label %30` is accepted; the "
-           "printer writes `br label %39, label %25, label %30`, which does not parse",
-    "011": "typed pointers: `load T*, T** %4` where %4 has type T* is accepted; the printer writes "
-           "`load T*, T* %4`, which does not parse",
-}
+XFAIL: dict[str, str] = {}
 
 
 def _cases():

@@ -21,6 +21,8 @@ INT_FLAGS = {"add": ("nuw", "nsw"), "sub": ("nuw", "nsw"), "mul": ("nuw", "nsw")
 CAST_FLAGS = {"zext": ("nneg",), "uitofp": ("nneg",), "trunc": ("nuw", "nsw"),
               "fptrunc": tuple(FMF), "fpext": tuple(FMF), "sitofp": (), "fptosi": ()}
 CALL_FLAGS = FMF
+# Operand count of each debug record kind (the location is the last operand).
+DEBUG_RECORD_OPERANDS = {"value": 4, "declare": 4, "assign": 7, "label": 2, "declare_value": 4}
 # atomicrmw operations that only some releases have -> the syntax feature naming them.
 ATOMICRMW_FEATURE = {"fadd": "atomicrmw-fadd", "fsub": "atomicrmw-fadd",
                      "fmax": "atomicrmw-fmax", "fmin": "atomicrmw-fmax",
@@ -55,7 +57,10 @@ class BodyParser:
         if name in self.locals:
             raise self.error(f"multiple definition of local value named '%{name}'", at)
         ph = self.placeholders.get(name)
-        if ph is not None and not isinstance(value, BasicBlock):
+        if ph is not None and isinstance(value, BasicBlock):
+            raise self.error(f"'%{name}' is used as a value but defined as a block label",
+                             ph.pos)
+        if ph is not None:
             if not compatible(ph.type, value.type):
                 raise self.error(f"'%{name}' defined with type '{type_str(value.type)}' but "
                                  f"used with type '{type_str(ph.type)}'", at)
@@ -723,6 +728,7 @@ class BodyParser:
 
     # -------------------------------------------------------------- debug records
     def parse_debug_record(self):
+        at = self.i
         kind = self.t[self.i][5:]
         self.i += 1
         self.expect("(")
@@ -733,6 +739,11 @@ class BodyParser:
                 if self.eat(")"):
                     break
                 self.expect(",", "',' or ')' in the debug record")
+        want = DEBUG_RECORD_OPERANDS.get(kind)
+        if want is None:
+            raise self.error(f"unknown debug record '#dbg_{kind}'", at)
+        if len(args) != want:
+            raise self.error(f"'#dbg_{kind}' takes {want} operands, not {len(args)}", at)
         return I.DebugRecord(kind, args)
 
 
