@@ -30,6 +30,10 @@ SIMPLE_TYPES = {"void": VOID, "label": LABEL, "metadata": METADATA, "token": TOK
                 "x86_mmx": OtherType("x86_mmx"), "x86_amx": OtherType("x86_amx"),
                 **FLOAT_TYPES}
 TYPE_START_KW = frozenset(SIMPLE_TYPES) | {"ptr", "target"}
+# Scalar types returned without further look-ahead (not the ones recorded below).
+FAST_TYPES = {**{w: t for w, t in SIMPLE_TYPES.items() if w not in ("x86_mmx", "x86_amx",
+                                                                      "bfloat")},
+              **{f"i{n}": int_type(n) for n in (1, 8, 16, 32, 64, 128)}, "ptr": PTR}
 # Types that only some releases have, recorded so conversion can check the target.
 SEEN_TYPES = {"bfloat": "bfloat", "x86_amx": "x86_amx", "x86_mmx": "x86_mmx"}
 
@@ -236,15 +240,15 @@ class Parser(BodyParser):
         """Create every global value before parsing, so forward references resolve."""
         k, t = self.k, self.t
         n = len(k)
-        for j in range(n):
-            kind = k[j]
-            if kind == "kw" and t[j] in ("define", "declare"):
+        for j in _positions(t, ("define", "declare")):
+            if k[j] == "kw":
                 p = j + 1
                 while p < n and k[p] not in ("global", "eof"):
                     p += 1
                 if k[p] == "global":
                     self.new_global(Function, _gname(t[p]), p)
-            elif kind == "global" and k[j + 1] == "=":
+        for j in _positions(k, ("global",)):
+            if k[j + 1] == "=":
                 p = j + 2
                 while p < n and p < j + 30 and k[p] != "eof":
                     if k[p] == "kw" and t[p] in ("global", "constant"):
@@ -633,8 +637,16 @@ class Parser(BodyParser):
 
     def parse_optional_type(self) -> Type | None:
         k, tx = self.k, self.t
-        kind = k[self.i]
-        start = self.i
+        i = self.i
+        kind = k[i]
+        if kind == "kw":  # fast path: a plain scalar type not followed by `*`, `(`, addrspace
+            ty = FAST_TYPES.get(tx[i])
+            if ty is not None and k[i + 1] not in ("*", "(") and tx[i + 1] != "addrspace":
+                self.i = i + 1
+                if ty is PTR:
+                    self.m.uses_opaque_pointers = True
+                return ty
+        start = i
         if kind == "kw":
             w = tx[self.i]
             base = SIMPLE_TYPES.get(w)
@@ -1121,6 +1133,20 @@ def no_gc():
     finally:
         if enabled:
             gc.enable()
+
+
+def _positions(items: list, wanted) -> list:
+    """Indices of the entries equal to one of `wanted`, found by C-level searches."""
+    out = []
+    for w in wanted:
+        j = -1
+        try:
+            while True:
+                j = items.index(w, j + 1)
+                out.append(j)
+        except ValueError:
+            pass
+    return sorted(out)
 
 
 def _gname(tok: str) -> str:
