@@ -23,7 +23,6 @@ from typing import Callable, Iterable
 import pluggy
 from packaging.specifiers import SpecifierSet
 
-from . import hookspecs as ad_hookspecs
 from .errors import DifferentiationError
 
 KINDS = ("instruction", "intrinsic", "function")
@@ -106,22 +105,10 @@ class RuleRegistry:
 
 
 def ad_plugin_manager(extra=(), entry_points: bool = True) -> pluggy.PluginManager:
-    """A plugin manager that knows the core and the AD hooks."""
-    from .. import hookspecs as core_hookspecs
-    from ..plugins import PluginError
+    """A plugin manager that knows the core and the AD hooks (the core one does both)."""
+    from ..plugins import make_plugin_manager
 
-    pm = pluggy.PluginManager(core_hookspecs.PROJECT)
-    pm.add_hookspecs(core_hookspecs)
-    pm.add_hookspecs(ad_hookspecs)
-    if entry_points:
-        pm.load_setuptools_entrypoints(core_hookspecs.PROJECT)
-    for p in extra:
-        pm.register(p)
-    try:
-        pm.check_pending()
-    except pluggy.PluginValidationError as e:
-        raise PluginError(f"plugin error: {e}") from None
-    return pm
+    return make_plugin_manager(extra, entry_points)
 
 
 def registry_from(pm: pluggy.PluginManager, release: int | None) -> RuleRegistry:

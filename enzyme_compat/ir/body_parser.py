@@ -11,7 +11,8 @@ from .checks import FCMP_PREDICATES, ICMP_PREDICATES, cast_error
 from .typeutil import compatible, type_str
 from .types import (I1, LABEL, METADATA, TOKEN, VOID, FunctionType, IdentifiedStructType,
                     IntType, PointerType, StructType, VectorType, element_type)
-from .values import ConstantInt, InlineAsm, MDNode, MDTuple, MDValue, MetadataAsValue, Placeholder
+from .values import ConstantInt, InlineAsm, Placeholder
+from .values_walk_local import map_operands
 
 ORDERINGS = frozenset({"unordered", "monotonic", "acquire", "release", "acq_rel", "seq_cst"})
 FMF = frozenset(I.FAST_MATH_FLAGS)
@@ -151,8 +152,11 @@ class BodyParser:
                 raise self.error(f"use of undefined value '%{name}'", ph.pos)
         if pending:
             repl = {id(p): self.locals[n] for n, p in pending.items()}
+            def resolve(v):
+                return repl[id(v)] if v.__class__ is Placeholder else v
+
             for inst in self.forward_users:
-                _replace_placeholders(inst, repl)
+                map_operands(inst, resolve)
         self.check_phis(fn)
         fn._block_names = {k: b for k, b in self.blocks.items()}
         for b in fn.blocks:
@@ -527,13 +531,7 @@ class BodyParser:
         self.expect_kw("within")
         parent = self.parse_value(TOKEN)
         self.expect("[")
-        args = [parent]
-        if not self.eat("]"):
-            while True:
-                args.append(self.parse_typed_value())
-                if self.eat("]"):
-                    break
-                self.expect(",")
+        args = [parent] + self.parse_list("]", self.parse_typed_value, f"the {op} arguments")
         return I.FuncletPad(op, TOKEN, args)
 
     # -------------------------------------------------------------- calls
@@ -602,12 +600,7 @@ class BodyParser:
             self.expect_kw("to")
             inst.normal = self.parse_label_ref()
             self.expect("[")
-            if not self.eat("]"):
-                while True:
-                    inst.indirect.append(self.parse_label_ref())
-                    if self.eat("]"):
-                        break
-                    self.expect(",")
+            inst.indirect = self.parse_list("]", self.parse_label_ref, "the callbr targets")
         return inst
 
     def parse_bundles(self):
@@ -616,14 +609,8 @@ class BodyParser:
         while True:
             tag = self.parse_string("operand bundle tag")
             self.expect("(")
-            vals = []
-            if not self.eat(")"):
-                while True:
-                    vals.append(self.parse_typed_value())
-                    if self.eat(")"):
-                        break
-                    self.expect(",")
-            bundles.append((tag, vals))
+            bundles.append((tag, self.parse_list(")", self.parse_typed_value,
+                                                 "the operand bundle")))
             if self.eat("]"):
                 return bundles
             self.expect(",")
@@ -676,14 +663,8 @@ class BodyParser:
         addr = self.parse_typed_value()
         self.expect(",")
         self.expect("[")
-        dests = []
-        if not self.eat("]"):
-            while True:
-                dests.append(self.parse_label_ref())
-                if self.eat("]"):
-                    break
-                self.expect(",")
-        return I.IndirectBr([addr], dests)
+        return I.IndirectBr([addr], self.parse_list("]", self.parse_label_ref,
+                                                   "the indirectbr destinations"))
 
     def p_resume(self, op):
         return I.Resume("resume", VOID, [self.parse_typed_value()])
@@ -732,50 +713,13 @@ class BodyParser:
         kind = self.t[self.i][5:]
         self.i += 1
         self.expect("(")
-        args = []
-        if not self.eat(")"):
-            while True:
-                args.append(self.parse_md_operand())
-                if self.eat(")"):
-                    break
-                self.expect(",", "',' or ')' in the debug record")
+        args = self.parse_list(")", self.parse_md_operand, "the debug record")
         want = DEBUG_RECORD_OPERANDS.get(kind)
         if want is None:
             raise self.error(f"unknown debug record '#dbg_{kind}'", at)
         if len(args) != want:
             raise self.error(f"'#dbg_{kind}' takes {want} operands, not {len(args)}", at)
         return I.DebugRecord(kind, args)
-
-
-def _replace_placeholders(inst, repl):
-    ops = inst.ops
-    for j, v in enumerate(ops):
-        if isinstance(v, Placeholder):
-            ops[j] = repl[id(v)]
-        elif isinstance(v, MetadataAsValue):
-            _replace_md(v.md, repl)
-    if isinstance(inst, I.Call):
-        if isinstance(inst.callee, Placeholder):
-            inst.callee = repl[id(inst.callee)]
-        for _, vals in inst.bundles:
-            for j, v in enumerate(vals):
-                if isinstance(v, Placeholder):
-                    vals[j] = repl[id(v)]
-    elif isinstance(inst, I.DebugRecord):
-        for a in inst.args:
-            _replace_md(a, repl)
-
-
-def _replace_md(md, repl):
-    if isinstance(md, MDValue):
-        if isinstance(md.value, Placeholder):
-            md.value = repl[id(md.value)]
-    elif isinstance(md, MDNode):
-        for _, f in md.fields:
-            _replace_md(f, repl)
-    elif isinstance(md, MDTuple):
-        for e in md.elems:
-            _replace_md(e, repl)
 
 
 _DISPATCH = {}

@@ -142,6 +142,18 @@ class Parser(BodyParser):
         self.i += 1
         return self.t[self.i - 1]
 
+    def parse_list(self, close: str, item, what: str) -> list:
+        """`item` repeated, comma-separated, up to and including `close` (the opening
+        token is already consumed); `what` names the list in error messages."""
+        out = []
+        if self.eat(close):
+            return out
+        while True:
+            out.append(item())
+            if self.eat(close):
+                return out
+            self.expect(",", f"',' or '{close}' in {what}")
+
     def raw_parens(self) -> str:
         """Text of a balanced `( ... )` group, without the outer parentheses."""
         start = self.i
@@ -768,14 +780,7 @@ class Parser(BodyParser):
 
     def parse_struct_body(self, packed: bool) -> StructType:
         self.expect("{")
-        elems = []
-        if not self.eat("}"):
-            while True:
-                elems.append(self.parse_type())
-                if self.eat("}"):
-                    break
-                self.expect(",", "',' or '}' in the struct type")
-        return StructType(elems, packed)
+        return StructType(self.parse_list("}", self.parse_type, "the struct type"), packed)
 
     def parse_target_type(self) -> TargetExtType:
         self.expect("(")
@@ -909,14 +914,7 @@ class Parser(BodyParser):
 
     def parse_const_list(self, open_, close):
         self.expect(open_)
-        elems = []
-        if self.eat(close):
-            return elems
-        while True:
-            elems.append(self.parse_typed_constant())
-            if self.eat(close):
-                return elems
-            self.expect(",", f"',' or '{close}' in the constant")
+        return self.parse_list(close, self.parse_typed_constant, "the constant")
 
     def parse_inline_asm(self, ty):
         self.i += 1
@@ -1057,14 +1055,7 @@ class Parser(BodyParser):
         if k == "!":
             self.i += 1
             self.expect("{", "'{' after '!'")
-            elems = []
-            if not self.eat("}"):
-                while True:
-                    elems.append(self.parse_md_operand())
-                    if self.eat("}"):
-                        break
-                    self.expect(",", "',' or '}' in metadata tuple")
-            return MDTuple(elems)
+            return MDTuple(self.parse_list("}", self.parse_md_operand, "metadata tuple"))
         if self.is_kw("distinct"):
             self.i += 1
             md = self.parse_md()
