@@ -1006,7 +1006,6 @@ class Parser(BodyParser):
 
     # ------------------------------------------------------------------ metadata
     def parse_md_def(self):
-        at = self.i
         name = self.t[self.i][1:]
         self.i += 1
         self.expect("=")
@@ -1029,7 +1028,6 @@ class Parser(BodyParser):
                         break
                     self.expect(",")
             self.m.named_md.append((name, elems))
-        del at
 
     def md_ref(self):
         name = self.t[self.i][1:]

@@ -589,12 +589,10 @@ class Printer:
             s += " " + self.type(ft.ret)
         s += " " + self.ref(callee) + "("
         args = []
-        params = ft.params
         for j, a in enumerate(i.ops):
             at = self.attrs(i.arg_attrs[j], a.type) if j < len(i.arg_attrs) else ""
             ty = self.type(a.type)
             args.append(f"{ty} {at} {self.ref(a)}" if at else f"{ty} {self.ref(a)}")
-        del params
         s += ", ".join(args) + ")"
         fa = self.attrs(i.fn_attrs)
         if fa:
