@@ -13,23 +13,21 @@ import gc
 from . import floats
 from .attributes import TYPE_ATTRS, Attr, AttrGroup, AttrGroupRef
 from .body_parser import BodyParser
+from .md_parser import MetadataParser
 from .errors import ParseError
 from .checks import KNOWN_ATTRIBUTES, NEEDS_ARGUMENT, alignment_error
 from .lexer import tokenize
 from .typeutil import type_str
 from .module import Comdat, Function, GlobalAlias, GlobalVariable, Module
-from .types import (FLOAT_TYPES, LABEL, METADATA, TOKEN, VOID, ArrayType, FloatType,
-                    FunctionType, IdentifiedStructType, IntType, OtherType, PointerType,
-                    StructType, TargetExtType, Type, VectorType, int_type, PTR)
+from .types import (LABEL, METADATA, VOID, ArrayType, FloatType,
+                    FunctionType, IdentifiedStructType, IntType, PointerType,
+                    StructType, TargetExtType, Type, VectorType, int_type, PTR, SIMPLE_TYPES,
+                    TYPE_START_KW)
 from .values import (BlockAddress, ConstantAggregate, ConstantExpr, ConstantFP, ConstantInt,
                      ConstantNone, ConstantNull, ConstantString, GlobalWrapper, InlineAsm,
-                     MDNode, MDRaw, MDRef, MDString, MDTuple, MDValue, MetadataAsValue,
+                     MDValue, MetadataAsValue,
                      Placeholder, Poison, Splat, Undef, ZeroInitializer)
 
-SIMPLE_TYPES = {"void": VOID, "label": LABEL, "metadata": METADATA, "token": TOKEN,
-                "x86_mmx": OtherType("x86_mmx"), "x86_amx": OtherType("x86_amx"),
-                **FLOAT_TYPES}
-TYPE_START_KW = frozenset(SIMPLE_TYPES) | {"ptr", "target"}
 # Scalar types returned without further look-ahead (not the ones recorded below).
 FAST_TYPES = {**{w: t for w, t in SIMPLE_TYPES.items() if w not in ("x86_mmx", "x86_amx",
                                                                       "bfloat")},
@@ -68,7 +66,7 @@ NOT_ATTRIBUTES = frozenset({
     "uselistorder_bb"}) | CONST_KEYWORDS
 
 
-class Parser(BodyParser):
+class Parser(BodyParser, MetadataParser):
     def __init__(self, text: str, filename: str = "<input>"):
         toks = tokenize(text, filename)
         self.k = toks.kinds
@@ -1003,113 +1001,6 @@ class Parser(BodyParser):
         if op == "select" and len(ops) != 3 or op in BINARY_OPS and len(ops) != 2:
             raise self.error(f"wrong number of operands for constant expression '{op}'", at)
         return ConstantExpr(op, ty, ops, flags)
-
-    # ------------------------------------------------------------------ metadata
-    def parse_md_def(self):
-        name = self.t[self.i][1:]
-        self.i += 1
-        self.expect("=")
-        if name.isdigit():
-            distinct = self.eat_kw("distinct")
-            md = self.parse_md()
-            if distinct and isinstance(md, (MDTuple, MDNode)):
-                md.distinct = True
-            self.m.numbered_md.append((name, md))
-        else:
-            self.expect("!", "'!{' for named metadata")
-            self.expect("{")
-            elems = []
-            if not self.eat("}"):
-                while True:
-                    if self.k[self.i] != "meta":
-                        raise self.expected("metadata node reference")
-                    elems.append(self.md_ref())
-                    if self.eat("}"):
-                        break
-                    self.expect(",")
-            self.m.named_md.append((name, elems))
-
-    def md_ref(self):
-        name = self.t[self.i][1:]
-        if name.isdigit():
-            self.md_refs.setdefault(name, self.i)
-        self.i += 1
-        return MDRef(name)
-
-    def parse_attachment(self):
-        kind = self.t[self.i][1:]
-        self.i += 1
-        return (kind, self.parse_md())
-
-    def parse_md(self):
-        k = self.k[self.i]
-        if k == "meta":
-            if self.k[self.i + 1] == "(" and not self.t[self.i][1].isdigit():
-                return self.parse_md_node()
-            return self.md_ref()
-        if k == "mdstr":
-            self.i += 1
-            return MDString(self.t[self.i - 1][1:])
-        if k == "!":
-            self.i += 1
-            self.expect("{", "'{' after '!'")
-            return MDTuple(self.parse_list("}", self.parse_md_operand, "metadata tuple"))
-        if self.is_kw("distinct"):
-            self.i += 1
-            md = self.parse_md()
-            md.distinct = True
-            return md
-        ty = self.parse_optional_type()
-        if ty is not None:
-            return MDValue(self.parse_value(ty))
-        raise self.expected("metadata")
-
-    def parse_md_operand(self):
-        if self.is_kw("null"):
-            self.i += 1
-            return None
-        return self.parse_md()
-
-    def parse_md_node(self):
-        kind = self.t[self.i][1:]
-        self.i += 2
-        fields = []
-        if self.eat(")"):
-            return MDNode(kind, fields)
-        while True:
-            name = None
-            if self.k[self.i] == "label":
-                name = self.t[self.i]
-                self.i += 1
-            fields.append((name, self.parse_md_field()))
-            if self.eat(")"):
-                return MDNode(kind, fields)
-            self.expect(",", f"',' or ')' in !{kind}(...)")
-
-    def parse_md_field(self):
-        k = self.k[self.i]
-        if k in ("meta", "mdstr", "!") or self.is_kw("distinct"):
-            return self.parse_md()
-        if k == "kw" and (self.t[self.i] in TYPE_START_KW or
-                          (self.t[self.i][0] == "i" and self.t[self.i][1:].isdigit())):
-            return self.parse_md()
-        start = self.i
-        depth = 0
-        while True:
-            k = self.k[self.i]
-            if k == "eof":
-                raise self.error("unterminated metadata node", start)
-            if depth == 0 and k in (",", ")"):
-                break
-            if k == "(":
-                depth += 1
-            elif k == ")":
-                depth -= 1
-            self.i += 1
-        if self.i == start:
-            raise self.expected("metadata field value")
-        return MDRaw(self.src[self.o[start]: self.o[self.i - 1] + len(self.t[self.i - 1])])
-
 
 @contextlib.contextmanager
 def no_gc():

@@ -247,6 +247,13 @@ class TargetExtType(Type):
         return ("t", self.name, tuple(t.key() for t in self.type_params), tuple(self.int_params))
 
 
+# Keywords that spell a type by themselves, and every keyword a type can start with.
+SIMPLE_TYPES = {"void": VOID, "label": LABEL, "metadata": METADATA, "token": TOKEN,
+                "x86_mmx": OtherType("x86_mmx"), "x86_amx": OtherType("x86_amx"),
+                **FLOAT_TYPES}
+TYPE_START_KW = frozenset(SIMPLE_TYPES) | {"ptr", "target"}
+
+
 def element_type(t: Type, index: int | None = None) -> Type:
     """Type reached by one GEP/extractvalue index into `t`."""
     if isinstance(t, (ArrayType, VectorType)):
