@@ -389,15 +389,7 @@ class BodyParser:
 
     def p_gep(self, op):
         flags = self.parse_flags(("inbounds", "nusw", "nuw"))
-        inrange = None
-        if self.is_kw("inrange"):
-            self.i += 1
-            self.expect("(")
-            lo = self.parse_int()
-            self.expect(",")
-            hi = self.parse_int()
-            self.expect(")")
-            inrange = (lo, hi)
+        inrange = self.parse_optional_inrange()
         src = self.parse_type()
         self.expect(",", "',' after the GEP source element type")
         ptr = self.parse_typed_value()

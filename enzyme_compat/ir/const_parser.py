@@ -160,6 +160,18 @@ class ConstantParser:
         cons = self.parse_string("inline asm constraint string")
         return InlineAsm(ty, asm, cons, flags)
 
+    def parse_optional_inrange(self):
+        """`inrange(lo, hi)` after a GEP's flags (LLVM 19+), as a (lo, hi) pair, or None."""
+        if not self.is_kw("inrange"):
+            return None
+        self.i += 1
+        self.expect("(")
+        lo = self.parse_int()
+        self.expect(",")
+        hi = self.parse_int()
+        self.expect(")")
+        return (lo, hi)
+
     def parse_constant_expr(self, ty):
         at = self.i
         op = self.t[self.i]
@@ -186,15 +198,7 @@ class ConstantParser:
             b = self.parse_typed_constant()
             self.expect(")")
             return ConstantExpr(op, ty, [a, b], flags, predicate=pred)
-        inrange = None
-        if op == "getelementptr" and self.is_kw("inrange"):
-            self.i += 1
-            self.expect("(")
-            lo = self.parse_int()
-            self.expect(",")
-            hi = self.parse_int()
-            self.expect(")")
-            inrange = (lo, hi)
+        inrange = self.parse_optional_inrange() if op == "getelementptr" else None
         self.expect("(", f"'(' after constant expression '{op}'")
         if op in CAST_OPS:
             if op == "ptrtoaddr":
