@@ -12,6 +12,7 @@ import sys
 import tempfile
 import traceback
 
+from . import cc as cc_cli
 from .errors import EnzymeCompatError
 
 
@@ -88,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     from .ad import cli as ad_cli
 
     ad_cli.register(sub)
+    cc_cli.register(sub)
     return p
 
 
