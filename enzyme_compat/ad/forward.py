@@ -17,32 +17,21 @@ differentiated recursively, memoised per (function, argument activity, return ki
 
 from __future__ import annotations
 
-import copy
-
 from ..ir import instructions as I
-from ..ir.module import BasicBlock, Function
+from ..ir.module import Function
 from ..ir.typeutil import compatible
 from ..ir.types import VOID, ArrayType, FunctionType, StructType
-from ..ir.values import Argument, ConstantExpr, MetadataAsValue, Undef
+from ..ir.values import Argument, ConstantExpr, Undef
 from .abi import CONST
 from .activity import ActivityAnalysis, called_function
 from .builder import TangentBuilder, zero_of
+from .cloning import BodyCloner, block_order, is_debug
 from .errors import (DifferentiationError, NoDerivativeError, TypeAnalysisError,
                      UnsupportedInstructionError, describe, located)
 from .types_analysis import FLOAT, UNKNOWN, IntegerBits, carries_tangent, holds_float
 
 RETURNS = ("tangent", "both", "primal", "none")
-_DROP_MD = ("dbg", "llvm.loop", "heapallocsite")
 _TERMINATORS_CLONED = ("br", "switch", "unreachable")
-
-
-def is_debug(inst) -> bool:
-    if isinstance(inst, I.DebugRecord):
-        return True
-    if isinstance(inst, I.Call):
-        fn = called_function(inst)
-        return fn is not None and fn.name.startswith("llvm.dbg.")
-    return False
 
 
 def wide(t, width: int):
@@ -128,21 +117,19 @@ class ForwardMode:
         return fn
 
 
-class FunctionSynthesis:
+class FunctionSynthesis(BodyCloner):
     """Builds the body of one tangent function."""
 
     def __init__(self, mode: ForwardMode, primal: Function, fn: Function, activity, returns,
                  width: int = 1):
+        super().__init__(primal, fn)
         self.mode = mode
         self.width = width
         self.lanes: list[dict] = [{} for _ in range(width)]  # per lane: value -> tangent
         self.lane = 0
         self.module = mode.module
         self.registry = mode.registry
-        self.primal = primal
-        self.fn = fn
         self.returns = returns
-        self.vmap: dict = {}  # primal value -> its primal value in the tangent function
         args, active_args, self.wide_args = [], [], []
         for a, act in zip(primal.args, activity):
             na = Argument(a.type, a.name)
@@ -161,7 +148,6 @@ class FunctionSynthesis:
         fn.args = args
         self.activity = ActivityAnalysis(primal, active_args, self.registry)
         self.integer_bits = IntegerBits(self.module, primal, self.activity)
-        self.bmap = {b: BasicBlock(b.name, parent=fn) for b in primal.blocks}
         self._active_ptrtoint = None
         self._users = None
         fn.blocks = [self.bmap[b] for b in primal.blocks]
@@ -212,64 +198,18 @@ class FunctionSynthesis:
         self.module.symbols[name] = f
         return f
 
-    def new(self, v):
-        return self.vmap.get(v, v)
-
     def tangent(self, v):
         return self.tmap.get(v)
-
-    def _clone(self, inst):
-        c = copy.copy(inst)
-        c.ops = list(inst.ops)
-        c.flags = list(inst.flags)
-        c.md = [(k, m) for k, m in inst.md if k not in _DROP_MD]
-        c.parent = None
-        if isinstance(inst, I.Call):
-            c.arg_attrs = [list(a) for a in inst.arg_attrs]
-            c.bundles = [(t, list(vs)) for t, vs in inst.bundles]
-        elif isinstance(inst, I.Phi):
-            c.blocks = [self.bmap[b] for b in inst.blocks]
-        elif isinstance(inst, I.Br):
-            c.targets = [self.bmap[t] for t in inst.targets]
-        elif isinstance(inst, I.Switch):
-            c.default = self.bmap[inst.default]
-            c.cases = [(v, self.bmap[b]) for v, b in inst.cases]
-        return c
-
-    def _remap(self, c):
-        c.ops = [v if isinstance(v, MetadataAsValue) else self.vmap.get(v, v) for v in c.ops]
-        if isinstance(c, I.Call):
-            c.callee = self.vmap.get(c.callee, c.callee)
-            c.bundles = [(t, [self.vmap.get(v, v) for v in vs]) for t, vs in c.bundles]
-
-    def _block_order(self):
-        entry = self.primal.blocks[0]
-        seen, post = {entry}, []
-        stack = [(entry, iter(entry.successors()))]
-        while stack:
-            b, it = stack[-1]
-            nxt = next(it, None)
-            if nxt is None:
-                post.append(b)
-                stack.pop()
-            elif nxt not in seen:
-                seen.add(nxt)
-                stack.append((nxt, iter(nxt.successors())))
-        order = post[::-1]
-        return order + [b for b in self.primal.blocks if b not in seen]
 
     # --------------------------------------------------------------------- body
     def run(self):
         if not self.primal.blocks:
             raise self.error(DifferentiationError, None, "the function has no body")
-        for b in self.primal.blocks:
-            for inst in b.instructions:
-                if not is_debug(inst):
-                    self.vmap[inst] = self._clone(inst)
+        self.clone_all()
         entry = self.bmap[self.primal.blocks[0]]
         for a, sa in self.wide_args:
             self.unpack(a, sa, entry)
-        for b in self._block_order():
+        for b in block_order(self.primal):
             self._block(b)
         self.each_lane(lambda k: self._fill_phis())
 
@@ -286,7 +226,7 @@ class FunctionSynthesis:
                     for lane in self.lanes:
                         lane[inst] = nb.append(I.Phi(inst.type, [], []))
                 continue
-            self._remap(c)
+            self.remap(c)
             if inst.opcode == "ret":
                 self._return(inst, nb)
             elif inst.is_terminator:

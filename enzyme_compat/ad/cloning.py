@@ -1,0 +1,89 @@
+"""Copying a primal body into a derivative function: instructions cloned with their
+operands remapped, blocks mapped one to one, debug intrinsics left out."""
+
+from __future__ import annotations
+
+import copy
+
+from ..ir import instructions as I
+from ..ir.module import BasicBlock
+from ..ir.values import MetadataAsValue
+from .activity import called_function
+
+# Attachments that would be wrong or dangling on a copy placed in another function.
+DROP_MD = ("dbg", "llvm.loop", "heapallocsite")
+
+
+def is_debug(inst) -> bool:
+    if isinstance(inst, I.DebugRecord):
+        return True
+    if isinstance(inst, I.Call):
+        fn = called_function(inst)
+        return fn is not None and fn.name.startswith("llvm.dbg.")
+    return False
+
+
+def block_order(function) -> list:
+    """Blocks in reverse post-order (every definition before its non-phi uses), then the
+    blocks unreachable from the entry."""
+    entry = function.blocks[0]
+    seen, post = {entry}, []
+    stack = [(entry, iter(entry.successors()))]
+    while stack:
+        b, it = stack[-1]
+        nxt = next(it, None)
+        if nxt is None:
+            post.append(b)
+            stack.pop()
+        elif nxt not in seen:
+            seen.add(nxt)
+            stack.append((nxt, iter(nxt.successors())))
+    order = post[::-1]
+    return order + [b for b in function.blocks if b not in seen]
+
+
+class BodyCloner:
+    """`vmap` maps primal values to their copies, `bmap` primal blocks to new blocks of
+    `fn` (created here, in the primal's order)."""
+
+    def __init__(self, primal, fn):
+        self.primal = primal
+        self.fn = fn
+        self.vmap: dict = {}
+        self.bmap = {b: BasicBlock(b.name, parent=fn) for b in primal.blocks}
+
+    def new(self, v):
+        return self.vmap.get(v, v)
+
+    def clone(self, inst):
+        """A detached copy of `inst` (operands still the primal's: see `remap`)."""
+        c = copy.copy(inst)
+        c.ops = list(inst.ops)
+        c.flags = list(inst.flags)
+        c.md = [(k, m) for k, m in inst.md if k not in DROP_MD]
+        c.parent = None
+        if isinstance(inst, I.Call):
+            c.arg_attrs = [list(a) for a in inst.arg_attrs]
+            c.bundles = [(t, list(vs)) for t, vs in inst.bundles]
+        elif isinstance(inst, I.Phi):
+            c.blocks = [self.bmap[b] for b in inst.blocks]
+        elif isinstance(inst, I.Br):
+            c.targets = [self.bmap[t] for t in inst.targets]
+        elif isinstance(inst, I.Switch):
+            c.default = self.bmap[inst.default]
+            c.cases = [(v, self.bmap[b]) for v, b in inst.cases]
+        return c
+
+    def remap(self, c):
+        c.ops = [v if isinstance(v, MetadataAsValue) else self.vmap.get(v, v) for v in c.ops]
+        if isinstance(c, I.Call):
+            c.callee = self.vmap.get(c.callee, c.callee)
+            c.bundles = [(t, [self.vmap.get(v, v) for v in vs]) for t, vs in c.bundles]
+
+    def clone_all(self):
+        """Clone every non-debug instruction up front (phis and forward references need
+        the copies before their blocks are filled)."""
+        for b in self.primal.blocks:
+            for inst in b.instructions:
+                if not is_debug(inst):
+                    self.vmap[inst] = self.clone(inst)
