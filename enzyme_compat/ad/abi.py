@@ -23,6 +23,9 @@ FWDDIFF = "__enzyme_fwddiff"
 MARKERS = {
     "enzyme_dup": 2, "enzyme_dupnoneed": 2, "enzyme_const": 1, "enzyme_width": 1,
     "enzyme_primal_return": 0, "enzyme_noret": 0,
+    # reverse mode (abi_reverse)
+    "enzyme_out": 1, "enzyme_tape": 2, "enzyme_allocated": 2, "enzyme_nofree": 0,
+    "enzyme_const_return": 0, "enzyme_active_return": 0,
 }
 MAX_WIDTH = 64
 
@@ -147,7 +150,9 @@ def parse_call(module, caller, call) -> FwdDiffCall:
         if marker is not None:
             i += 1
             activity = {"enzyme_dup": DUP, "enzyme_dupnoneed": DUPNONEED,
-                        "enzyme_const": CONST}[marker]
+                        "enzyme_const": CONST}.get(marker)
+            if activity is None:
+                raise err(f"{marker} is not a marker of __enzyme_fwddiff")
         else:
             activity = default_activity(ptype)
         if activity == CONST:

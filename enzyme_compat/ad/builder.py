@@ -61,6 +61,7 @@ class TangentBuilder:
         self.fs = fs  # the FunctionSynthesis in progress (module, declarations, errors)
         self.inst = inst
         self.result = result
+        self.template = result  # what `clone` copies
         self.block = block
 
     # ------------------------------------------------------------------ basics
@@ -84,7 +85,7 @@ class TangentBuilder:
     def clone(self, ops, type=None):
         """A copy of the primal instruction (flags, alignment, indices, metadata) with
         other operands, emitted; e.g. the same GEP applied to a shadow pointer."""
-        c = copy.copy(self.result)
+        c = copy.copy(self.template)
         c.ops = list(ops)
         c.flags = list(c.flags)
         c.md = [(k, m) for k, m in c.md if k not in ("dbg", "range", "nonnull", "noundef")]

@@ -200,24 +200,45 @@ def _cleanup(module):
                         and "volatile" not in i.flags)]
     used = {id(c) for c in walk_constants(module)}
     module.functions = [f for f in module.functions
-                        if not (f.is_declaration and abi.FWDDIFF in f.name
+                        if not (f.is_declaration and _entry_point_name(f.name)
                                 and id(f) not in used)]
     module.globals = [g for g in module.globals
                       if not (g.name in abi.MARKERS and g.initializer is None
                               and id(g) not in used)]
     live = {id(x) for x in module.functions} | {id(x) for x in module.globals}
     for name, v in list(module.symbols.items()):
-        if (abi.FWDDIFF in name or name in abi.MARKERS) and id(v) not in live:
+        if (_entry_point_name(name) or name in abi.MARKERS) and id(v) not in live:
             del module.symbols[name]
+
+
+def _entry_point_name(name: str) -> bool:
+    from .abi_reverse import ENTRY_POINTS
+
+    return abi.FWDDIFF in name or any(k in name for k in ENTRY_POINTS)
 
 
 def differentiate_module(module, release: int | None = None, registry=None,
                          loose_types: bool = False) -> list[str]:
-    """Lower every `__enzyme_fwddiff*` call of `module` in place; returns the names of the
-    synthesized functions, one per call. `loose_types`: integers whose bits type analysis
-    cannot place are taken for integers instead of reported."""
-    mode = ForwardMode.of(module, registry or default_registry(release), loose_types)
-    names = [lower_call(mode, caller, call) for caller, call in abi.find_calls(module)]
+    """Lower every `__enzyme_fwddiff*`, `__enzyme_autodiff*` and split-mode call of
+    `module` in place; returns the names of the synthesized functions, one per call.
+    `loose_types`: integers whose bits type analysis cannot place are taken for integers
+    instead of reported."""
+    from . import abi_reverse, driver_reverse
+    from .reverse import ReverseMode
+
+    registry = registry or default_registry(release)
+    mode = ForwardMode.of(module, registry, loose_types)
+    rmode = ReverseMode.of(module, registry, loose_types)
+    calls = [(caller, call, abi.FWDDIFF) for caller, call in abi.find_calls(module)]
+    calls += abi_reverse.find_calls(module)
+    names = []
+    for caller, call, kind in calls:
+        if kind == abi.FWDDIFF:
+            names.append(lower_call(mode, caller, call))
+        else:
+            name = driver_reverse.lower_call(rmode, caller, call, kind)
+            if name is not None:
+                names.append(name)
     _cleanup(module)
     return names
 
@@ -243,3 +264,31 @@ def fwddiff(module, name: str, activity=None, returns: str = "tangent",
                              f"of its {len(params)} parameters, got {activity!r}")
     mode = ForwardMode.of(module, registry or default_registry(release), loose_types)
     return mode.tangent_function(fn, tuple(activity), returns, width).name
+
+
+def autodiff(module, name: str, activity=None, release: int | None = None, registry=None,
+             loose_types: bool = False) -> str:
+    """Synthesize the gradient of `@name` (reverse mode) and return the name of
+    `diffe_<name>(x0, [dx0], ...)`: each parameter followed by its shadow when duplicated;
+    it returns the adjoints of the active ("out") parameters as a struct (void when there
+    are none), a float result seeded with 1. `activity`: one of "out"/"dup"/"const" per
+    parameter (or the `enzyme_*` spellings); by default floats are out, pointers dup."""
+    from .abi_reverse import default_activity
+    from .reverse import ReverseMode, reverse_activity
+    from .types_analysis import holds_float
+
+    fn = module.get_function(name)
+    if fn is None or fn.is_declaration:
+        raise EnzymeABIError(f"no function @{name} with a body in this module")
+    params = fn.fn_type.params
+    if activity is None:
+        activity = [default_activity(t) for t in params]
+    activity = [a.removeprefix("enzyme_") for a in activity]
+    if len(activity) != len(params) or any(a not in ("out", "dup", "dupnoneed", "const")
+                                           for a in activity):
+        raise EnzymeABIError(f"activity for @{name} must give out/dup/dupnoneed/const for "
+                             f"each of its {len(params)} parameters, got {activity!r}")
+    acts = tuple(reverse_activity(a, t) for a, t in zip(activity, params))
+    ret = fn.fn_type.ret
+    mode = ReverseMode.of(module, registry or default_registry(release), loose_types)
+    return mode.combined(fn, acts, holds_float(ret) and not ret.is_pointer).name

@@ -19,6 +19,13 @@ def enzyme_compat_forward_rules():
 
 
 @hookspec
+def enzyme_compat_reverse_rules():
+    """Return an iterable of `enzyme_compat.ad.rules.ReverseRule`: adjoint rules for the
+    operations whose adjoints cannot be read off their forward rule (memory, casts between
+    float types, vector lane moves, reductions, calls writing through pointers)."""
+
+
+@hookspec
 def enzyme_compat_inactive_functions():
     """Return an iterable of names of functions whose calls carry no derivative (they
     neither read nor write floats that matter: printf, puts, ...). Names ending in `*`

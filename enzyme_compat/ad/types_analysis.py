@@ -192,3 +192,66 @@ class IntegerBits:
             if isinstance(e, MDString):
                 return e.text.strip('"')
         return None
+
+
+# ------------------------------------------------------------- bytes behind a pointer
+def _leaf_types(t, out):
+    if isinstance(t, (StructType, IdentifiedStructType)):
+        for e in t.elems:
+            _leaf_types(e, out)
+    elif isinstance(t, (ArrayType, VectorType)):
+        _leaf_types(t.elem, out)
+    elif t.is_float or isinstance(t, PointerType):
+        out.add(t.key())
+
+
+def _base(v):
+    from ..ir import instructions as I
+
+    for _ in range(32):
+        if isinstance(v, I.GetElementPtr) or (isinstance(v, I.Cast) and v.opcode in (
+                "bitcast", "addrspacecast")):
+            v = v.ops[0]
+        else:
+            return v
+    return v
+
+
+def memory_leaves(function, activity, pointer) -> set:
+    """The float and pointer types held in the memory `pointer` addresses, from the
+    allocations it may point into and every typed access (load, store, GEP) of this
+    function through the same base: the keys of those types ("double", ("p", ...))."""
+    from ..ir import instructions as I
+
+    out: set = set()
+    objs = set(activity.underlying_objects(pointer))
+    bases = {_base(pointer)} | objs
+    for o in objs:
+        if isinstance(o, I.Alloca):
+            _leaf_types(o.allocated_type, out)
+    for b in function.blocks:
+        for i in b.instructions:
+            if isinstance(i, (I.Load, I.Store)):
+                p = i.ops[0] if isinstance(i, I.Load) else i.ops[1]
+                t = i.type if isinstance(i, I.Load) else i.ops[0].type
+            elif isinstance(i, I.GetElementPtr) and i.source_type.key() != "i8":
+                p, t = i.ops[0], i.source_type
+            else:
+                continue
+            if _base(p) in bases or (objs and objs & set(activity.underlying_objects(p))):
+                _leaf_types(t, out)
+    return out
+
+
+def copied_kind(function, activity, dst, src) -> str:
+    """What a memcpy/memmove between `dst` and `src` moves: a float type's name
+    ("double"), "pointer", "none" (integers only, or nothing typed is known: UNKNOWN) or
+    "mixed"."""
+    leaves = memory_leaves(function, activity, dst) | memory_leaves(function, activity, src)
+    floats = {k for k in leaves if isinstance(k, str)}
+    pointers = leaves - floats
+    if floats and pointers or len(floats) > 1:
+        return "mixed"
+    if floats:
+        return next(iter(floats))
+    return "pointer" if pointers else UNKNOWN

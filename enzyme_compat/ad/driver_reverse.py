@@ -1,0 +1,220 @@
+"""Replace each reverse-mode entry point call by calls of the synthesized functions.
+
+`__enzyme_autodiff` calls `diffe_<f>` (tape, both sweeps, return seeded with 1);
+`__enzyme_augmentsize` becomes the size of a tape header; `__enzyme_augmentfwd` sets up
+the tape (in the caller's buffer with `enzyme_allocated`, else on the heap, returned as
+the tape pointer) and runs `augmented_<f>`; `__enzyme_reverse` runs `reverse_<f>` on that
+tape and frees what the tape holds (and the header itself when it came from the heap).
+"""
+
+from __future__ import annotations
+
+from ..ir import instructions as I
+from ..ir.types import I64, VOID, ArrayType, FunctionType, StructType
+from ..ir.values import ConstantInt, Undef
+from . import abi_reverse as A
+from .abi import DUP
+from .builder import zero_of
+from .driver import _coerce, _leaves, _replace_uses, _sret_type
+from .errors import EnzymeABIError, located
+from .reverse import ReverseMode
+from .tape import HEADER_SIZE
+
+
+class _Site:
+    """Instructions emitted in place of one call."""
+
+    def __init__(self, module, caller, call):
+        self.module, self.caller, self.call = module, caller, call
+        self.block = call.parent
+        self.out: list = []
+        self.opaque = module.uses_opaque_pointers
+
+    def emit(self, inst):
+        inst.parent = self.block
+        self.out.append(inst)
+        return inst
+
+    def err(self, msg):
+        return located(EnzymeABIError, self.module, self.caller, self.call, msg)
+
+    def coerce(self, v, t):
+        return _coerce(v, t, self.emit, self.err, self.opaque)
+
+    def finish(self, result):
+        pos = self.block.instructions.index(self.call)
+        self.block.instructions[pos:pos + 1] = self.out
+        if result is not None:
+            _replace_uses(self.caller, self.call, result)
+
+
+def _arguments(site, plan, fn_type, skip=1):
+    """The call's values as the parameters of a synthesized function (after `skip`
+    leading parameters: the tape)."""
+    params = iter(fn_type.params[skip:])
+    args = []
+    for a in plan.args:
+        args.append(site.coerce(a.primal, next(params)))
+        if a.activity == DUP:
+            args.append(site.coerce(a.shadow, next(params)))
+    return args
+
+
+def _deliver(site, value, plan):
+    """The struct of OUT adjoints as what the caller declared: the scalar itself, a struct
+    or array of the same scalars, or stored through the `sret` slot."""
+    call = site.call
+    elems = [] if value is None else value.type.elems
+    if plan.sret is not None:
+        slot_type = _sret_type(call) or plan.sret.type.pointee
+        if value is None:
+            return None
+        if slot_type is None or [t for _, t in _leaves(slot_type)] != \
+                [t for e in elems for _, t in _leaves(e)]:
+            raise site.err(f"the call returns {slot_type!r} in memory but the gradient is "
+                           f"{value.type!r}")
+        slot = plan.sret
+        st = StructType(elems)
+        if not site.opaque:
+            from ..ir.types import PointerType
+
+            slot = site.emit(I.Cast("bitcast", PointerType(st, slot.type.addrspace), [slot]))
+        site.emit(I.Store([value, slot], align=None))
+        return None
+    t = call.type
+    if t == VOID:
+        return None
+    if value is None:
+        return zero_of(t) if not t.is_pointer else Undef(t)
+    if len(elems) == 1:
+        d = site.emit(I.ExtractValue(elems[0], [value], [0]))
+        if d.type == t:
+            return d
+        if t.is_float and d.type.is_float and not t.is_vector:
+            return site.emit(I.Cast("fpext" if t.bits > d.type.bits else "fptrunc", t, [d]))
+    leaves = [(k, path, lt) for k, e in enumerate(elems) for path, lt in _leaves(e)]
+    targets = _leaves(t)
+    if [lt for _, _, lt in leaves] != [lt for _, lt in targets]:
+        raise site.err(f"the call returns {t!r} but the gradient of "
+                       f"@{plan.function.name} is {value.type!r}")
+    out = Undef(t)
+    for (k, path, lt), (tpath, _) in zip(leaves, targets):
+        e = site.emit(I.ExtractValue(lt, [value], [k, *path]))
+        out = site.emit(I.InsertValue(t, [out, e], list(tpath)))
+    return out
+
+
+def _activity(plan):
+    return tuple(a.activity for a in plan.args)
+
+
+def lower_autodiff(mode: ReverseMode, site, plan):
+    fn = mode.combined(plan.function, _activity(plan), plan.ret_active)
+    args = _arguments(site, plan, fn.fn_type, skip=0)
+    r = site.emit(I.Call("call", fn.fn_type.ret, fn.fn_type, fn, args, [[] for _ in args]))
+    r.md = [(k, m) for k, m in site.call.md if k == "dbg"]
+    return _deliver(site, r if fn.fn_type.ret != VOID else None, plan), fn.name
+
+
+def _tape_header(mode, site, plan, create: bool):
+    """The tape header: the caller's buffer (enzyme_allocated) or a heap block."""
+    bp = mode.tape.byte_ptr
+    if plan.allocated is not None:
+        if plan.tape is None:
+            raise site.err("enzyme_allocated needs the buffer: enzyme_tape, <buffer>")
+        return site.coerce(plan.tape, bp), False
+    if not create:
+        if plan.tape is None:
+            raise site.err("__enzyme_reverse needs the tape: enzyme_tape, <tape>")
+        return site.coerce(plan.tape, bp), True
+    f = _declare(mode.module, "malloc", FunctionType(bp, [I64]))
+    return site.emit(I.Call("call", bp, f.fn_type, f, [ConstantInt(I64, HEADER_SIZE)],
+                            [[]])), True
+
+
+def _declare(module, name, fn_type):
+    from ..ir.module import Function
+
+    f = module.symbols.get(name)
+    if isinstance(f, Function):
+        return f
+    f = Function(name, fn_type)
+    module.functions.append(f)
+    module.symbols[name] = f
+    return f
+
+
+def lower_augmentfwd(mode: ReverseMode, site, plan):
+    g = mode.gradient(plan.function, _activity(plan), plan.ret_active)
+    header, on_heap = _tape_header(mode, site, plan, create=True)
+    t = ArrayType(3, I64)
+    hp = header if site.opaque else site.emit(I.Cast("bitcast", mode.tape.pointer_to(t),
+                                                     [header]))
+    site.emit(I.Store([zero_of(t), hp], align=1))
+    aug = g.augmented
+    args = [header, *_arguments(site, plan, aug.fn_type)]
+    r = site.emit(I.Call("call", aug.fn_type.ret, aug.fn_type, aug, args,
+                         [[] for _ in args]))
+    primal = None
+    if plan.function.fn_type.ret != VOID:
+        primal = site.emit(I.ExtractValue(plan.function.fn_type.ret, [r], [0])) \
+            if g.ret_shadow else r
+    ct = site.call.type
+    if ct == VOID:
+        return None, aug.name
+    if not on_heap:
+        if primal is not None and ct == primal.type:
+            return primal, aug.name
+        if g.ret_shadow and ct == r.type:
+            return r, aug.name
+        raise site.err(f"__enzyme_augmentfwd with enzyme_allocated returns the primal "
+                       f"result; the call declares {ct!r}")
+    if ct.is_pointer:
+        return site.coerce(header, ct), aug.name
+    if isinstance(ct, StructType) and ct.elems and ct.elems[0].is_pointer:
+        out = site.emit(I.InsertValue(ct, [Undef(ct), site.coerce(header, ct.elems[0])],
+                                      [0]))
+        if primal is not None and len(ct.elems) > 1 and ct.elems[1] == primal.type:
+            out = site.emit(I.InsertValue(ct, [out, primal], [1]))
+        return out, aug.name
+    raise site.err(f"__enzyme_augmentfwd without enzyme_allocated returns the tape pointer; "
+                   f"the call declares {ct!r}")
+
+
+def lower_reverse(mode: ReverseMode, site, plan):
+    g = mode.gradient(plan.function, _activity(plan), plan.ret_active)
+    header, on_heap = _tape_header(mode, site, plan, create=False)
+    rev = g.reverse
+    args = [header, *_arguments(site, plan, rev.fn_type)]
+    if g.ret_active:
+        args.append(site.coerce(plan.dret, rev.fn_type.params[-1]))
+    r = site.emit(I.Call("call", rev.fn_type.ret, rev.fn_type, rev, args,
+                         [[] for _ in args]))
+    mode.tape.free(site.emit, header)
+    if on_heap:
+        f = _declare(mode.module, "free", FunctionType(VOID, [mode.tape.byte_ptr]))
+        site.emit(I.Call("call", VOID, f.fn_type, f, [header], [[]]))
+    return _deliver(site, r if rev.fn_type.ret != VOID else None, plan), rev.name
+
+
+def lower_augmentsize(mode, site, plan):
+    t = site.call.type
+    if not t.is_int:
+        raise site.err(f"__enzyme_augmentsize returns an integer, the call declares {t!r}")
+    return ConstantInt(t, HEADER_SIZE), None
+
+
+LOWER = {A.AUTODIFF: lower_autodiff, A.AUGMENTFWD: lower_augmentfwd,
+         A.REVERSE: lower_reverse, A.AUGMENTSIZE: lower_augmentsize}
+
+
+def lower_call(mode: ReverseMode, caller, call, kind) -> str | None:
+    plan = A.parse_call(mode.module, caller, call, kind)
+    site = _Site(mode.module, caller, call)
+    result, name = LOWER[kind](mode, site, plan)
+    site.finish(result)
+    return name
+
+
+def is_entry_point_name(name: str) -> bool:
+    return any(k in name for k in A.ENTRY_POINTS)

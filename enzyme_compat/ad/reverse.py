@@ -1,0 +1,950 @@
+"""Reverse mode: the gradient of a primal function as an augmented forward sweep and a
+reverse sweep sharing a tape.
+
+For each (function, activity, return activity) two internal functions are synthesized:
+
+- `augmented_<f>(tape, x0, [dx0], ...)` runs the primal, builds the shadows of pointers
+  (allocations get zeroed shadows, pointers stored in memory get their shadows stored in
+  shadow memory) and pushes onto the tape every forward value the reverse sweep needs;
+  it returns the primal result (with its shadow when it is a pointer).
+- `reverse_<f>(tape, x0, [dx0], ..., [dret])` visits the executed instructions in the
+  opposite order (the block trace is replayed from predecessor indices on the tape),
+  accumulates adjoints (SSA values in stack slots, memory in the shadows) and returns the
+  adjoints of the active scalar arguments as a struct.
+
+Calls to other functions of the module call their augmented function in the forward sweep
+and their reverse function at the mirrored point of the reverse sweep, on the same tape.
+`__enzyme_autodiff` calls a third function that allocates the tape, runs both with the
+return seeded with 1 and frees the tape; split mode (`__enzyme_augmentfwd`,
+`__enzyme_reverse`) calls the two halves itself.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+
+from ..ir import instructions as I
+from ..ir.module import BasicBlock, Function
+from ..ir.typeutil import compatible
+from ..ir.types import (I1, I32, I64, VOID, ArrayType, FunctionType, IdentifiedStructType,
+                        StructType)
+from ..ir.values import Argument, ConstantInt, ConstantNull, Undef
+from . import tape as T
+from .activity import ActivityAnalysis, called_function
+from .builder import zero_of
+from .cloning import BodyCloner, block_order, is_debug
+from .errors import (DifferentiationError, NoDerivativeError, ShadowError, TypeAnalysisError,
+                     UnsupportedInstructionError, located)
+from .reverse_builder import LazyOperands, ReverseBuilder, adjoints_from_forward, float_leaves
+from .types_analysis import FLOAT, INT, IntegerBits, holds_float
+
+OUT, DUP, CONST = "out", "dup", "const"
+_TERMINATORS_CLONED = ("br", "switch", "unreachable")
+_SHADOW_ALLOCATION = ("malloc", "calloc", "_Znwm", "_Znam")
+
+
+def reverse_activity(activity: str, t) -> str:
+    """Enzyme's argument kinds folded to ours: active scalars (`enzyme_out`) are OUT,
+    duplicated pointers DUP (`dupnoneed` too), the rest CONST."""
+    if activity in ("dup", "dupnoneed"):
+        return DUP
+    if activity == "out":
+        return OUT
+    return CONST
+
+
+@dataclass
+class Gradient:
+    """The two halves of one function's gradient."""
+    primal: Function
+    activity: tuple
+    ret_active: bool
+    augmented: Function
+    reverse: Function
+    outs: list = field(default_factory=list)  # indices of OUT parameters, in order
+    ret_shadow: bool = False  # the augmented function returns {primal, shadow}
+
+
+class ReverseMode:
+    """Gradients of one module; memoised per (function, activity, return activity)."""
+
+    def __init__(self, module, registry, loose_types: bool = False):
+        self.module = module
+        self.registry = registry
+        self.loose_types = loose_types
+        self.cache: dict[tuple, Gradient] = {}
+        self.combined_cache: dict[tuple, Function] = {}
+        self.opaque = module.uses_opaque_pointers
+        self.tape = T.Tape(module, self.runtime, self.opaque)
+
+    @classmethod
+    def of(cls, module, registry, loose_types: bool = False) -> "ReverseMode":
+        modes = module.__dict__.setdefault("_ad_reverse_modes", {})
+        key = (id(registry), loose_types)
+        mode = modes.get(key)
+        if mode is None:
+            mode = modes[key] = cls(module, registry, loose_types)
+        return mode
+
+    def runtime(self):
+        return T.runtime_functions(self.module, self.opaque)
+
+    # ------------------------------------------------------------- declarations
+    def _name(self, base):
+        name, k = base, 0
+        while name in self.module.symbols:
+            k += 1
+            name = f"{base}.{k}"
+        return name
+
+    def _function(self, base, fn_type, arg_names) -> Function:
+        fn = Function(self._name(base), fn_type)
+        fn.pre = ["internal"]
+        fn.is_declaration = False
+        fn.defined = True
+        fn.args = [Argument(t, n) for t, n in zip(fn_type.params, arg_names)]
+        for i, a in enumerate(fn.args):
+            a.function, a.index = fn, i
+        self.module.functions.append(fn)
+        self.module.symbols[fn.name] = fn
+        return fn
+
+    def _forget(self, *fns):
+        for fn in fns:
+            if fn in self.module.functions:
+                self.module.functions.remove(fn)
+            self.module.symbols.pop(fn.name, None)
+
+    def gradient(self, primal: Function, activity: tuple, ret_active: bool) -> Gradient:
+        activity = tuple(activity)
+        key = (primal.name, activity, ret_active)
+        g = self.cache.get(key)
+        if g is not None:
+            return g
+        self._check(primal, activity, ret_active)
+        g = self._declare(primal, activity, ret_active)
+        self.cache[key] = g
+        try:
+            GradientSynthesis(self, g).run()
+        except BaseException:  # leave no half-built function behind
+            del self.cache[key]
+            self._forget(g.augmented, g.reverse)
+            raise
+        return g
+
+    def _check(self, primal, activity, ret_active):
+        if primal.fn_type.vararg:
+            raise located(UnsupportedInstructionError, self.module, primal, None,
+                          "variadic functions cannot be differentiated yet")
+        if not primal.blocks:
+            raise located(DifferentiationError, self.module, primal, None,
+                          "the function has no body")
+        for a, act in zip(primal.args, activity):
+            if act == OUT and not holds_float(a.type):
+                raise located(DifferentiationError, self.module, primal, None,
+                              f"parameter {a.index} is {a.type!r}: only floats (and "
+                              "aggregates of them) can be active (enzyme_out)")
+            if act == DUP and not a.type.is_pointer:
+                raise located(DifferentiationError, self.module, primal, None,
+                              f"parameter {a.index} is {a.type!r}: only pointers can be "
+                              "duplicated (enzyme_dup)")
+        if ret_active and not holds_float(primal.fn_type.ret):
+            raise located(DifferentiationError, self.module, primal, None,
+                          "the result is not a float: it cannot be active")
+
+    def _declare(self, primal, activity, ret_active) -> Gradient:
+        bp = self.tape.byte_ptr
+        params, names = [bp], ["tape"]
+        for a, act in zip(primal.args, activity):
+            params.append(a.type)
+            names.append(a.name)
+            if act == DUP:
+                params.append(a.type)
+                names.append(f"{a.name}'" if a.name else None)
+        ret = primal.fn_type.ret
+        ret_shadow = ret.is_pointer and any(act != CONST for act in activity)
+        aug_ret = StructType([ret, ret]) if ret_shadow else ret
+        aug = self._function(f"augmented_{primal.name}", FunctionType(aug_ret, params), names)
+        outs = [i for i, act in enumerate(activity) if act == OUT]
+        rparams, rnames = list(params), list(names)
+        if ret_active:
+            rparams.append(ret)
+            rnames.append("dret")
+        rret = StructType([primal.args[i].type for i in outs]) if outs else VOID
+        rev = self._function(f"reverse_{primal.name}", FunctionType(rret, rparams), rnames)
+        return Gradient(primal, activity, ret_active, aug, rev, outs, ret_shadow)
+
+    # ------------------------------------------------------------------ combined
+    def combined(self, primal: Function, activity: tuple, ret_active: bool) -> Function:
+        """`diffe_<f>(x0, [dx0], ...)`: tape, augmented forward, reverse with the return
+        seeded with 1, tape freed; returns the struct of OUT adjoints (or void)."""
+        key = (primal.name, tuple(activity), ret_active)
+        fn = self.combined_cache.get(key)
+        if fn is not None:
+            return fn
+        g = self.gradient(primal, activity, ret_active)
+        params = g.augmented.fn_type.params[1:]
+        names = [a.name for a in g.augmented.args[1:]]
+        fn = self._function(f"diffe_{primal.name}", FunctionType(g.reverse.fn_type.ret, params),
+                            names)
+        entry = BasicBlock("entry", parent=fn)
+        fn.blocks = [entry]
+        header = self.new_tape(entry.append)
+        aug = g.augmented
+        entry.append(I.Call("call", aug.fn_type.ret, aug.fn_type, aug, [header, *fn.args],
+                            [[] for _ in aug.fn_type.params]))
+        args = [header, *fn.args]
+        if ret_active:
+            args.append(self.seed(primal.fn_type.ret))
+        rev = g.reverse
+        r = entry.append(I.Call("call", rev.fn_type.ret, rev.fn_type, rev, args,
+                                [[] for _ in args]))
+        self.tape.free(entry.append, header)
+        entry.append(I.Ret([] if rev.fn_type.ret == VOID else [r]))
+        self.combined_cache[key] = fn
+        return fn
+
+    def new_tape(self, emit):
+        """An empty tape header on the stack of the current function."""
+        t = ArrayType(3, I64)
+        slot = emit(I.Alloca(self.tape.pointer_to(t), t, [], align=8))
+        emit(I.Store([zero_of(t), slot], align=8))
+        return slot if self.opaque else emit(I.Cast("bitcast", self.tape.byte_ptr, [slot]))
+
+    @staticmethod
+    def seed(t):
+        """1 in every float leaf of `t`."""
+        from .builder import float_constant
+
+        if isinstance(t, (StructType, IdentifiedStructType, ArrayType)):
+            from ..ir.values import ConstantAggregate
+
+            elems = t.elems if not isinstance(t, ArrayType) else [t.elem] * t.count
+            return ConstantAggregate(t, [ReverseMode.seed(e) if holds_float(e) else
+                                         zero_of(e) for e in elems])
+        return float_constant(t, 1.0)
+
+
+class GradientSynthesis(BodyCloner):
+    """Builds the augmented forward and the reverse function of one Gradient."""
+
+    def __init__(self, mode: ReverseMode, g: Gradient):
+        super().__init__(g.primal, g.augmented)
+        self.mode = mode
+        self.module = mode.module
+        self.registry = mode.registry
+        self.g = g
+        self.tape = mode.tape
+        self.rev = g.reverse
+        self.shadow: dict = {}  # primal value -> its shadow in the forward sweep
+        fargs = iter(g.augmented.args)
+        rargs = iter(g.reverse.args)
+        self.ftape, self.rtape = next(fargs), next(rargs)
+        self.rev_args = {self.ftape: self.rtape}
+        active = []
+        for a, act in zip(g.primal.args, g.activity):
+            fa = next(fargs)
+            self.vmap[a] = fa
+            self.rev_args[fa] = next(rargs)
+            if act == DUP:
+                sa = next(fargs)
+                self.shadow[a] = sa
+                self.rev_args[sa] = next(rargs)
+            if act != CONST:
+                active.append(a)
+        self.dret = next(rargs) if g.ret_active else None
+        self.activity = ActivityAnalysis(g.primal, active, self.registry)
+        self.integer_bits = IntegerBits(self.module, g.primal, self.activity)
+        self.out_args = {g.primal.args[i] for i in g.outs}
+        # forward sweep bookkeeping
+        self.forward_end: dict = {}  # anchor -> last forward instruction emitted for it
+        self.pushes: dict = {}  # anchor -> forward values its reverse code pops
+        self.shadow_phis: list = []
+        self.preds: dict = {}
+        self.ret_blocks: list = []
+        # reverse sweep
+        self.rblock = None
+        self.anchor = None
+        self.popped: dict = {}
+        self.slots: dict = {}  # primal value -> alloca holding its adjoint
+        self.rentry = self._new_block("entry")
+        self.rblocks: dict = {}
+
+    # ------------------------------------------------------------------ helpers
+    def error(self, cls, inst, message):
+        return located(cls, self.module, self.primal, inst, message)
+
+    def declare(self, name: str, fn_type: FunctionType) -> Function:
+        f = self.module.symbols.get(name)
+        if isinstance(f, Function):
+            return f
+        if f is not None:
+            raise DifferentiationError(f"@{name} is needed as a function but names a global")
+        f = Function(name, fn_type)
+        self.module.functions.append(f)
+        self.module.symbols[name] = f
+        return f
+
+    def has_adjoint(self, v) -> bool:
+        """Whether primal value `v` accumulates an adjoint (an active float value)."""
+        if isinstance(v, Argument):
+            return v in self.out_args
+        return isinstance(v, I.Instruction) and holds_float(v.type) \
+            and not v.type.is_pointer and self.activity.is_active(v)
+
+    def _in_forward(self, v) -> bool:
+        b = getattr(v, "parent", None)
+        return isinstance(v, I.Instruction) and b is not None and b.parent is self.fn
+
+    def fwd(self, v):
+        """In the reverse sweep, at the current anchor: the value forward value `v` had
+        when the anchor ran (an argument, a constant, or popped from the tape)."""
+        if isinstance(v, Argument) and v in self.rev_args:
+            return self.rev_args[v]
+        if not self._in_forward(v):
+            return v
+        got = self.popped.get(id(v))
+        if got is None:
+            got = self.tape.pop(self.remit, self.rtape, v.type)
+            self.popped[id(v)] = got
+            self.pushes.setdefault(self.anchor, []).append(v)
+        return got
+
+    def remit(self, inst):
+        return self.rblock.append(inst)
+
+    def add(self, a, b, builder=None):
+        """a + b for adjoints of any float-holding type (struct leaves one by one)."""
+        if a is None:
+            return b
+        if b is None:
+            return a
+        t = a.type
+        if isinstance(t, (StructType, IdentifiedStructType, ArrayType)):
+            out = a
+            for path, lt in float_leaves(t):
+                x = self.remit(I.ExtractValue(lt, [a], list(path)))
+                y = self.remit(I.ExtractValue(lt, [b], list(path)))
+                s = self.remit(I.BinaryOp("fadd", lt, [x, y]))
+                out = self.remit(I.InsertValue(t, [out, s], list(path)))
+            return out
+        return self.remit(I.BinaryOp("fadd", t, [a, b]))
+
+    def slot(self, v):
+        s = self.slots.get(v)
+        if s is None:
+            s = I.Alloca(self.tape.pointer_to(v.type), v.type, [], align=None)
+            s.parent = self.rentry
+            self.slots[v] = s
+        return s
+
+    def add_adjoint(self, v, d):
+        """adjoint(v) += d (nothing for values without an adjoint)."""
+        if d is None or not self.has_adjoint(v):
+            return
+        if d.type != v.type:
+            raise self.error(DifferentiationError, v if isinstance(v, I.Instruction) else None,
+                             f"internal: adjoint of type {d.type!r} for a value of type "
+                             f"{v.type!r}")
+        s = self.slot(v)
+        old = self.remit(I.Load(v.type, [s], align=None))
+        self.remit(I.Store([self.add(old, d), s], align=None))
+
+    def take_adjoint(self, v):
+        """The adjoint accumulated for `v`, and reset it (a value defined in a loop starts
+        each earlier iteration with a zero adjoint)."""
+        if not self.has_adjoint(v):
+            return None
+        s = self.slot(v)
+        d = self.remit(I.Load(v.type, [s], align=None))
+        self.remit(I.Store([zero_of(v.type), s], align=None))
+        return d
+
+    # --------------------------------------------------------------------- run
+    def run(self):
+        self.clone_all()
+        order = block_order(self.primal)
+        self.reachable = self._reachable()
+        for b in self.primal.blocks:
+            for s in dict.fromkeys(b.successors()):
+                self.preds.setdefault(s, []).append(b)
+        self.fn.blocks = [self.bmap[b] for b in self.primal.blocks]
+        for b in order:
+            self._forward_block(b)
+        self._fill_shadow_phis()
+        self._reverse()
+        self._place_pushes()
+
+    def _reachable(self):
+        seen, stack = {self.primal.blocks[0]}, [self.primal.blocks[0]]
+        while stack:
+            for s in stack.pop().successors():
+                if s not in seen:
+                    seen.add(s)
+                    stack.append(s)
+        return seen
+
+    # ============================================================ forward sweep
+    def _forward_block(self, pb):
+        nb = self.bmap[pb]
+        phis = [i for i in pb.instructions if isinstance(i, I.Phi)]
+        for phi in phis:
+            c = self.vmap[phi]
+            nb.append(c)
+            if phi.type.is_pointer and self.activity.is_active(phi):
+                sp = nb.append(I.Phi(phi.type, [], []))
+                self.shadow[phi] = sp
+                self.shadow_phis.append(phi)
+        preds = [p for p in self.preds.get(pb, []) if p in self.reachable]
+        if len(preds) > 1 and pb in self.reachable:
+            idx = nb.append(I.Phi(I32, [ConstantInt(I32, k) for k in range(len(preds))],
+                                  [self.bmap[p] for p in preds]))
+            self.block_index = getattr(self, "block_index", {})
+            self.block_index[pb] = idx
+            self.forward_end[("block", pb)] = idx
+        for inst in pb.instructions:
+            if isinstance(inst, I.Phi) or is_debug(inst):
+                continue
+            c = self.vmap[inst]
+            self.remap(c)
+            start = len(nb.instructions)
+            if inst.opcode == "ret":
+                self._forward_return(inst, c, nb)
+                continue
+            if inst.is_terminator:
+                if inst.opcode not in _TERMINATORS_CLONED:
+                    raise self.error(UnsupportedInstructionError, inst,
+                                     f"`{inst.opcode}` is not supported in reverse mode yet")
+                nb.append(c)
+                continue
+            if isinstance(inst, I.Call):
+                self._forward_call(inst, c, nb)
+            else:
+                nb.append(c)
+                self._forward_shadow(inst, c, nb)
+            if len(nb.instructions) > start:
+                self.forward_end[inst] = nb.instructions[-1]
+
+    def _forward_return(self, inst, c, nb):
+        self.ret_blocks.append(inst.parent)
+        v = inst.ops[0] if inst.ops else None
+        if v is None:
+            nb.append(I.Ret([]))
+            return
+        # which return ran: pushed last, so the reverse sweep pops it first
+        self._ret_index_push = getattr(self, "_ret_index_push", [])
+        self._ret_index_push.append((nb, len(self.ret_blocks) - 1))
+        if self.g.ret_shadow:
+            t = self.fn.fn_type.ret
+            s = self.shadow.get(v)
+            agg = nb.append(I.InsertValue(t, [Undef(t), self.new(v)], [0]))
+            agg = nb.append(I.InsertValue(t, [agg, self.new(s) if s is not None
+                                              else ConstantNull(v.type)], [1]))
+            nb.append(I.Ret([agg]))
+        else:
+            nb.append(I.Ret([self.new(v)]))
+
+    def _forward_shadow(self, inst, c, nb):
+        """The shadow of an active pointer-valued instruction, and shadow stores of
+        pointers."""
+        op = inst.opcode
+        if isinstance(inst, I.Store):
+            self._forward_store(inst, c, nb)
+            return
+        if op == "inttoptr" and self.activity.is_active(inst):
+            raise self.error(UnsupportedInstructionError, inst,
+                             "a pointer rebuilt from an integer would lose the shadow of "
+                             "the active memory it points to")
+        if not (inst.type.is_pointer and self.activity.is_active(inst)):
+            if isinstance(inst, (I.AtomicRMW, I.CmpXchg)) and inst.ops[0] in self.shadow \
+                    and inst.ops[1].type.is_pointer:
+                raise self.error(UnsupportedInstructionError, inst,
+                                 "atomic pointer exchange in active memory is not supported")
+            return
+        if isinstance(inst, I.Alloca):
+            self._shadow_alloca(inst, c, nb)
+            return
+        sh = [self.shadow.get(v) for v in inst.ops]
+        if op in ("getelementptr", "bitcast", "addrspacecast", "freeze"):
+            if sh[0] is None:
+                return
+            s = copy.copy(c)
+            s.ops = [sh[0], *c.ops[1:]]
+            s.flags = list(c.flags)
+            s.md, s.name = [], None
+            self.shadow[inst] = nb.append(s)
+        elif op == "select":
+            a, b = (self._shadow_or_null(v, s, inst) for v, s in zip(inst.ops[1:], sh[1:]))
+            self.shadow[inst] = nb.append(I.Select("select", inst.type, [c.ops[0], a, b]))
+        elif op == "load":
+            if sh[0] is None:
+                return
+            s = copy.copy(c)
+            s.ops = [sh[0]]
+            s.flags = list(c.flags)
+            s.md, s.name = [], None
+            self.shadow[inst] = nb.append(s)
+        else:
+            raise self.error(UnsupportedInstructionError, inst,
+                             f"no shadow rule for a pointer made by `{op}` in reverse mode")
+
+    def _shadow_or_null(self, v, s, inst):
+        if s is not None:
+            return s
+        if isinstance(v, (ConstantNull, Undef)):
+            return ConstantNull(v.type)
+        raise self.error(ShadowError, inst, "one incoming pointer has a shadow and another "
+                         "has none (mixed activity); mark that memory enzyme_dup")
+
+    def _forward_store(self, inst, c, nb):
+        val, ptr = inst.ops
+        dptr = self.shadow.get(ptr)
+        if dptr is None:
+            if self.activity.is_active(val) and holds_float(val.type) \
+                    or val in self.shadow:
+                raise self.error(ShadowError, inst,
+                                 "an active value is stored into memory that has no shadow (a "
+                                 "constant argument or a global); pass that pointer as "
+                                 "enzyme_dup")
+            return
+        if val.type.is_pointer:
+            sv = self.shadow.get(val)
+            nb.append(I.Store([sv if sv is not None else ConstantNull(val.type),
+                               self.new(dptr)], inst.align))
+        elif val.type.scalar.is_int:
+            self._check_integer_store(inst)
+
+    def _check_integer_store(self, inst):
+        """An integer stored into active memory moves no adjoint: right only when it is an
+        integer, not the bits of a float (type analysis decides, --loose-types assumes)."""
+        v = inst.ops[0]
+        kind = self.integer_bits.kind(v)
+        if kind == INT:
+            return
+        if kind == FLOAT:
+            raise self.error(UnsupportedInstructionError, inst,
+                             "the bits of a float stored as an integer: its adjoint would be "
+                             "lost")
+        if not self.mode.loose_types:
+            raise self.error(TypeAnalysisError, inst,
+                             "cannot deduce whether the stored integer holds an integer or "
+                             "the bits of a float (no TBAA type, no typed field); pass "
+                             "--loose-types to treat it as an integer")
+
+    def _shadow_alloca(self, inst, c, nb):
+        """A zeroed heap shadow (it must outlive the augmented function: the reverse sweep
+        runs later), freed when the reverse sweep reaches the alloca."""
+        size = ConstantInt(I64, T.store_size(inst.allocated_type))
+        if inst.ops:
+            size = nb.append(I.BinaryOp("mul", I64, [self._i64(nb, self.new(inst.ops[0])),
+                                                      size]))
+        self.shadow[inst] = self._shadow_alloc(nb, size, inst.type)
+
+    def _i64(self, nb, v):
+        return v if v.type == I64 else nb.append(I.Cast("zext", I64, [v]))
+
+    def _runtime_call(self, emit, name, args):
+        f = self.mode.runtime()[name]
+        return emit(I.Call("call", f.fn_type.ret, f.fn_type, f, list(args),
+                           [[] for _ in args]))
+
+    def _shadow_alloc(self, nb, nbytes, ptr_type):
+        """Zeroed shadow memory of `nbytes` that knows its size (see tape.SHADOW_ALLOC)."""
+        p = self._runtime_call(nb.append, T.SHADOW_ALLOC, [self._i64(nb, nbytes)])
+        if ptr_type != p.type:
+            p = nb.append(I.Cast("bitcast", ptr_type, [p]))
+        return p
+
+    def _byte_ptr(self, emit, p):
+        bp = self.tape.byte_ptr
+        return p if p.type == bp else emit(I.Cast("bitcast", bp, [p]))
+
+    def _shadow_realloc(self, inst, nb):
+        """realloc(p, n): a new zeroed shadow takes over the old one's bytes (pointer
+        shadows among them); the old shadow stays alive for the reverse sweep, which
+        hands the adjoints of the kept bytes back to it (`_reverse_realloc`)."""
+        old, n = inst.args
+        new = self._shadow_alloc(nb, self.new(n), inst.type)
+        sold = self.shadow.get(old)
+        if sold is None:
+            self.shadow[inst] = new
+            return
+        emit = nb.append
+        old_size = self._runtime_call(emit, T.SHADOW_SIZE, [self._byte_ptr(emit, sold)])
+        n64 = self._i64(nb, self.new(n))
+        keep = emit(I.Select("select", I64, [emit(I.Compare("icmp", I1, [old_size, n64],
+                                                             "ult")), old_size, n64]))
+        f = self.declare("llvm.memcpy.p0.p0.i64" if self.tape.opaque else
+                         "llvm.memcpy.p0i8.p0i8.i64",
+                         FunctionType(VOID, [self.tape.byte_ptr, self.tape.byte_ptr, I64, I1]))
+        emit(I.Call("call", VOID, f.fn_type, f, [self._byte_ptr(emit, new),
+                                                 self._byte_ptr(emit, sold), keep,
+                                                 ConstantInt(I1, 0)], [[], [], [], []]))
+        self.shadow[inst] = new
+        self.realloc_kept = getattr(self, "realloc_kept", {})
+        self.realloc_kept[inst] = keep
+
+    def _fill_shadow_phis(self):
+        for b in self.primal.blocks:
+            for phi in b.instructions:
+                if isinstance(phi, I.Phi):
+                    self.vmap[phi].ops = [self.new(v) for v in phi.ops]
+        for phi in self.shadow_phis:
+            sp = self.shadow[phi]
+            sp.ops = [self._shadow_or_null(v, self.shadow.get(v), phi) for v in phi.ops]
+            sp.blocks = [self.bmap[b] for b in phi.blocks]
+
+    # ------------------------------------------------------------ forward calls
+    def _forward_call(self, inst, c, nb):
+        kind = self.activity.kind(inst)
+        callee = called_function(inst)
+        active_args = any(self.activity.is_active(a) or a in self.shadow for a in inst.args)
+        if kind == "inactive" or (not active_args and not self.activity.is_active(inst)
+                                  and kind not in ("allocation",)):
+            nb.append(c)
+            return
+        if kind == "user":
+            self._forward_user_call(inst, c, nb, callee)
+            return
+        nb.append(c)
+        if kind == "allocation":
+            if not self.activity.is_active(inst):
+                return
+            name = callee.name
+            if name == "realloc":
+                self._shadow_realloc(inst, nb)
+                return
+            args = [self._i64(nb, self.new(a)) for a in inst.args]
+            size = args[0] if name != "calloc" else nb.append(I.BinaryOp("mul", I64, args))
+            self.shadow[inst] = self._shadow_alloc(nb, size, inst.type)
+            return
+        if kind == "free":
+            return
+        if kind in ("unknown", "indirect"):
+            what = f"@{callee.name}" if callee is not None else "an indirect callee"
+            raise self.error(NoDerivativeError, inst,
+                             f"no derivative rule for {what}"
+                             + (" and it has no body in this module" if callee is not None
+                                else "") + "; its arguments carry derivatives")
+        # memory transfers of pointer-holding bytes copy the shadows in this sweep
+        rule = self._rule_for_call(inst, callee)
+        if rule is None:
+            raise self.error(NoDerivativeError, inst, f"no reverse rule for @{callee.name}")
+        fwd = getattr(rule.adjoint, "forward", None) if rule.adjoint else None
+        if fwd is not None:
+            fwd(self, inst, c, nb)
+
+    def _rule_for_call(self, inst, callee):
+        """The reverse rule of a call (None: no rule; a rule derived from the forward one
+        for elementwise math)."""
+        name = callee.name
+        kind = "intrinsic" if name.startswith("llvm.") else "function"
+        rule = self.registry.reverse(kind, name)
+        if rule is not None:
+            return rule
+        frule = (self.registry.intrinsic(name) if kind == "intrinsic"
+                 else self.registry.function(name))
+        if frule is None or frule.inactive:
+            return None
+        if any(a.type.is_pointer for a in inst.args) or inst.type.is_pointer:
+            return None  # writes or reads memory: needs its own reverse rule
+        return _FromForward(frule)
+
+    def _callee_activity(self, inst, callee):
+        acts = []
+        for a, t in zip(inst.args, callee.fn_type.params):
+            if a.type.is_pointer:
+                acts.append(DUP if a in self.shadow else CONST)
+            elif holds_float(a.type) and self.activity.is_active(a):
+                acts.append(OUT)
+            else:
+                acts.append(CONST)
+        return tuple(acts)
+
+    def _forward_user_call(self, inst, c, nb, callee):
+        params = callee.fn_type.params
+        if len(inst.args) != len(params) or inst.fn_type.vararg != callee.fn_type.vararg \
+                or not all(compatible(a.type, t) for a, t in zip(inst.args, params)):
+            raise self.error(UnsupportedInstructionError, inst,
+                             "the call's prototype differs from the callee's")
+        if inst.opcode != "call":
+            raise self.error(UnsupportedInstructionError, inst,
+                             f"`{inst.opcode}` of a differentiated function is not supported")
+        acts = self._callee_activity(inst, callee)
+        ret_active = self.has_adjoint(inst)
+        g = self.mode.gradient(callee, acts, ret_active)
+        args = [self.ftape]
+        for pa, a, act in zip(inst.args, c.args, acts):
+            args.append(a)
+            if act == DUP:
+                args.append(self.shadow[pa])
+        aug = g.augmented
+        call = nb.append(I.Call("call", aug.fn_type.ret, aug.fn_type, aug, args,
+                                [[] for _ in args]))
+        if g.ret_shadow:
+            self.vmap[inst] = nb.append(I.ExtractValue(inst.type, [call], [0]))
+            self.shadow[inst] = nb.append(I.ExtractValue(inst.type, [call], [1]))
+        elif inst.type != VOID:
+            self.vmap[inst] = call
+        self.user_calls = getattr(self, "user_calls", {})
+        self.user_calls[inst] = (g, acts)
+
+    # ============================================================ reverse sweep
+    def _new_block(self, name):
+        """A block of the reverse function with a name not yet taken there."""
+        taken = self.__dict__.setdefault("_block_names", set())
+        n, k = name, 0
+        while n in taken:
+            k += 1
+            n = f"{name}{k}"
+        taken.add(n)
+        return BasicBlock(n, parent=self.rev)
+
+    def _rblock(self, pb):
+        b = self.rblocks.get(pb)
+        if b is None:
+            label = pb.name if pb.name and not pb.name.isdigit() else "bb"
+            b = self.rblocks[pb] = self._new_block(f"{label}.rev")
+        return b
+
+    def _reverse(self):
+        rev = self.rev
+        blocks = [self.rentry]
+        self.rblock = self.rentry
+        self.anchor = ("entry",)
+        self.popped = {}
+        rets = self.ret_blocks
+        if not rets:
+            self.rentry.append(I.Unreachable("unreachable", VOID))
+        elif len(rets) == 1:
+            self.rentry.append(I.Br([], [self._rblock(rets[0])]))
+        else:
+            idx = self.tape.pop(self.remit, self.rtape, I32)
+            self._ret_idx_type = I32
+            self.rentry.append(I.Switch([idx], self._rblock(rets[0]),
+                                        [(ConstantInt(I32, k), self._rblock(b))
+                                         for k, b in enumerate(rets)]))
+        exit_block = self._new_block("exit")
+        self.exit_block = exit_block
+        for pb in reversed(block_order(self.primal)):
+            if pb not in self.reachable:
+                continue
+            rb = self._rblock(pb)
+            blocks.append(rb)
+            self._reverse_block(pb, rb, blocks)
+        self.rblock = exit_block
+        blocks.append(exit_block)
+        outs = [self.g.primal.args[i] for i in self.g.outs]
+        if outs:
+            t = rev.fn_type.ret
+            agg = Undef(t)
+            for k, a in enumerate(outs):
+                d = self.remit(I.Load(a.type, [self.slot(a)], align=None))
+                agg = self.remit(I.InsertValue(t, [agg, d], [k]))
+            self.remit(I.Ret([agg]))
+        else:
+            self.remit(I.Ret([]))
+        # entry: adjoint slots, zeroed, before the return dispatch
+        head = list(self.slots.values())
+        for v, s in self.slots.items():
+            st = I.Store([zero_of(v.type), s], align=None)
+            st.parent = self.rentry
+            head.append(st)
+        self.rentry.instructions[0:0] = head
+        rev.blocks = [b for b in blocks if b.instructions]
+
+    def _reverse_block(self, pb, rb, blocks):
+        self.rblock = rb
+        term = pb.instructions[-1] if pb.instructions else None
+        if term is not None and term.opcode == "ret" and self.dret is not None and term.ops:
+            self.anchor, self.popped = term, {}
+            self.add_adjoint(term.ops[0], self.dret)
+        for inst in reversed(pb.instructions):
+            if isinstance(inst, I.Phi) or inst.is_terminator or is_debug(inst):
+                continue
+            self.anchor, self.popped = inst, {}
+            self._reverse_instruction(inst)
+        # phis: their adjoints go to the incoming value of the edge that was taken
+        self.anchor, self.popped = ("block", pb), {}
+        phis = [(phi, self.take_adjoint(phi)) for phi in pb.instructions
+                if isinstance(phi, I.Phi) and self.has_adjoint(phi)]
+        phis = [(p, d) for p, d in phis if d is not None]
+        if pb is self.primal.blocks[0]:
+            self.remit(I.Br([], [self.exit_block]))
+            return
+        preds = [p for p in self.preds.get(pb, []) if p in self.reachable]
+        targets = []
+        for k, p in enumerate(preds):
+            if phis:
+                edge = self._new_block("edge")
+                blocks.append(edge)
+                saved = self.rblock
+                self.rblock = edge
+                for phi, d in phis:
+                    self.add_adjoint(phi.ops[phi.blocks.index(p)], d)
+                self.remit(I.Br([], [self._rblock(p)]))
+                self.rblock = saved
+                targets.append(edge)
+            else:
+                targets.append(self._rblock(p))
+        if len(targets) == 1:
+            self.remit(I.Br([], targets))
+        else:
+            idx = self.fwd(self.block_index[pb])
+            self.remit(I.Switch([idx], targets[0],
+                                [(ConstantInt(I32, k), t) for k, t in enumerate(targets)][1:]))
+
+    def _reverse_instruction(self, inst):
+        if isinstance(inst, I.Call):
+            self._reverse_call(inst)
+            return
+        opcode = inst.opcode
+        if isinstance(inst, I.Alloca):
+            if inst in self.shadow:
+                self._free(self.fwd(self.shadow[inst]))
+            return
+        if isinstance(inst, I.Store):  # writes shadow memory whatever its value
+            if inst.ops[1] not in self.shadow:
+                return
+            dy = None
+        elif isinstance(inst, (I.AtomicRMW, I.CmpXchg)):
+            if inst.ops[0] not in self.shadow:
+                return
+            dy = self.take_adjoint(inst)
+        else:
+            dy = self.take_adjoint(inst)
+            if dy is None:
+                return
+        rule = self.registry.reverse("instruction", opcode)
+        if rule is None:
+            frule = self.registry.instruction(opcode)
+            if frule is None or frule.inactive:
+                raise self.error(UnsupportedInstructionError, inst,
+                                 f"no reverse rule for `{opcode}` and its operands carry "
+                                 "derivatives")
+            rule = _FromForward(frule)
+        self._apply(rule, inst, inst.ops, dy)
+
+    def _apply(self, rule, inst, operands, dy):
+        if rule.adjoint is None:
+            return
+        rb = ReverseBuilder(self, inst, self.vmap.get(inst, inst), self.rblock)
+        args = LazyOperands(self, operands)
+        adjoints = rule.adjoint(rb, args, dy)
+        for v, d in zip(operands, adjoints or ()):
+            self.add_adjoint(v, d)
+
+    def _free(self, ptr):
+        self._runtime_call(self.remit, T.SHADOW_FREE, [self._byte_ptr(self.remit, ptr)])
+
+    def _reverse_call(self, inst):
+        calls = getattr(self, "user_calls", {})
+        if inst in calls:
+            self._reverse_user_call(inst, *calls[inst])
+            return
+        kind = self.activity.kind(inst)
+        if kind == "allocation":
+            if inst in getattr(self, "realloc_kept", {}):
+                self._reverse_realloc(inst)
+            if inst in self.shadow:
+                self._free(self.fwd(self.shadow[inst]))
+            return
+        if kind in ("inactive", "free", "user", "unknown", "indirect"):
+            return  # inactive here (the forward sweep refused the active ones)
+        callee = called_function(inst)
+        touches_memory = any(a in self.shadow for a in inst.args)
+        if not touches_memory and not self.has_adjoint(inst):
+            return
+        rule = self._rule_for_call(inst, callee)
+        if rule is None:
+            return
+        dy = self.take_adjoint(inst)
+        if dy is None and not touches_memory:
+            return
+        self._apply(rule, inst, inst.args, dy)
+
+    def _reverse_realloc(self, inst):
+        from .types_analysis import UNKNOWN, copied_kind
+
+        kind = copied_kind(self.primal, self.activity, inst, inst.args[0])
+        if kind in ("pointer",) or (kind == UNKNOWN and self.mode.loose_types):
+            return
+        if kind not in ("double", "float"):
+            raise self.error(TypeAnalysisError, inst,
+                             f"cannot tell which floats the reallocated bytes hold ({kind})")
+        rule = self.registry.reverse("intrinsic", "llvm.memmove")
+        rb = ReverseBuilder(self, inst, self.vmap[inst], self.rblock)
+        new = self._byte_ptr(self.remit, self.fwd(self.shadow[inst]))
+        old = self._byte_ptr(self.remit, self.fwd(self.shadow[inst.args[0]]))
+        keep = self.fwd(self.realloc_kept[inst])
+        rule.adjoint.transfer(rb, kind, new, old, keep)
+
+    def _reverse_user_call(self, inst, g, acts):
+        args = [self.rtape]
+        for a, act in zip(inst.args, acts):
+            args.append(self.fwd(self.new(a)))
+            if act == DUP:
+                args.append(self.fwd(self.shadow[a]))
+        if g.ret_active:
+            d = self.take_adjoint(inst)
+            args.append(d if d is not None else zero_of(inst.type))
+        rev = g.reverse
+        r = self.remit(I.Call("call", rev.fn_type.ret, rev.fn_type, rev, args,
+                              [[] for _ in args]))
+        for k, i in enumerate(g.outs):
+            a = inst.args[i]
+            d = self.remit(I.ExtractValue(a.type, [r], [k]))
+            self.add_adjoint(a, d)
+
+    # ------------------------------------------------------------------ pushes
+    def _place_pushes(self):
+        """Put the pushes into the forward sweep, right after their anchors' forward code,
+        in the opposite order of the pops."""
+        after: dict = {}
+        for anchor, values in self.pushes.items():
+            if not values:
+                continue
+            end = self.forward_end.get(anchor)
+            if end is None:
+                raise DifferentiationError(f"internal: no forward position for {anchor!r}")
+            after.setdefault(id(end), []).append(values)
+        ret_push = dict((id(nb), k) for nb, k in getattr(self, "_ret_index_push", []))
+        many_rets = len(self.ret_blocks) > 1
+        for nb in self.fn.blocks:
+            out = []
+
+            def emit(x, nb=nb, out=out):
+                x.parent = nb
+                out.append(x)
+                return x
+
+            for x in nb.instructions:
+                if isinstance(x, I.Ret) and many_rets and id(nb) in ret_push:
+                    self.tape.push(emit, self.ftape, ConstantInt(I32, ret_push[id(nb)]))
+                out.append(x)
+                for values in after.get(id(x), ()):
+                    for v in reversed(values):
+                        self.tape.push(emit, self.ftape, v)
+            # pushes after a phi must follow the block's last phi
+            nb.instructions = _phis_first(out)
+
+
+def _phis_first(insts):
+    phis = [i for i in insts if isinstance(i, I.Phi)]
+    rest = [i for i in insts if not isinstance(i, I.Phi)]
+    return phis + rest
+
+
+class _FromForward:
+    """A reverse rule read off an elementwise forward rule."""
+
+    def __init__(self, frule):
+        self.frule = frule
+
+    def adjoint(self, rb, args, dy):
+        ops = rb.inst.args if isinstance(rb.inst, I.Call) else rb.inst.ops
+        if dy is None:
+            return [None] * len(ops)
+        return adjoints_from_forward(self.frule, rb, args, dy, ops)
+

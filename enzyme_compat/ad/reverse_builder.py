@@ -1,0 +1,128 @@
+"""ReverseBuilder: what a reverse rule may emit, and adjoints read off forward rules.
+
+A reverse rule runs in the reverse sweep at the point that mirrors its instruction. It
+sees the instruction's operands as they were in the forward sweep (`args`, fetched lazily
+from the tape: only the operands a rule reads are recorded), the primal result
+(`rb.result`), the shadows of pointer operands (`rb.shadow(i)`) and the adjoint of the
+result, and returns the adjoints of its operands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..ir import instructions as I
+from ..ir.types import ArrayType, IdentifiedStructType, PointerType, StructType, VectorType
+from .builder import TangentBuilder
+from .errors import NoDerivativeError
+from .types_analysis import holds_float
+
+
+class LazyOperands(Sequence):
+    """The forward values of an instruction's operands, read from the tape on first use."""
+
+    def __init__(self, gs, values):
+        self._gs = gs
+        self._values = list(values)
+        self._got: dict = {}
+
+    def __len__(self):
+        return len(self._values)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if i not in self._got:
+            self._got[i] = self._gs.fwd(self._gs.new(self._values[i]))
+        return self._got[i]
+
+
+class ReverseBuilder(TangentBuilder):
+    """`inst`: the primal instruction; `template`: its copy in the forward sweep (a model
+    for `clone`); `block`: the reverse block being filled."""
+
+    def __init__(self, gs, inst, template, block):
+        self.fs = self.gs = gs
+        self.inst = inst
+        self.template = template
+        self.block = block
+
+    @property
+    def result(self):
+        """The primal result as computed in the forward sweep."""
+        return self.gs.fwd(self.gs.new(self.inst))
+
+    def shadow(self, i):
+        """The shadow of pointer operand `i` (None when it has none)."""
+        ops = self.inst.args if isinstance(self.inst, I.Call) else self.inst.ops
+        s = self.gs.shadow.get(ops[i])
+        return None if s is None else self.gs.fwd(s)
+
+    def pointer_to(self, t):
+        return self.gs.tape.pointer_to(t)
+
+    def typed(self, ptr, t):
+        """`ptr` as a pointer to `t` (a bitcast when pointers are typed and differ)."""
+        want = self.pointer_to(t)
+        if ptr.type == want or self.gs.tape.opaque:
+            return ptr
+        return self.emit(I.Cast("bitcast", PointerType(t, ptr.type.addrspace), [ptr]))
+
+    def load(self, t, ptr):
+        return self.emit(I.Load(t, [self.typed(ptr, t)], align=None))
+
+    def store(self, value, ptr):
+        self.emit(I.Store([value, self.typed(ptr, value.type)], align=None))
+
+    def add_to_memory(self, ptr, t, value):
+        """`*ptr += value` (shadow memory accumulating an adjoint)."""
+        if value is None:
+            return
+        old = self.load(t, ptr)
+        self.store(self.gs.add(old, value, self), ptr)
+
+    def leaves_dot(self, a, b):
+        """sum of a[k] * b[k] over the float leaves of two values of one aggregate type."""
+        total = None
+        for path, t in float_leaves(a.type):
+            x = self.emit(I.ExtractValue(t, [a], list(path))) if path else a
+            y = self.emit(I.ExtractValue(t, [b], list(path))) if path else b
+            total = self.fadd(total, self.fmul(x, y))
+        return total
+
+
+def float_leaves(t, path=()):
+    """(index path, type) of every float or float-vector leaf of aggregate type `t`."""
+    if isinstance(t, (StructType, IdentifiedStructType)):
+        return [x for i, e in enumerate(t.elems) for x in float_leaves(e, path + (i,))]
+    if isinstance(t, ArrayType):
+        return [x for i in range(t.count) for x in float_leaves(t.elem, path + (i,))]
+    return [(path, t)] if t.is_float else []
+
+
+def adjoints_from_forward(rule, rb, args, dy, operands):
+    """Operand adjoints of an elementwise operation from its forward rule (which is
+    linear in the tangents): an operand of the result's type gets tangent(e_i := dy)
+    (a diagonal Jacobian is its own transpose); a scalar operand of an operation with an
+    aggregate result (sincos, frexp) gets <tangent(e_i := 1), dy>."""
+    out = []
+    n = len(operands)
+    for i, v in enumerate(operands):
+        if not holds_float(v.type) or not rb.gs.has_adjoint(v):
+            out.append(None)
+            continue
+        d = [None] * n
+        if v.type == rb.inst.type:
+            d[i] = dy
+            out.append(rule.tangent(rb, args, d))
+        elif v.type.is_float and not isinstance(v.type, VectorType) \
+                and isinstance(rb.inst.type, (StructType, IdentifiedStructType)):
+            d[i] = rb.const(v.type, 1.0)
+            jac = rule.tangent(rb, args, d)
+            out.append(None if jac is None else rb.leaves_dot(jac, dy))
+        else:
+            rb.error(NoDerivativeError, "no reverse rule for this operation (its operand "
+                     f"{i} is {v.type!r} and its result {rb.inst.type!r}: not elementwise)")
+    return out
