@@ -6,6 +6,7 @@
     llvm.compile_object(text)            # ELF bytes
     llvm.jit_call(text, "sq", "double(double)", [3.0])
     llvm.c_to_ir(c_source, opt_level=2)  # where the release has a clang
+    llvm.optimize(text)                  # the release's `opt -O2` pipeline, as text
 
 Where each release comes from is data: ``versions/llvmN.toml``.
 """

@@ -19,7 +19,7 @@ except ModuleNotFoundError:  # Python 3.10
 
 from .errors import UnknownRelease
 
-CAPABILITIES = ("verify", "object", "jit", "c_to_ir")
+CAPABILITIES = ("verify", "object", "jit", "c_to_ir", "optimize")
 POINTER_ERAS = ("typed", "opaque", "both")
 
 

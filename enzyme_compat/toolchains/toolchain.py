@@ -117,6 +117,11 @@ class Toolchain:
                 given[:] = after
         return result["value"]
 
+    def optimize(self, text: str, level: int = 2) -> str:
+        """The module after this release's `opt -O<level>` pipeline, as text."""
+        self._require("optimize")
+        return self._call("optimize", text=text, level=level)["result"]
+
     def c_to_ir(self, c_source: str, opt_level: int = 0) -> str:
         """Textual IR for C source, from this release's clang."""
         self._require("c_to_ir")

@@ -49,6 +49,8 @@ def _perform(driver, op: str, args: dict):
         return driver.jit_call(args["text"], args["fn_name"], args["signature"], args["args"])
     if op == "c_to_ir":
         return driver.c_to_ir(args["c_source"], args["opt_level"])
+    if op == "optimize":
+        return driver.optimize(args["text"], args["level"])
     raise errors.ToolchainError(f"unknown operation {op!r}")
 
 

@@ -11,7 +11,7 @@ import ctypes
 from ctypes import POINTER, Structure, byref, c_char_p, c_int, c_size_t, c_uint, c_uint64
 from ctypes import c_void_p as Ref
 
-from ..errors import ToolchainError
+from ..errors import CapabilityMissing, ToolchainError
 from . import clang_frontend, native_call
 
 VERIFIER_RETURN_STATUS = 2
@@ -178,6 +178,35 @@ class LlvmCDriver:
 
     def c_to_ir(self, c_source: str, opt_level: int) -> str:
         return clang_frontend.c_to_ir([self.clang] if self.clang else None, c_source, opt_level)
+
+    def optimize(self, text: str, level: int) -> str:
+        """The new pass manager's `default<On>` pipeline (`opt -On`), through LLVMRunPasses
+        (LLVM-C from 13), with the host's target machine for the cost model."""
+        lib = self.lib
+        if not hasattr(lib, "LLVMRunPasses"):
+            raise CapabilityMissing(f"LLVM {self.version()} has no LLVMRunPasses (new in 13)")
+        for name, restype, argtypes in (("LLVMCreatePassBuilderOptions", Ref, []),
+                                        ("LLVMDisposePassBuilderOptions", None, [Ref]),
+                                        ("LLVMRunPasses", Ref, [Ref, c_char_p, Ref, Ref]),
+                                        ("LLVMGetErrorMessage", Ref, [Ref]),
+                                        ("LLVMDisposeErrorMessage", None, [Ref]),
+                                        ("LLVMPrintModuleToString", Ref, [Ref])):
+            getattr(lib, name).restype, getattr(lib, name).argtypes = restype, argtypes
+        context, module = self._parse_or_raise(text)
+        machine, _ = self._target_machine()
+        options = lib.LLVMCreatePassBuilderOptions()
+        error = lib.LLVMRunPasses(module, f"default<O{level}>".encode(), machine, options)
+        lib.LLVMDisposePassBuilderOptions(options)
+        if error:
+            message = lib.LLVMGetErrorMessage(error)
+            detail = ctypes.string_at(message).decode("utf-8", "replace")
+            lib.LLVMDisposeErrorMessage(message)
+            raise ToolchainError(f"the O{level} pipeline failed: {detail}")
+        result = self._take_message(Ref(lib.LLVMPrintModuleToString(module)))
+        lib.LLVMDisposeModule(module)
+        lib.LLVMDisposeTargetMachine(machine)
+        lib.LLVMContextDispose(context)
+        return result
 
     def close(self) -> None:
         pass

@@ -52,6 +52,25 @@ def _signatures(lib, lv: tuple[int, int]) -> None:
     sig("LLVMPY_GetFunctionAddress", c_uint64, Ref, c_char_p)
 
 
+def _pass_signatures(lib) -> None:
+    """The legacy pass manager's entry points (the same in llvmlite 0.28 .. 0.44)."""
+    for name, restype, argtypes in (
+            ("LLVMPY_PassManagerBuilderCreate", Ref, []),
+            ("LLVMPY_PassManagerBuilderDispose", None, [Ref]),
+            ("LLVMPY_PassManagerBuilderSetOptLevel", None, [Ref, c_uint]),
+            ("LLVMPY_PassManagerBuilderUseInlinerWithThreshold", None, [Ref, c_int]),
+            ("LLVMPY_PassManagerBuilderSetLoopVectorize", None, [Ref, c_int]),
+            ("LLVMPY_PassManagerBuilderSetSLPVectorize", None, [Ref, c_int]),
+            ("LLVMPY_PassManagerBuilderPopulateModulePassManager", None, [Ref, Ref]),
+            ("LLVMPY_CreatePassManager", Ref, []),
+            ("LLVMPY_DisposePassManager", None, [Ref]),
+            ("LLVMPY_AddAnalysisPasses", None, [Ref, Ref]),
+            ("LLVMPY_RunPassManager", c_int, [Ref, Ref]),
+            ("LLVMPY_PrintModuleToString", None, [Ref, POINTER(Ref)])):
+        function = getattr(lib, name)
+        function.restype, function.argtypes = restype, argtypes
+
+
 def _tm_extra(lv: tuple[int, int]) -> int:
     """How many arguments CreateTargetMachine has past codemodel: printmc, jit, abiname."""
     return 0 if lv < (0, 33) else 2 if lv < (0, 38) else 3
@@ -163,6 +182,34 @@ class LlvmliteDriver:
 
     def c_to_ir(self, c_source: str, opt_level: int) -> str:
         raise CapabilityMissing("llvmlite wheels ship no clang: C to IR is not available for this release")
+
+    def optimize(self, text: str, level: int) -> str:
+        """The legacy PassManagerBuilder pipeline of `opt -On` in these releases (inliner at
+        opt's threshold, vectorizers on from O2), with the target's cost model."""
+        lib = self.lib
+        if not hasattr(lib, "LLVMPY_PassManagerBuilderCreate"):
+            raise CapabilityMissing(f"llvmlite {'.'.join(map(str, self.lv))} has no legacy pass manager builder")
+        _pass_signatures(lib)
+        context, module = self._parse_or_raise(text)
+        machine = self._target_machine(jit=False)
+        builder = lib.LLVMPY_PassManagerBuilderCreate()
+        lib.LLVMPY_PassManagerBuilderSetOptLevel(builder, level)
+        if level >= 2:
+            lib.LLVMPY_PassManagerBuilderUseInlinerWithThreshold(builder, 250 if level >= 3 else 225)
+        lib.LLVMPY_PassManagerBuilderSetLoopVectorize(builder, int(level >= 2))
+        lib.LLVMPY_PassManagerBuilderSetSLPVectorize(builder, int(level >= 2))
+        manager = lib.LLVMPY_CreatePassManager()
+        lib.LLVMPY_AddAnalysisPasses(machine, manager)
+        lib.LLVMPY_PassManagerBuilderPopulateModulePassManager(builder, manager)
+        lib.LLVMPY_RunPassManager(manager, module)
+        out = Ref()
+        lib.LLVMPY_PrintModuleToString(module, byref(out))
+        result = self._take_string(out)
+        lib.LLVMPY_DisposePassManager(manager)
+        lib.LLVMPY_PassManagerBuilderDispose(builder)
+        lib.LLVMPY_DisposeModule(module)
+        lib.LLVMPY_ContextDispose(context)
+        return result
 
     def close(self) -> None:
         pass

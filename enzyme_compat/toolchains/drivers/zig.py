@@ -97,5 +97,15 @@ class ZigDriver:
     def c_to_ir(self, c_source: str, opt_level: int) -> str:
         return clang_frontend.c_to_ir([self.zig, "clang"], c_source, opt_level, env=self.env)
 
+    def optimize(self, text: str, level: int) -> str:
+        """clang's own -On pipeline on IR input (the one `opt -On` runs), for the module's target."""
+        source = self._verified(text)
+        output = source.with_suffix(".opt.ll")
+        run = self._run("clang", f"-O{level}", "-S", "-emit-llvm", "-Wno-override-module", "-target", TRIPLE,
+                        "-x", "ir", str(source), "-o", str(output))
+        if run.returncode != 0 or not output.exists():
+            raise ToolchainError(f"the O{level} pipeline failed: {self._diagnostics(run.stderr, source)}")
+        return output.read_text()
+
     def close(self) -> None:
         shutil.rmtree(self.scratch, ignore_errors=True)
