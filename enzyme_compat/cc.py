@@ -335,20 +335,32 @@ def _compiler(cmd, release, version) -> Compiler:
 # ------------------------------------------------------------------ optimizers
 @dataclass(frozen=True)
 class Optimizer:
-    """LLVM's O2 pipeline of one release, run on a file: `opt -O2`, or a clang of that
-    release on IR input (`clang -O2 -S -emit-llvm -x ir` is the same pipeline)."""
+    """LLVM's O2 pipeline of one release: `opt -O2` on a file, a clang of that release on
+    IR input (`clang -O2 -S -emit-llvm -x ir`, the same pipeline), or a real LLVM from
+    `enzyme_compat.toolchains` (`Toolchain.optimize`, in its worker process)."""
 
     release: int
-    cmd: tuple[str, ...]
-    style: str  # "opt" | "clang"
+    cmd: tuple[str, ...] = ()
+    style: str = "opt"  # "opt" | "clang" | "toolchain"
+    toolchain: object = None
+
+    def __str__(self) -> str:
+        if self.toolchain is not None:
+            return f"LLVM {self.release} via {self.toolchain.source.name}"
+        return f"{shlex.join(self.cmd)} (LLVM {self.release})"
 
     def run(self, text: str, folder: str, stem: str, runner: Runner) -> str:
+        if self.toolchain is not None:
+            runner.say(f"+ O2 pipeline of {self}")
+            return self.toolchain.optimize(text, 2)
         src, dst = os.path.join(folder, f"{stem}.in.ll"), os.path.join(folder, f"{stem}.out.ll")
         _write(src, text)
         if self.style == "opt":
             runner.run([*self.cmd, "-O2", "-S", src, "-o", dst])
         else:
-            runner.run([*self.cmd, "-O2", "-S", "-emit-llvm", "-x", "ir", src, "-o", dst])
+            # another release's clang may target another triple by default: no warning for
+            # that, the module's own target is put back afterwards (see `optimize`)
+            runner.run([*self.cmd, "-O2", "-S", "-emit-llvm", "-Wno-override-module", "-x", "ir", src, "-o", dst])
         return _read(dst)
 
 
@@ -373,9 +385,37 @@ def _opts_on_path() -> list[int]:
     return sorted(found)
 
 
+def _toolchain_optimizer(release: int) -> Optimizer | None:
+    """An installed `enzyme_compat.toolchains` LLVM that can optimize (llvmlite's pass
+    managers for 7..11, LLVM-C's LLVMRunPasses for 13..23, zig's clang for 12)."""
+    from . import toolchains
+
+    try:
+        toolchain = toolchains.get(release)
+    except toolchains.ToolchainError:
+        return None
+    return Optimizer(release, style="toolchain", toolchain=toolchain) if "optimize" in toolchain.capabilities \
+        else None
+
+
+def _no_optimizer_message(release: int, compiler: Compiler) -> str:
+    from . import toolchains
+
+    try:
+        found = toolchains.installed_source(release)
+        where = (f"LLVM {release} from {found[0].name} cannot optimize" if found
+                 else toolchains.missing_message(release))
+    except toolchains.ToolchainError as e:
+        where = str(e)
+    have = ", ".join(f"opt-{n}" for n in _opts_on_path()) or "none"
+    return (f"enzyme-compat cc: error: --preopt/--postopt need an LLVM {release} optimizer: no opt-{release} "
+            f"on PATH (Debian: apt-get install llvm-{release}), the compiler is LLVM {compiler.release}, and "
+            f"{where}; optimizers on PATH: {have} (pick one with --opt-release N)")
+
+
 def find_optimizer(release: int, compiler: Compiler) -> Optimizer:
     """`opt-N` on PATH (Debian's llvm-N), Debian's own folder, a plain `opt` of release N,
-    then the compiler itself when it is of release N; else a clear error."""
+    the compiler itself when it is of release N, an installed toolchain N that optimizes."""
     for path in (shutil.which(f"opt-{release}"), f"/usr/lib/llvm-{release}/bin/opt"):
         if path and os.access(path, os.X_OK):
             return Optimizer(release, (path,), "opt")
@@ -384,10 +424,10 @@ def find_optimizer(release: int, compiler: Compiler) -> Optimizer:
         return Optimizer(release, (plain,), "opt")
     if compiler.release == release:
         return Optimizer(release, compiler.cmd, "clang")
-    have = ", ".join(f"opt-{n}" for n in _opts_on_path()) or "none"
-    raise CcError(f"enzyme-compat cc: error: --preopt/--postopt need an LLVM {release} optimizer: no "
-                  f"opt-{release} on PATH (Debian: apt-get install llvm-{release}) and the compiler is "
-                  f"LLVM {compiler.release}; optimizers on PATH: {have} (pick one with --opt-release N)")
+    found = _toolchain_optimizer(release)
+    if found is None:
+        raise CcError(_no_optimizer_message(release, compiler))
+    return found
 
 
 def strip_optnone(module) -> None:
@@ -463,7 +503,11 @@ def optimize(module, s: Session, stem: str, stage: str) -> tuple[object, str]:
 
     text = s.optimizer.run(module.to_text(release=s.optimizer.release), s.tmp, f"{stem}.{stage}", s.runner)
     s.keep(f"{stem}.{stage}.ll", text)
-    return parse(text, f"<IR of {stem} after --{stage}>"), text
+    optimized = parse(text, f"<IR of {stem} after --{stage}>")
+    # the target stays the frontend's: a clang-based optimizer writes its own default
+    # triple, and a newer release upgrades the data layout string
+    optimized.triple, optimized.datalayout = module.triple, module.datalayout
+    return optimized, text
 
 
 def differentiated(item: Input, build: Build, s: Session, stem: str, extra=()):
@@ -594,7 +638,7 @@ def cmd_cc(args) -> int:
     optimizer = None
     if args.preopt or args.postopt:
         optimizer = find_optimizer(args.opt_release or compiler.release, compiler)
-        runner.say(f"enzyme-compat cc: optimizer {shlex.join(optimizer.cmd)} (LLVM {optimizer.release})")
+        runner.say(f"enzyme-compat cc: optimizer {optimizer}")
     if args.keep_ir:
         os.makedirs(args.keep_ir, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="enzyme-compat-cc-") as tmp:
@@ -633,7 +677,8 @@ clang arguments:
 -O0: clang marks functions optnone; they are differentiated as they are. --preopt and
 --postopt remove optnone (noinline stays) so the optimizer can work on them.
 The optimizer of release N is opt-N on PATH, /usr/lib/llvm-N/bin/opt, an `opt` of
-release N, or CLANG itself when it is of release N (`-O2 -x ir`).
+release N, CLANG itself when it is of release N (`-O2 -x ir`), or an installed
+`enzyme-compat toolchain` N (llvmlite's pass managers for 7..11, LLVM-C for 13..23).
 
 exit status: 0 success; an AD or input error: one located message, 1; clang's own
 failure: its diagnostics and its status; no usable compiler: 2. Never a traceback."""

@@ -162,14 +162,69 @@ def test_preopt_postopt(clang, opt_release, flags, level, tmp_path):
     assert r.returncode == 0, r.stdout + r.stderr
 
 
-def test_missing_optimizer_is_one_clear_message(tmp_path):
+@pytest.mark.parametrize("release", [7, 12, 23])
+def test_toolchain_optimizer_for_a_release_without_opt(release, tmp_path):
+    """No opt-N on PATH: an installed `enzyme-compat toolchain` N optimizes (llvmlite's pass
+    managers for 7, zig's clang for 12, LLVM-C's LLVMRunPasses for karellen's 23); the clang
+    22 module goes to release N's syntax and back."""
+    from enzyme_compat import toolchains
+
     _needs("clang-22")
-    if shutil.which("opt-12") or pathlib.Path("/usr/lib/llvm-12/bin/opt").exists():
-        pytest.skip("an LLVM 12 optimizer is installed")
-    r = cc("--cc", "clang-22", "--preopt", "--opt-release", "12", f"-I{FORWARD}", FORWARD / "loops.c",
-           "-o", tmp_path / "p")
+    if shutil.which(f"opt-{release}") or not toolchains.installed(release):
+        pytest.skip(f"opt-{release} is installed, or LLVM {release} is not ({toolchains.missing_message(release)})")
+    exe, keep = tmp_path / "prog", tmp_path / "ir"
+    r = cc("--cc", "clang-22", "--opt-release", release, "--preopt", "--postopt", "-O0", "--keep-ir", keep, "-v",
+           f"-I{FORWARD}", FORWARD / "loops.c", "-lm", "-o", exe)
+    assert r.returncode == 0, r.stderr
+    assert f"optimizer LLVM {release} via" in r.stderr
+    before = (keep / "loops.ll").read_text().count("alloca")
+    after = (keep / "loops.preopt.ll").read_text().count("alloca")
+    assert after < before  # mem2reg/SROA ran
+    assert run(exe).returncode == 0
+
+
+def test_missing_optimizer_is_one_clear_message(tmp_path):
+    """No opt-12 on an empty PATH, an empty toolchain cache, a clang 22: one line."""
+    import os
+
+    clang = _needs("clang-22")
+    if pathlib.Path("/usr/lib/llvm-12/bin/opt").exists():
+        pytest.skip("Debian's LLVM 12 is installed")
+    env = {**os.environ, "PATH": str(tmp_path), "ENZYME_COMPAT_CACHE": str(tmp_path / "cache")}
+    r = cc("--cc", clang, "--preopt", "--opt-release", "12", f"-I{FORWARD}", FORWARD / "loops.c",
+           "-o", tmp_path / "p", env=env)
     assert_clean_failure(r)
     assert "need an LLVM 12 optimizer" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert "enzyme-compat toolchain install 12" in r.stderr
+
+
+@pytest.mark.matrix
+def test_toolchain_optimize(toolchain):
+    """`Toolchain.optimize`: the release's O2 pipeline (inlining, mem2reg) on a module in its
+    own syntax, the result readable by our parser."""
+    from enzyme_compat.ir.parser import parse
+
+    if "optimize" not in toolchain.capabilities:
+        pytest.skip(f"{toolchain!r} cannot optimize")
+    module = parse(OPT_INPUT, "opt.ll")
+    out = toolchain.optimize(module.to_text(release=toolchain.release))
+    assert "alloca" not in out and "@sq" not in out and "fmul double" in out
+    assert parse(out, "out.ll").get_function("f") is not None
+
+
+OPT_INPUT = """
+define internal double @sq(double %x) {
+  %a = alloca double
+  store double %x, ptr %a
+  %v = load double, ptr %a
+  %m = fmul double %v, %v
+  ret double %m
+}
+define double @f(double %x) {
+  %r = call double @sq(double %x)
+  ret double %r
+}
+"""
 
 
 # ----------------------------------------------------------------- errors
