@@ -142,6 +142,34 @@ def test_ir_and_bitcode_inputs_are_differentiated(tmp_path):
         assert run(exe).returncode == 0
 
 
+REVERSE = r"""
+extern double __enzyme_autodiff(void *, ...);
+extern int enzyme_dup, enzyme_const;
+double square(double x) { return x * x; }
+double sumsq(const double *x, int n) {
+  double s = 0;
+  for (int i = 0; i < n; i++) s += x[i] * x[i];
+  return s;
+}
+int main(void) {
+  double x[3] = {1, 2, 3}, dx[3] = {0, 0, 0};
+  __enzyme_autodiff((void *)sumsq, enzyme_dup, x, dx, enzyme_const, 3);
+  return !(__enzyme_autodiff((void *)square, 3.0) == 6.0 && dx[0] == 2 && dx[1] == 4 && dx[2] == 6);
+}
+"""
+
+
+@pytest.mark.parametrize("clang, opt", [(14, "-O0"), (22, "-O2")])
+def test_reverse_mode_program(clang, opt, tmp_path):
+    """`__enzyme_autodiff` goes through the same `differentiate_module`: nothing in cc is
+    specific to a mode."""
+    _needs(f"clang-{clang}")
+    (tmp_path / "rev.c").write_text(REVERSE)
+    r = cc("--cc", f"clang-{clang}", opt, "rev.c", "-o", "prog", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert run(tmp_path / "prog").returncode == 0
+
+
 # ----------------------------------------------------------------- optimizers
 @pytest.mark.parametrize("clang, opt_release", [(22, 22), (14, 14), (14, 22)])
 @pytest.mark.parametrize("flags", [["--preopt"], ["--postopt"], ["--preopt", "--postopt"]])
