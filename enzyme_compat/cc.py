@@ -43,7 +43,7 @@ class CcError(EnzymeCompatError):
 
 
 class CompilerMissing(CcError):
-    """The compiler cannot be run at all (exit 2, as the brief of a broken setup)."""
+    """No usable compiler: the setup is wrong, not the input (exit 2)."""
 
     def __init__(self, message: str):
         super().__init__(f"enzyme-compat cc: error: {message}", exit_code=2)
@@ -171,14 +171,14 @@ def split_arguments(argv: list[str]) -> Build:
             build.passthrough = True
         elif arg in MODE_FLAGS:
             build.modes.add(arg)
-        elif arg == "-o" or (arg.startswith("-o") and len(arg) > 2):
+        elif arg.startswith("-o") and not arg.startswith("-objc"):  # -o OUT, -oOUT
             build.output = arg[2:] or _value(args, arg)
-        elif arg == "-x" or (arg.startswith("-x") and len(arg) > 2 and arg != "-x"):
+        elif arg.startswith("-x"):  # -x LANG, -xLANG: the language of the inputs after it
             lang = arg[2:] or _value(args, arg)
             lang = None if lang == "none" else lang
-        elif arg == "-" or not arg.startswith("-"):
-            if arg == "-":
-                raise CcError("enzyme-compat cc: error: reading the source from stdin ('-') is not supported")
+        elif arg == "-":
+            raise CcError("enzyme-compat cc: error: reading the source from stdin ('-') is not supported")
+        elif not arg.startswith("-"):
             item = Input(arg, _input_kind(arg, lang), lang)
             build.inputs.append(item)
             build.link.append(item)
@@ -309,8 +309,8 @@ def find_compiler(spec: str | None, runner: Runner) -> Compiler:
         if found is not None:
             return _compiler(cmd, *found)
         runner.say(f"enzyme-compat cc: `{shlex.join(cmd)}` is not a usable clang, skipped")
-    raise CompilerMissing("no clang found ($CC is not a clang, no clang or clang-N on PATH): "
-                          "install one or name it with --cc")
+    cc_note = "$CC is not a clang, " if os.environ.get("CC") else ""
+    raise CompilerMissing(f"no clang found ({cc_note}no clang or clang-N on PATH): install one or name it with --cc")
 
 
 def _checked(cmd: list[str], origin: str) -> Compiler:
