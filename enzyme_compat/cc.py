@@ -19,6 +19,7 @@ for compilers that hide `-Xclang`) before handing it to an optimizer; `noinline`
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import shlex
@@ -501,7 +502,8 @@ def optimize(module, s: Session, stem: str, stage: str) -> tuple[object, str]:
     """The module through the optimizer, in the optimizer's release syntax and back."""
     from .ir.parser import parse
 
-    text = s.optimizer.run(module.to_text(release=s.optimizer.release), s.tmp, f"{stem}.{stage}", s.runner)
+    with _ours_if_rejected(stem, f"the module given to the --{stage} optimizer"):
+        text = s.optimizer.run(module.to_text(release=s.optimizer.release), s.tmp, f"{stem}.{stage}", s.runner)
     s.keep(f"{stem}.{stage}.ll", text)
     optimized = parse(text, f"<IR of {stem} after --{stage}>")
     # the target stays the frontend's: a clang-based optimizer writes its own default
@@ -574,7 +576,20 @@ def emit(text: str, stem: str, mode: str, out: str, s: Session, build: Build) ->
     ll = os.path.join(s.tmp, f"{stem}.ad.ll")
     _write(ll, text)
     kind = {"object": ["-c"], "link": ["-c"], "asm": ["-S"], "bitcode": ["-c", "-emit-llvm"]}[mode]
-    s.runner.run([*s.compiler.cmd, *build.codegen, *kind, ll, "-o", out])
+    with _ours_if_rejected(stem, "the differentiated module"):
+        s.runner.run([*s.compiler.cmd, *build.codegen, *kind, ll, "-o", out])
+
+
+@contextlib.contextmanager
+def _ours_if_rejected(stem: str, what: str):
+    """IR that we printed and a real LLVM refuses is our bug, not the user's: say so
+    (clang's diagnostics and status are kept)."""
+    try:
+        yield
+    except CompilerFailed as failed:
+        raise CcError(f"{failed}\nenzyme-compat cc: note: that was {what} enzyme-compat printed for {stem}; "
+                      "an error in the IR itself is an enzyme-compat bug: please report it with the IR "
+                      "kept by --keep-ir DIR", failed.exit_code) from None
 
 
 def link_command(build: Build, objects: dict, compiler: Compiler) -> list[str]:

@@ -314,6 +314,18 @@ def test_link_error_passes_through(tmp_path):
     assert "undefined reference to `g'" in r.stderr
 
 
+def test_rejected_ir_of_ours_is_named_as_our_bug():
+    """clang failing on IR we printed keeps clang's message and status and says whose IR it was."""
+    from enzyme_compat.cc import CcError, CompilerFailed, _ours_if_rejected
+
+    with pytest.raises(CcError) as caught:
+        with _ours_if_rejected("prog", "the differentiated module"):
+            raise CompilerFailed("x.ll:3:1: error: expected instruction opcode\n", 1, "clang")
+    assert caught.value.exit_code == 1
+    assert str(caught.value).startswith("x.ll:3:1: error: expected instruction opcode\n")
+    assert "enzyme-compat printed for prog" in str(caught.value)
+
+
 def test_missing_compiler_is_one_line_exit_2(tmp_path):
     r = cc("--cc", "clang-does-not-exist-99", "x.c", "-o", "p", cwd=tmp_path)
     assert_clean_failure(r, code=2)
