@@ -60,7 +60,7 @@ entry:
   %d = {cast_dst}
   %s = {cast_src}
   %count = udiv i64 %n, {size}
-  %up = icmp ult {P} %dst, %src
+  %up = icmp ugt {P} %dst, %src
   %none = icmp eq i64 %count, 0
   br i1 %none, label %done, label %loop
 loop:

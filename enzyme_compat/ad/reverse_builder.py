@@ -70,11 +70,16 @@ class ReverseBuilder(TangentBuilder):
             return ptr
         return self.emit(I.Cast("bitcast", PointerType(t, ptr.type.addrspace), [ptr]))
 
+    def _align(self):
+        """The primal access's alignment (shadow memory mirrors the primal's layout), else
+        1: a vector access at a float's offset must not assume more."""
+        return getattr(self.inst, "align", None) or 1
+
     def load(self, t, ptr):
-        return self.emit(I.Load(t, [self.typed(ptr, t)], align=None))
+        return self.emit(I.Load(t, [self.typed(ptr, t)], align=self._align()))
 
     def store(self, value, ptr):
-        self.emit(I.Store([value, self.typed(ptr, value.type)], align=None))
+        self.emit(I.Store([value, self.typed(ptr, value.type)], align=self._align()))
 
     def add_to_memory(self, ptr, t, value):
         """`*ptr += value` (shadow memory accumulating an adjoint)."""
