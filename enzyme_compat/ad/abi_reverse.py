@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from ..ir import instructions as I
 from ..ir.module import Function
 from ..ir.values import ConstantInt
-from .abi import CONST, DUP, _is_sret, marker_name, strip_casts
+from .abi import CONST, DUP, _is_sret, marker_name, strip_casts, target_functions
 from .errors import EnzymeABIError, located
 from .reverse import OUT
 from .types_analysis import holds_float
@@ -43,10 +43,13 @@ class ReverseCall:
     function: Function
     args: list[RevArg] = field(default_factory=list)
     sret: object | None = None
-    tape: object | None = None  # enzyme_tape's value
+    tape: object | None = None  # enzyme_tape's value (or __enzyme_reverse's last argument)
+    tape_marked: bool = False  # the tape came after the enzyme_tape marker
     allocated: object | None = None  # enzyme_allocated's size
     dret: object | None = None  # __enzyme_reverse: the adjoint of the return
     ret_active: bool = False
+    candidates: list = field(default_factory=list)  # the functions it may be (a select)
+    function_value: object | None = None  # the call's first argument
 
 
 def entry_point(inst) -> str | None:
@@ -76,13 +79,10 @@ def parse_call(module, caller, call, kind) -> ReverseCall:
     first = 1 if call.args and _is_sret(call, 0) else 0
     if len(call.args) <= first:
         raise err("no function to differentiate (first argument missing)")
-    fn = strip_casts(call.args[first])
-    if not isinstance(fn, Function):
-        raise err("the first argument is not a function of this module "
-                  "(NoFunctionToDifferentiate)")
-    if fn.is_declaration:
-        raise err(f"@{fn.name} has no body in this module (EmptyFunctionToDifferentiate)")
-    plan = ReverseCall(kind, call, fn, sret=call.args[0] if first else None)
+    fns = target_functions(module, caller, call, first)
+    fn = fns[0]
+    plan = ReverseCall(kind, call, fn, sret=call.args[0] if first else None, candidates=fns,
+                       function_value=call.args[first])
     ret = fn.fn_type.ret
     plan.ret_active = holds_float(ret) and not ret.is_pointer
     rest = list(call.args[first + 1:])
@@ -100,6 +100,7 @@ def parse_call(module, caller, call, kind) -> ReverseCall:
                     raise err(f"{m} must be followed by a value")
                 if m == "enzyme_tape":
                     plan.tape = rest[i + 1]
+                    plan.tape_marked = True
                 else:
                     plan.allocated = rest[i + 1]
                 i += 2
@@ -148,12 +149,16 @@ def parse_call(module, caller, call, kind) -> ReverseCall:
     if kind == REVERSE and plan.ret_active and i < len(rest):
         plan.dret = rest[i]
         i += 1
+    if kind == REVERSE and plan.tape is None and i == len(rest) - 1:
+        plan.tape = rest[i]  # Enzyme's tests pass the tape as the last argument
+        i += 1
     if i != len(rest):
         raise err(f"too many arguments: @{fn.name} has {len(fn.fn_type.params)} parameters, "
                   f"the call supplies {len(rest) - i} more values than they need "
                   "(TooManyArgs)")
     if kind == REVERSE and plan.tape is None:
-        raise err("__enzyme_reverse needs the tape: enzyme_tape, <tape>")
+        raise err("__enzyme_reverse needs the tape: enzyme_tape, <tape> (or the tape as "
+                  "the last argument)")
     if kind == REVERSE and plan.ret_active and plan.dret is None:
         raise err(f"@{fn.name} returns a float: __enzyme_reverse needs its adjoint after "
                   "the arguments")

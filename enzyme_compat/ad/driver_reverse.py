@@ -10,10 +10,12 @@ tape and frees what the tape holds (and the header itself when it came from the 
 from __future__ import annotations
 
 from ..ir import instructions as I
-from ..ir.types import I64, VOID, ArrayType, FunctionType, StructType
+from ..ir.types import I64, VOID, FunctionType, StructType
 from ..ir.values import ConstantInt, Undef
 from . import abi_reverse as A
+from . import tape as T
 from .abi import DUP
+from .activity import dispatch
 from .builder import zero_of
 from .driver import _coerce, _leaves, _replace_uses, _sret_type
 from .errors import EnzymeABIError, located
@@ -108,28 +110,32 @@ def _activity(plan):
     return tuple(a.activity for a in plan.args)
 
 
+def _target(site, plan, derived):
+    """The derived function for the call's target (one per candidate, `dispatch`)."""
+    pairs = [(f, derived(f)) for f in plan.candidates]
+    return pairs[0][1], dispatch(site.emit, plan.function_value, pairs)
+
+
 def lower_autodiff(mode: ReverseMode, site, plan):
-    fn = mode.combined(plan.function, _activity(plan), plan.ret_active)
+    fn, target = _target(site, plan, lambda f: mode.combined(f, _activity(plan),
+                                                             plan.ret_active))
     args = _arguments(site, plan, fn.fn_type, skip=0)
-    r = site.emit(I.Call("call", fn.fn_type.ret, fn.fn_type, fn, args, [[] for _ in args]))
+    r = site.emit(I.Call("call", fn.fn_type.ret, fn.fn_type, target, args,
+                         [[] for _ in args]))
     r.md = [(k, m) for k, m in site.call.md if k == "dbg"]
     return _deliver(site, r if fn.fn_type.ret != VOID else None, plan), fn.name
 
 
-def _tape_header(mode, site, plan, create: bool):
-    """The tape header: the caller's buffer (enzyme_allocated) or a heap block."""
-    bp = mode.tape.byte_ptr
-    if plan.allocated is not None:
-        if plan.tape is None:
-            raise site.err("enzyme_allocated needs the buffer: enzyme_tape, <buffer>")
-        return site.coerce(plan.tape, bp), False
-    if not create:
-        if plan.tape is None:
-            raise site.err("__enzyme_reverse needs the tape: enzyme_tape, <tape>")
-        return site.coerce(plan.tape, bp), True
-    f = _declare(mode.module, "malloc", FunctionType(bp, [I64]))
-    return site.emit(I.Call("call", bp, f.fn_type, f, [ConstantInt(I64, HEADER_SIZE)],
-                            [[]])), True
+def _runtime_call(mode, site, name, args):
+    f = mode.runtime()[name]
+    return site.emit(I.Call("call", f.fn_type.ret, f.fn_type, f, list(args),
+                            [[] for _ in args]))
+
+
+def _i64(site, v):
+    if v.type == I64:
+        return v
+    return site.emit(I.Cast("sext" if v.type.bits < 64 else "trunc", I64, [v]))
 
 
 def _declare(module, name, fn_type):
@@ -144,16 +150,36 @@ def _declare(module, name, fn_type):
     return f
 
 
+def _tape_slot(mode, site, plan):
+    """`enzyme_tape, P` without `enzyme_allocated`: P is where the tape pointer lives."""
+    from ..ir.types import PointerType
+
+    bp = mode.tape.byte_ptr
+    want = PointerType(None if site.opaque else bp)
+    return site.coerce(plan.tape, want) if plan.tape.type != want else plan.tape
+
+
 def lower_augmentfwd(mode: ReverseMode, site, plan):
-    g = mode.gradient(plan.function, _activity(plan), plan.ret_active)
-    header, on_heap = _tape_header(mode, site, plan, create=True)
-    t = ArrayType(3, I64)
-    hp = header if site.opaque else site.emit(I.Cast("bitcast", mode.tape.pointer_to(t),
-                                                     [header]))
-    site.emit(I.Store([zero_of(t), hp], align=1))
-    aug = g.augmented
+    """The tape: the caller's buffer (`enzyme_allocated, N, enzyme_tape, buf`), else a
+    heap header stored where `enzyme_tape` says and/or returned."""
+    gs = {f: mode.gradient(f, _activity(plan), plan.ret_active) for f in plan.candidates}
+    g = gs[plan.function]
+    bp = mode.tape.byte_ptr
+    if plan.allocated is not None:
+        if plan.tape is None:
+            raise site.err("enzyme_allocated needs the buffer: enzyme_tape, <buffer>")
+        header = site.coerce(plan.tape, bp)
+        _runtime_call(mode, site, T.INIT, [header, _i64(site, plan.allocated)])
+    else:
+        f = _declare(mode.module, "malloc", FunctionType(bp, [I64]))
+        header = site.emit(I.Call("call", bp, f.fn_type, f, [ConstantInt(I64, HEADER_SIZE)],
+                                  [[]]))
+        _runtime_call(mode, site, T.INIT, [header, ConstantInt(I64, 0)])
+        if plan.tape is not None:
+            site.emit(I.Store([header, _tape_slot(mode, site, plan)], align=None))
+    aug, target = _target(site, plan, lambda f: gs[f].augmented)
     args = [header, *_arguments(site, plan, aug.fn_type)]
-    r = site.emit(I.Call("call", aug.fn_type.ret, aug.fn_type, aug, args,
+    r = site.emit(I.Call("call", aug.fn_type.ret, aug.fn_type, target, args,
                          [[] for _ in args]))
     primal = None
     if plan.function.fn_type.ret != VOID:
@@ -162,13 +188,13 @@ def lower_augmentfwd(mode: ReverseMode, site, plan):
     ct = site.call.type
     if ct == VOID:
         return None, aug.name
-    if not on_heap:
+    if plan.allocated is not None or plan.tape is not None:
         if primal is not None and ct == primal.type:
             return primal, aug.name
         if g.ret_shadow and ct == r.type:
             return r, aug.name
-        raise site.err(f"__enzyme_augmentfwd with enzyme_allocated returns the primal "
-                       f"result; the call declares {ct!r}")
+        raise site.err(f"__enzyme_augmentfwd with the tape in the caller's hands returns "
+                       f"the primal result; the call declares {ct!r}")
     if ct.is_pointer:
         return site.coerce(header, ct), aug.name
     if isinstance(ct, StructType) and ct.elems and ct.elems[0].is_pointer:
@@ -182,17 +208,27 @@ def lower_augmentfwd(mode: ReverseMode, site, plan):
 
 
 def lower_reverse(mode: ReverseMode, site, plan):
-    g = mode.gradient(plan.function, _activity(plan), plan.ret_active)
-    header, on_heap = _tape_header(mode, site, plan, create=False)
-    rev = g.reverse
+    gs = {f: mode.gradient(f, _activity(plan), plan.ret_active) for f in plan.candidates}
+    g = gs[plan.function]
+    bp = mode.tape.byte_ptr
+    if plan.allocated is not None:
+        header = site.coerce(plan.tape, bp)
+    elif plan.tape_marked:
+        header = site.emit(I.Load(bp, [_tape_slot(mode, site, plan)], align=None))
+    else:
+        header = site.coerce(plan.tape, bp)
+    saved = _runtime_call(mode, site, T.SIZE, [header])
+    rev, target = _target(site, plan, lambda f: gs[f].reverse)
     args = [header, *_arguments(site, plan, rev.fn_type)]
     if g.ret_active:
         args.append(site.coerce(plan.dret, rev.fn_type.params[-1]))
-    r = site.emit(I.Call("call", rev.fn_type.ret, rev.fn_type, rev, args,
+    r = site.emit(I.Call("call", rev.fn_type.ret, rev.fn_type, target, args,
                          [[] for _ in args]))
-    mode.tape.free(site.emit, header)
-    if on_heap:
-        f = _declare(mode.module, "free", FunctionType(VOID, [mode.tape.byte_ptr]))
+    if plan.allocated is not None:
+        _runtime_call(mode, site, T.RELEASE, [header, saved])
+    else:
+        mode.tape.free(site.emit, header)
+        f = _declare(mode.module, "free", FunctionType(VOID, [bp]))
         site.emit(I.Call("call", VOID, f.fn_type, f, [header], [[]]))
     return _deliver(site, r if rev.fn_type.ret != VOID else None, plan), rev.name
 

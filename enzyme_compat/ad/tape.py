@@ -9,8 +9,9 @@ are cached per loop iteration with no loop analysis and are never read back from
 that may have been overwritten since.
 
 The tape header `{ptr data, i64 size, i64 capacity}` (24 bytes: `__enzyme_augmentsize`)
-lives on the caller's stack, in a caller-provided buffer (`enzyme_allocated`) or on the
-heap; the data grows by doubling through realloc. Slots are 8-byte multiples, written
+lives on the caller's stack, in a caller-provided buffer (`enzyme_allocated`, where the
+data starts after the header while it fits) or on the heap; the data grows by doubling
+through realloc. Slots are 8-byte multiples, written
 and read with `align 1` (values of any type, vectors and structs included).
 """
 
@@ -26,6 +27,11 @@ from ..ir.values import ConstantInt
 HEADER_SIZE = 24
 PUSH, POP, FREE = ("__enzyme_compat_tape_push", "__enzyme_compat_tape_pop",
                    "__enzyme_compat_tape_free")
+# Split mode: a tape in a caller's buffer (`enzyme_allocated, N`) keeps its first N - 24
+# bytes of data in the buffer itself, after the header; reversing such a tape leaves it
+# as it was (it can be reversed again with another seed) unless it outgrew the buffer.
+INIT, SIZE, RELEASE = ("__enzyme_compat_tape_init", "__enzyme_compat_tape_size",
+                       "__enzyme_compat_tape_release")
 # Shadow heap blocks know their size (8 bytes before the block, 16 reserved to keep the
 # alignment): realloc's reverse needs the old shadow's size when the old primal is gone.
 SHADOW_ALLOC, SHADOW_FREE, SHADOW_SIZE = ("__enzyme_compat_shadow_alloc",
@@ -36,6 +42,8 @@ SHADOW_ALLOC, SHADOW_FREE, SHADOW_SIZE = ("__enzyme_compat_shadow_alloc",
 # modules). The header is addressed as three 8-byte fields.
 _RUNTIME = """
 declare {P} @realloc({P}, i64)
+declare {P} @malloc(i64)
+declare {P} @memcpy({P}, {P}, i64)
 declare void @free({P})
 
 define internal {P} @{PUSH}({P} %tape, i64 %n) {{
@@ -57,7 +65,18 @@ grow:
   %min = icmp ult i64 %want, 4096
   %newcap = select i1 %min, i64 4096, i64 %want
   %old = load {P}, {PP} %hp, align 8
-  %new = call {P} @realloc({P} %old, i64 %newcap)
+  %inline = getelementptr inbounds i8, {P} %tape, i64 24
+  %in_buffer = icmp eq {P} %old, %inline
+  br i1 %in_buffer, label %move, label %resize
+move:
+  %fresh = call {P} @malloc(i64 %newcap)
+  %moved = call {P} @memcpy({P} %fresh, {P} %old, i64 %size)
+  br label %check
+resize:
+  %again = call {P} @realloc({P} %old, i64 %newcap)
+  br label %check
+check:
+  %new = phi {P} [ %fresh, %move ], [ %again, %resize ]
   %null = icmp eq {P} %new, null
   br i1 %null, label %oom, label %grown
 oom:
@@ -98,6 +117,53 @@ entry:
   store i64 0, {I64P} %sp, align 8
   %cp0 = getelementptr inbounds i8, {P} %tape, i64 16
   %cp = bitcast {P} %cp0 to {I64P}
+  store i64 0, {I64P} %cp, align 8
+  ret void
+}}
+
+define internal void @{RELEASE}({P} %tape, i64 %saved) {{
+entry:
+  %hp = bitcast {P} %tape to {PP}
+  %data = load {P}, {PP} %hp, align 8
+  %inline = getelementptr inbounds i8, {P} %tape, i64 24
+  %in_buffer = icmp eq {P} %data, %inline
+  br i1 %in_buffer, label %keep, label %drop
+keep:
+  %sp0 = getelementptr inbounds i8, {P} %tape, i64 8
+  %sp = bitcast {P} %sp0 to {I64P}
+  store i64 %saved, {I64P} %sp, align 8
+  ret void
+drop:
+  call void @{FREE}({P} %tape)
+  ret void
+}}
+
+define internal i64 @{SIZE}({P} %tape) {{
+entry:
+  %sp0 = getelementptr inbounds i8, {P} %tape, i64 8
+  %sp = bitcast {P} %sp0 to {I64P}
+  %size = load i64, {I64P} %sp, align 8
+  ret i64 %size
+}}
+
+define internal void @{INIT}({P} %tape, i64 %bytes) {{
+entry:
+  %hp = bitcast {P} %tape to {PP}
+  %sp0 = getelementptr inbounds i8, {P} %tape, i64 8
+  %sp = bitcast {P} %sp0 to {I64P}
+  %cp0 = getelementptr inbounds i8, {P} %tape, i64 16
+  %cp = bitcast {P} %cp0 to {I64P}
+  store i64 0, {I64P} %sp, align 8
+  %room = icmp ugt i64 %bytes, 24
+  br i1 %room, label %inline, label %empty
+inline:
+  %data = getelementptr inbounds i8, {P} %tape, i64 24
+  store {P} %data, {PP} %hp, align 8
+  %cap = sub i64 %bytes, 24
+  store i64 %cap, {I64P} %cp, align 8
+  ret void
+empty:
+  store {P} null, {PP} %hp, align 8
   store i64 0, {I64P} %cp, align 8
   ret void
 }}
@@ -158,7 +224,8 @@ def runtime_text(opaque: bool) -> str:
         sub = {"P": "i8*", "PP": "i8**", "I64P": "i64*"}
         text = _RUNTIME
     return text.format(PUSH=PUSH, POP=POP, FREE=FREE, SHADOW_ALLOC=SHADOW_ALLOC,
-                       SHADOW_FREE=SHADOW_FREE, SHADOW_SIZE=SHADOW_SIZE, **sub)
+                       SHADOW_FREE=SHADOW_FREE, SHADOW_SIZE=SHADOW_SIZE, RELEASE=RELEASE,
+                       SIZE=SIZE, INIT=INIT, **sub)
 
 
 def _align(t) -> int:
@@ -234,7 +301,7 @@ def runtime_functions(module, opaque: bool) -> dict:
     from ..ir.module import Function
     from ..ir.parser import parse
 
-    names = (PUSH, POP, FREE, SHADOW_ALLOC, SHADOW_FREE, SHADOW_SIZE)
+    names = (PUSH, POP, FREE, SHADOW_ALLOC, SHADOW_FREE, SHADOW_SIZE, RELEASE, SIZE, INIT)
     if all(isinstance(module.symbols.get(n), Function) for n in names):
         return {n: module.symbols[n] for n in names}
     src = parse(runtime_text(opaque), "<enzyme_compat tape runtime>")
