@@ -50,6 +50,30 @@ class FwdDiffCall:
     primal_return: bool = False  # return {primal, tangent}
     noret: bool = False
     sret: object | None = None  # the caller's result slot when the call returns in memory
+    candidates: list = field(default_factory=list)  # the functions it may be (a select)
+    function_value: object | None = None  # the call's first argument
+
+
+def target_functions(module, caller, call, first):
+    """The function(s) an `__enzyme_*` call differentiates: its first argument, through
+    casts, or every function a select or phi of functions may pick (clang merges two
+    calls that differ only in the function); all with bodies and of one type."""
+    from .activity import function_candidates
+
+    def err(msg):
+        return located(EnzymeABIError, module, caller, call, msg)
+
+    fns = function_candidates(call.args[first])
+    if not fns:
+        raise err("the first argument is not a function of this module "
+                  "(NoFunctionToDifferentiate)")
+    for fn in fns:
+        if fn.is_declaration:
+            raise err(f"@{fn.name} has no body in this module (EmptyFunctionToDifferentiate)")
+    if any(f.fn_type.key() != fns[0].fn_type.key() for f in fns):
+        raise err("the first argument may be functions of different types: "
+                  + ", ".join(f"@{f.name}" for f in fns))
+    return fns
 
 
 def _is_sret(call, i) -> bool:
@@ -113,13 +137,10 @@ def parse_call(module, caller, call) -> FwdDiffCall:
     first = 1 if call.args and _is_sret(call, 0) else 0  # a struct returned in memory
     if len(call.args) <= first:
         raise err("no function to differentiate (first argument missing)")
-    fn = strip_casts(call.args[first])
-    if not isinstance(fn, Function):
-        raise err("the first argument is not a function of this module "
-                  "(NoFunctionToDifferentiate)")
-    if fn.is_declaration:
-        raise err(f"@{fn.name} has no body in this module (EmptyFunctionToDifferentiate)")
-    plan = FwdDiffCall(call, fn, sret=call.args[0] if first else None)
+    fns = target_functions(module, caller, call, first)
+    fn = fns[0]
+    plan = FwdDiffCall(call, fn, sret=call.args[0] if first else None, candidates=fns,
+                       function_value=call.args[first])
     rest = list(call.args[first + 1:])
     params = fn.fn_type.params
     i = 0

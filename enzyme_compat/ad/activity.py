@@ -57,11 +57,98 @@ def called_function(call) -> Function | None:
     return c if isinstance(c, Function) else None
 
 
-def call_kind(registry, call) -> str:
-    """rule / inactive / allocation / free / user / unknown (no body, no rule) / indirect."""
+def _constant_table(ptr):
+    """The functions in the constant global array `ptr` points into (a dispatch table)."""
+    from ..ir.module import GlobalVariable
+    from ..ir.values import ConstantAggregate
+
+    for _ in range(8):
+        if isinstance(ptr, (I.GetElementPtr, ConstantExpr)) and ptr.ops and \
+                getattr(ptr, "opcode", "") in ("getelementptr", "bitcast"):
+            ptr = ptr.ops[0]
+        else:
+            break
+    if not isinstance(ptr, GlobalVariable) or not ptr.constant:
+        return None
+    init = ptr.initializer
+    elems = init.elems if isinstance(init, ConstantAggregate) else [init]
+    fns = [strip_casts(e) for e in elems]
+    return fns if fns and all(isinstance(f, Function) for f in fns) else None
+
+
+def _slot_values(ptr):
+    """Every value stored into the local variable `ptr` (an alloca used only by loads
+    and by stores into it, as -O0 code keeps a function pointer): None otherwise."""
+    ptr = strip_casts(ptr)
+    if not isinstance(ptr, I.Alloca) or ptr.parent is None or ptr.parent.parent is None:
+        return None
+    values = []
+    for b in ptr.parent.parent.blocks:
+        for i in b.instructions:
+            ops = I.value_operands(i) if not isinstance(i, I.Call) else i.args
+            if not any(strip_casts(o) is ptr for o in ops):
+                continue
+            if isinstance(i, I.Store) and strip_casts(i.ops[1]) is ptr and i.ops[0] is not ptr:
+                values.append(i.ops[0])
+            elif isinstance(i, I.Load) or (isinstance(i, I.Cast) and i.opcode == "bitcast"):
+                continue
+            elif isinstance(i, I.Call) and getattr(i.callee, "name", "").startswith(
+                    ("llvm.lifetime", "llvm.dbg")):
+                continue
+            else:
+                return None  # the address escapes: other writes are possible
+    return values or None
+
+
+def function_candidates(v, known=None) -> list[Function] | None:
+    """The functions a callee value may be: itself, or every function reaching it through
+    selects, phis and casts (`cond ? f : g`, a merged call site), loaded from a constant
+    table of functions, or passed as an argument whose functions the caller knows
+    (`known`: Argument -> functions); None when some other value may reach it."""
+    out: list = []
+    seen: set = set()
+    stack = [v]
+    while stack:
+        x = strip_casts(stack.pop())
+        if id(x) in seen:
+            continue
+        seen.add(id(x))
+        if isinstance(x, Function):
+            if x not in out:
+                out.append(x)
+        elif isinstance(x, I.Select):
+            stack.extend([x.ops[2], x.ops[1]])
+        elif isinstance(x, I.Phi):
+            stack.extend(reversed(x.ops))
+        elif known and x in known:
+            stack.extend(reversed(known[x]))
+        elif isinstance(x, I.Load) and _constant_table(x.ops[0]):
+            stack.extend(reversed(_constant_table(x.ops[0])))
+        elif isinstance(x, I.Load) and _slot_values(x.ops[0]) is not None:
+            stack.extend(reversed(_slot_values(x.ops[0])))
+        else:
+            return None
+        if len(seen) > 64:
+            return None
+    return out or None
+
+
+def user_candidates(call, known=None) -> list[Function] | None:
+    """The bodies an indirect call may run, when they are all known and of one type."""
+    fns = function_candidates(call.callee, known)
+    if not fns or any(f.is_declaration for f in fns):
+        return None
+    if any(f.fn_type.key() != fns[0].fn_type.key() for f in fns):
+        return None
+    return fns
+
+
+def call_kind(registry, call, known=None) -> str:
+    """rule / inactive / allocation / free / user (a body in this module, or several
+    known ones behind a function pointer) / unknown (no body, no rule) / indirect."""
     fn = called_function(call)
     if fn is None:
-        return "indirect"
+        return "user" if user_candidates(call, known) else "indirect"
     name = fn.name
     if name.startswith("llvm."):
         rule = registry.intrinsic(name)
@@ -97,13 +184,15 @@ _POINTER_THROUGH = ("getelementptr", "bitcast", "addrspacecast")
 class ActivityAnalysis:
     """`is_active(v)`: whether `v` (a value of the primal function) has a tangent/shadow."""
 
-    def __init__(self, function, active_args, registry):
+    def __init__(self, function, active_args, registry, known=None):
         self.function = function
+        self.known = known or {}  # Argument -> the functions it is known to be
         self.registry = registry
         self.active = set(active_args)
         self.insts = [i for b in function.blocks for i in b.instructions]
         self.stores = [(i.ops[0], i.ops[1]) for i in self.insts if isinstance(i, I.Store)]
-        self._kinds = {i: call_kind(registry, i) for i in self.insts if isinstance(i, I.Call)}
+        self._kinds = {i: call_kind(registry, i, self.known) for i in self.insts
+                       if isinstance(i, I.Call)}
         self._order = {i: n for n, i in enumerate(self.insts)}
         self._points_to = None
         self._run()
@@ -230,3 +319,37 @@ class ActivityAnalysis:
             return frozenset().union(*(self._lookup(pts, v) for v, w in pointer_stores
                                        if holders & self._lookup(pts, w)))
         return frozenset()
+
+
+def known_functions(args, known=None) -> tuple:
+    """For a call's arguments: (index, function names) of each that is a known function
+    (or one of several), so the callee can be differentiated for those functions."""
+    out = []
+    for i, a in enumerate(args):
+        if a.type.is_pointer:
+            fns = function_candidates(a, known)
+            if fns and not any(f.is_declaration for f in fns):
+                out.append((i, tuple(f.name for f in fns)))
+    return tuple(out)
+
+
+def known_map(function, module, known: tuple) -> dict:
+    """`known_functions` of a call as Argument -> functions of `function`."""
+    return {function.args[i]: [module.symbols[n] for n in names] for i, names in known}
+
+
+def dispatch(emit, value, pairs):
+    """The derived function matching the primal function `value` is at run time, for
+    `pairs` of (primal function, derived function): a chain of address comparisons (one
+    pair: the derived function itself)."""
+    from ..ir.types import I1, I64
+
+    result = pairs[-1][1]
+    if len(pairs) == 1:
+        return result
+    key = emit(I.Cast("ptrtoint", I64, [value]))
+    for f, d in reversed(pairs[:-1]):
+        addr = emit(I.Cast("ptrtoint", I64, [f]))
+        same = emit(I.Compare("icmp", I1, [key, addr], "eq"))
+        result = emit(I.Select("select", d.type, [same, d, result]))
+    return result

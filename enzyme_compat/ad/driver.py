@@ -12,6 +12,7 @@ from ..ir.values import ConstantInt, Undef
 from ..ir.values_walk_local import map_operands
 from ..values_walk import walk_constants
 from . import abi
+from .activity import dispatch
 from .builder import zero_of
 from .errors import EnzymeABIError, located
 from .forward import ForwardMode
@@ -130,7 +131,9 @@ def lower_call(mode: ForwardMode, caller, call) -> str:
     returns = _returns_for(plan, call)
     if plan.width > 1 and returns == "both":
         raise err("enzyme_primal_return with enzyme_width > 1 is not supported yet")
-    dfn = mode.tangent_function(plan.function, activity, returns, plan.width)
+    pairs = [(f, mode.tangent_function(f, activity, returns, plan.width))
+             for f in plan.candidates]
+    dfn = pairs[0][1]
 
     block = call.parent
     pos = block.instructions.index(call)
@@ -156,7 +159,8 @@ def lower_call(mode: ForwardMode, caller, call) -> str:
                 agg = emit(I.InsertValue(pt, [agg, _coerce(sh, pt.elem, emit, err, opaque)],
                                          [k]))
             args.append(agg)
-    new = emit(I.Call("call", dfn.fn_type.ret, dfn.fn_type, dfn, args, [[] for _ in args]))
+    target = dispatch(emit, plan.function_value, pairs)
+    new = emit(I.Call("call", dfn.fn_type.ret, dfn.fn_type, target, args, [[] for _ in args]))
     new.md = [(k, m) for k, m in call.md if k == "dbg"]  # the source line of the call
     result = new
     if plan.sret is not None:
@@ -180,7 +184,7 @@ def lower_call(mode: ForwardMode, caller, call) -> str:
     block.instructions[pos:pos + 1] = before
     if result is not None:
         _replace_uses(caller, call, result)
-    return dfn.name
+    return ", ".join(d.name for _, d in pairs)
 
 
 def _cleanup(module):

@@ -23,7 +23,8 @@ from ..ir.typeutil import compatible
 from ..ir.types import VOID, ArrayType, FunctionType, StructType
 from ..ir.values import Argument, ConstantExpr, Undef
 from .abi import CONST
-from .activity import ActivityAnalysis, called_function
+from .activity import (ActivityAnalysis, called_function, dispatch, known_functions, known_map,
+                       user_candidates)
 from .builder import TangentBuilder, zero_of
 from .cloning import BodyCloner, block_order, is_debug
 from .errors import (DifferentiationError, NoDerivativeError, TypeAnalysisError,
@@ -60,9 +61,11 @@ class ForwardMode:
         self.cache: dict[tuple, Function] = {}
 
     def tangent_function(self, primal: Function, activity: tuple, returns: str,
-                         width: int = 1) -> Function:
+                         width: int = 1, known: tuple = ()) -> Function:
+        """`known`: function-pointer parameters and the functions they are at the call
+        sites (the tangent is specialized for them)."""
         activity = tuple("dup" if a != CONST else CONST for a in activity)
-        key = (primal.name, activity, returns, width)
+        key = (primal.name, activity, returns, width, known)
         fn = self.cache.get(key)
         if fn is not None:
             return fn
@@ -79,7 +82,7 @@ class ForwardMode:
         fn = self._declare_tangent(primal, activity, returns, width)
         self.cache[key] = fn
         try:
-            FunctionSynthesis(self, primal, fn, activity, returns, width).run()
+            FunctionSynthesis(self, primal, fn, activity, returns, width, known).run()
         except BaseException:  # leave no half-built function behind
             del self.cache[key]
             self.module.functions.remove(fn)
@@ -121,7 +124,7 @@ class FunctionSynthesis(BodyCloner):
     """Builds the body of one tangent function."""
 
     def __init__(self, mode: ForwardMode, primal: Function, fn: Function, activity, returns,
-                 width: int = 1):
+                 width: int = 1, known: tuple = ()):
         super().__init__(primal, fn)
         self.mode = mode
         self.width = width
@@ -146,7 +149,8 @@ class FunctionSynthesis(BodyCloner):
         for i, a in enumerate(args):
             a.function, a.index = fn, i
         fn.args = args
-        self.activity = ActivityAnalysis(primal, active_args, self.registry)
+        self.known = known_map(primal, self.module, known)
+        self.activity = ActivityAnalysis(primal, active_args, self.registry, self.known)
         self.integer_bits = IntegerBits(self.module, primal, self.activity)
         self._active_ptrtoint = None
         self._users = None
@@ -374,7 +378,7 @@ class FunctionSynthesis(BodyCloner):
             return
         callee = called_function(inst)
         if kind == "user":
-            self._user_call(inst, c, nb, callee, dargs)
+            self._user_call(inst, c, nb, user_candidates(inst, self.known), dargs)
             return
         rule = None
         if kind in ("rule", "allocation", "free") and callee is not None:
@@ -390,7 +394,10 @@ class FunctionSynthesis(BodyCloner):
         if not rule.inactive:
             self._run_rule(rule, inst, c, nb, c.args, inst.args)
 
-    def _user_call(self, inst, c, nb, callee, dargs):
+    def _user_call(self, inst, c, nb, callees, dargs):
+        """A call of a function of this module (or of one of several known ones through a
+        function pointer): its tangent function, memoised per activity."""
+        callee = callees[0]
         params = callee.fn_type.params
         if len(inst.args) != len(params) or inst.fn_type.vararg != callee.fn_type.vararg \
                 or not all(compatible(a.type, t) for a, t in zip(inst.args, params)):
@@ -406,13 +413,17 @@ class FunctionSynthesis(BodyCloner):
             returns = "both"
         else:
             returns = "primal"
-        dfn = self.mode.tangent_function(callee, activity, returns, self.width)
+        known = known_functions(inst.args, self.known)
+        pairs = [(f, self.mode.tangent_function(f, activity, returns, self.width, known))
+                 for f in callees]
+        dfn = pairs[0][1]
+        target = dispatch(nb.append, c.callee, pairs)
         args = []
         for a, pa, d in zip(c.args, inst.args, dargs):
             args.append(a)
             if d is not None:
                 args.append(d if self.width == 1 else self.pack(pa, nb))
-        call = nb.append(I.Call("call", dfn.fn_type.ret, dfn.fn_type, dfn, args,
+        call = nb.append(I.Call("call", dfn.fn_type.ret, dfn.fn_type, target, args,
                                 [[] for _ in args]))
         if returns == "both":
             self.vmap[inst] = nb.append(I.ExtractValue(inst.type, [call], [0]))

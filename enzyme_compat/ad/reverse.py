@@ -31,7 +31,8 @@ from ..ir.types import (I1, I32, I64, VOID, ArrayType, FunctionType, IdentifiedS
                         StructType)
 from ..ir.values import Argument, ConstantInt, ConstantNull, Undef
 from . import tape as T
-from .activity import ActivityAnalysis, called_function
+from .activity import (ActivityAnalysis, called_function, dispatch, known_functions, known_map,
+                       user_candidates)
 from .builder import zero_of
 from .cloning import BodyCloner, block_order, is_debug
 from .errors import (DifferentiationError, NoDerivativeError, ShadowError, TypeAnalysisError,
@@ -64,6 +65,7 @@ class Gradient:
     reverse: Function
     outs: list = field(default_factory=list)  # indices of OUT parameters, in order
     ret_shadow: bool = False  # the augmented function returns {primal, shadow}
+    known: tuple = ()  # (parameter index, function names) known at the call sites
 
 
 class ReverseMode:
@@ -116,14 +118,18 @@ class ReverseMode:
                 self.module.functions.remove(fn)
             self.module.symbols.pop(fn.name, None)
 
-    def gradient(self, primal: Function, activity: tuple, ret_active: bool) -> Gradient:
+    def gradient(self, primal: Function, activity: tuple, ret_active: bool,
+                 known: tuple = ()) -> Gradient:
+        """`known`: function-pointer parameters and the functions they are (the gradient
+        is specialized for them: `twice(f, x)` called with `sq`)."""
         activity = tuple(activity)
-        key = (primal.name, activity, ret_active)
+        key = (primal.name, activity, ret_active, known)
         g = self.cache.get(key)
         if g is not None:
             return g
         self._check(primal, activity, ret_active)
         g = self._declare(primal, activity, ret_active)
+        g.known = known
         self.cache[key] = g
         try:
             GradientSynthesis(self, g).run()
@@ -254,7 +260,8 @@ class GradientSynthesis(BodyCloner):
             if act != CONST:
                 active.append(a)
         self.dret = next(rargs) if g.ret_active else None
-        self.activity = ActivityAnalysis(g.primal, active, self.registry)
+        self.known = known_map(g.primal, self.module, g.known)
+        self.activity = ActivityAnalysis(g.primal, active, self.registry, self.known)
         self.integer_bits = IntegerBits(self.module, g.primal, self.activity)
         self.out_args = {g.primal.args[i] for i in g.outs}
         # forward sweep bookkeeping
@@ -605,7 +612,7 @@ class GradientSynthesis(BodyCloner):
             nb.append(c)
             return
         if kind == "user":
-            self._forward_user_call(inst, c, nb, callee)
+            self._forward_user_call(inst, c, nb, user_candidates(inst, self.known))
             return
         nb.append(c)
         if kind == "allocation":
@@ -662,7 +669,11 @@ class GradientSynthesis(BodyCloner):
                 acts.append(CONST)
         return tuple(acts)
 
-    def _forward_user_call(self, inst, c, nb, callee):
+    def _forward_user_call(self, inst, c, nb, callees):
+        """A call of a function of this module (or of one of several known ones through a
+        function pointer): its augmented function now, its reverse one in the reverse
+        sweep, on the same tape."""
+        callee = callees[0]
         params = callee.fn_type.params
         if len(inst.args) != len(params) or inst.fn_type.vararg != callee.fn_type.vararg \
                 or not all(compatible(a.type, t) for a, t in zip(inst.args, params)):
@@ -673,14 +684,17 @@ class GradientSynthesis(BodyCloner):
                              f"`{inst.opcode}` of a differentiated function is not supported")
         acts = self._callee_activity(inst, callee)
         ret_active = self.has_adjoint(inst)
-        g = self.mode.gradient(callee, acts, ret_active)
+        known = known_functions(inst.args, self.known)
+        gs = [self.mode.gradient(f, acts, ret_active, known) for f in callees]
+        g = gs[0]
         args = [self.ftape]
         for pa, a, act in zip(inst.args, c.args, acts):
             args.append(a)
             if act == DUP:
                 args.append(self.shadow[pa])
         aug = g.augmented
-        call = nb.append(I.Call("call", aug.fn_type.ret, aug.fn_type, aug, args,
+        target = dispatch(nb.append, c.callee, [(x.primal, x.augmented) for x in gs])
+        call = nb.append(I.Call("call", aug.fn_type.ret, aug.fn_type, target, args,
                                 [[] for _ in args]))
         if g.ret_shadow:
             self.vmap[inst] = nb.append(I.ExtractValue(inst.type, [call], [0]))
@@ -688,7 +702,7 @@ class GradientSynthesis(BodyCloner):
         elif inst.type != VOID:
             self.vmap[inst] = call
         self.user_calls = getattr(self, "user_calls", {})
-        self.user_calls[inst] = (g, acts)
+        self.user_calls[inst] = (gs, acts)
 
     # ============================================================ reverse sweep
     def _new_block(self, name):
@@ -880,7 +894,8 @@ class GradientSynthesis(BodyCloner):
         keep = self.fwd(self.realloc_kept[inst])
         rule.adjoint.transfer(rb, kind, new, old, keep)
 
-    def _reverse_user_call(self, inst, g, acts):
+    def _reverse_user_call(self, inst, gs, acts):
+        g = gs[0]
         args = [self.rtape]
         for a, act in zip(inst.args, acts):
             args.append(self.fwd(self.new(a)))
@@ -890,7 +905,10 @@ class GradientSynthesis(BodyCloner):
             d = self.take_adjoint(inst)
             args.append(d if d is not None else zero_of(inst.type))
         rev = g.reverse
-        r = self.remit(I.Call("call", rev.fn_type.ret, rev.fn_type, rev, args,
+        pairs = [(x.primal, x.reverse) for x in gs]
+        target = dispatch(self.remit, self.fwd(self.new(inst.callee)) if len(pairs) > 1
+                          else None, pairs)
+        r = self.remit(I.Call("call", rev.fn_type.ret, rev.fn_type, target, args,
                               [[] for _ in args]))
         for k, i in enumerate(g.outs):
             a = inst.args[i]
