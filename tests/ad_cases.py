@@ -147,6 +147,48 @@ CASES += [
 ]
 CASES.append(("call_user", "%a = call double @helper(double %x, double %y)\n"
               "  %r = call double @helper(double %a, double %x)", 0.7, 1.3, ">=7"))
+# Control flow and memory over several blocks (the reverse sweep replays the block trace
+# from the tape): an early exit, nested loops, a switch, recursion, heap memory written
+# and overwritten in a loop.
+CASES += [
+    ("loop_early_exit", "br label %loop\nloop:\n"
+     "  %i = phi i32 [ 0, %0 ], [ %i1, %next ]\n"
+     "  %acc = phi double [ %y, %0 ], [ %a1, %next ]\n  %a1 = fmul double %acc, %x\n"
+     "  %big = fcmp ogt double %a1, 4.0\n  br i1 %big, label %done, label %next\n"
+     "next:\n  %i1 = add i32 %i, 1\n  %c = icmp slt i32 %i1, 9\n"
+     "  br i1 %c, label %loop, label %done\ndone:\n"
+     "  %r = phi double [ %a1, %loop ], [ %acc, %next ]", 1.7, 1.3, ">=7"),
+    ("nested_loops", "br label %outer\nouter:\n"
+     "  %i = phi i32 [ 0, %0 ], [ %i1, %olatch ]\n"
+     "  %s = phi double [ 0.0, %0 ], [ %s2, %olatch ]\n  br label %inner\ninner:\n"
+     "  %j = phi i32 [ 0, %outer ], [ %j1, %inner ]\n"
+     "  %t = phi double [ %s, %outer ], [ %t1, %inner ]\n"
+     "  %jf = sitofp i32 %j to double\n  %m = fmul double %x, %jf\n"
+     "  %e = fadd double %m, %y\n  %p = fmul double %e, %x\n  %t1 = fadd double %t, %p\n"
+     "  %j1 = add i32 %j, 1\n  %cj = icmp slt i32 %j1, 3\n"
+     "  br i1 %cj, label %inner, label %olatch\nolatch:\n  %s2 = fmul double %t1, 0.5\n"
+     "  %i1 = add i32 %i, 1\n  %ci = icmp slt i32 %i1, 4\n"
+     "  br i1 %ci, label %outer, label %done\ndone:\n  %r = fadd double %s2, %y", 0.7, 1.3,
+     ">=7"),
+    ("switch", "%k = fptosi double %y to i32\n  switch i32 %k, label %other [\n"
+     "    i32 1, label %one\n    i32 2, label %two\n  ]\none:\n"
+     "  %a = fmul double %x, %y\n  br label %done\ntwo:\n  %b = fdiv double %x, %y\n"
+     "  br label %done\nother:\n  br label %done\ndone:\n"
+     "  %r = phi double [ %a, %one ], [ %b, %two ], [ %x, %other ]", 0.7, 1.3, ">=7"),
+    ("recursion", "%r = call double @rpow(double %x, double %y, i32 5)", 0.7, 1.3, ">=7"),
+    ("heap_loop", "%m = call ptr @malloc(i64 32)\n  br label %fill\nfill:\n"
+     "  %i = phi i64 [ 0, %0 ], [ %i1, %fill ]\n  %v = phi double [ %x, %0 ], [ %v1, %fill ]\n"
+     "  %q = getelementptr double, ptr %m, i64 %i\n  store double %v, ptr %q\n"
+     "  %v1 = fmul double %v, %y\n  %i1 = add i64 %i, 1\n  %c = icmp ult i64 %i1, 4\n"
+     "  br i1 %c, label %fill, label %over\nover:\n"
+     "  %j = phi i64 [ 0, %fill ], [ %j1, %over ]\n"
+     "  %s = phi double [ 0.0, %fill ], [ %s1, %over ]\n"
+     "  %p = getelementptr double, ptr %m, i64 %j\n  %w = load double, ptr %p\n"
+     "  %w2 = fmul double %w, %w\n  store double %w2, ptr %p\n  %s1 = fadd double %s, %w2\n"
+     "  %j1 = add i64 %j, 1\n  %d = icmp ult i64 %j1, 4\n"
+     "  br i1 %d, label %over, label %done\ndone:\n  %z = load double, ptr %m\n"
+     "  call void @free(ptr %m)\n  %r = fadd double %s1, %z", 0.7, 1.3, ">=7"),
+]
 
 DECLS = """
 declare void @llvm.memset.p0.i64(ptr, i8, i64, i1)
@@ -181,6 +223,17 @@ declare ptr @realloc(ptr, i64)
 declare void @free(ptr)
 """ + "".join(f"declare double @{n}(double)\n" for n in sorted({n for n, _ in LIBM1})) + \
     "".join(f"declare double @{n}(double, double)\n" for n in LIBM2) + """
+define internal double @rpow(double %a, double %b, i32 %n) {
+  %stop = icmp eq i32 %n, 0
+  br i1 %stop, label %base, label %step
+base:
+  ret double %b
+step:
+  %n1 = sub i32 %n, 1
+  %inner = call double @rpow(double %a, double %b, i32 %n1)
+  %r = fmul double %inner, %a
+  ret double %r
+}
 define internal double @helper(double %a, double %b) {
   %s = call double @llvm.sin.f64(double %a)
   %m = fmul double %s, %b
