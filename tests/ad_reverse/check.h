@@ -33,7 +33,7 @@ typedef struct { double dx, dy, dz; } grad3;
 typedef struct { double dx, dy, dz, dw; } grad4;
 
 extern int enzyme_dup, enzyme_dupnoneed, enzyme_const, enzyme_out;
-extern int enzyme_allocated, enzyme_tape;
+extern int enzyme_allocated, enzyme_tape, enzyme_nofree;
 
 #ifndef CHECK_OWN_PROTOTYPES
 extern double __enzyme_autodiff(void *, ...);   /* one active scalar argument */
