@@ -4,6 +4,7 @@ operands remapped, blocks mapped one to one, debug intrinsics left out."""
 from __future__ import annotations
 
 import copy
+import re
 
 from ..ir import instructions as I
 from ..ir.module import BasicBlock
@@ -87,3 +88,17 @@ class BodyCloner:
             for inst in b.instructions:
                 if not is_debug(inst):
                     self.vmap[inst] = self.clone(inst)
+
+
+_PLAIN = re.compile(r"[-a-zA-Z$._][-a-zA-Z$._0-9]*\Z")
+
+
+def derived_name(name: str | None, prefix: str = "", suffix: str = "") -> str | None:
+    """`prefix + name + suffix` as an IR identifier: names are kept as written (quoted
+    when they must be), so the parts are joined inside the quotes and quoted again when
+    the result is not a plain identifier (`%x` -> `%"x'"`)."""
+    if name is None:
+        return None
+    bare = name[1:-1] if len(name) >= 2 and name[0] == name[-1] == '"' else name
+    joined = f"{prefix}{bare}{suffix}"
+    return joined if _PLAIN.match(joined) else f'"{joined}"'

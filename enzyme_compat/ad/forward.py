@@ -26,7 +26,7 @@ from .abi import CONST
 from .activity import (ActivityAnalysis, called_function, dispatch, known_functions, known_map,
                        user_candidates)
 from .builder import TangentBuilder, zero_of
-from .cloning import BodyCloner, block_order, is_debug
+from .cloning import BodyCloner, block_order, derived_name, is_debug
 from .errors import (DifferentiationError, NoDerivativeError, TypeAnalysisError,
                      UnsupportedInstructionError, describe, located)
 from .types_analysis import FLOAT, UNKNOWN, IntegerBits, carries_tangent, holds_float
@@ -101,11 +101,11 @@ class ForwardMode:
         return mode
 
     def _declare_tangent(self, primal, activity, returns, width) -> Function:
-        base = f"fwddiffe_{primal.name}"
+        base = derived_name(primal.name, "fwddiffe_")
         name, k = base, 0
         while name in self.module.symbols:
             k += 1
-            name = f"{base}.{k}"
+            name = derived_name(base, suffix=f".{k}")
         params = []
         for a, act in zip(primal.args, activity):
             params.append(a.type)

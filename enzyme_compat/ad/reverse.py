@@ -34,7 +34,7 @@ from . import tape as T
 from .activity import (ActivityAnalysis, called_function, dispatch, known_functions, known_map,
                        user_candidates)
 from .builder import zero_of
-from .cloning import BodyCloner, block_order, is_debug
+from .cloning import BodyCloner, block_order, derived_name, is_debug
 from .errors import (DifferentiationError, NoDerivativeError, ShadowError, TypeAnalysisError,
                      UnsupportedInstructionError, located)
 from .reverse_builder import LazyOperands, ReverseBuilder, adjoints_from_forward, float_leaves
@@ -97,7 +97,7 @@ class ReverseMode:
         name, k = base, 0
         while name in self.module.symbols:
             k += 1
-            name = f"{base}.{k}"
+            name = derived_name(base, suffix=f".{k}")
         return name
 
     def _function(self, base, fn_type, arg_names) -> Function:
@@ -167,18 +167,20 @@ class ReverseMode:
             names.append(a.name)
             if act == DUP:
                 params.append(a.type)
-                names.append(f"{a.name}'" if a.name else None)
+                names.append(derived_name(a.name, suffix="'"))
         ret = primal.fn_type.ret
         ret_shadow = ret.is_pointer and any(act != CONST for act in activity)
         aug_ret = StructType([ret, ret]) if ret_shadow else ret
-        aug = self._function(f"augmented_{primal.name}", FunctionType(aug_ret, params), names)
+        aug = self._function(derived_name(primal.name, "augmented_"),
+                             FunctionType(aug_ret, params), names)
         outs = [i for i, act in enumerate(activity) if act == OUT]
         rparams, rnames = list(params), list(names)
         if ret_active:
             rparams.append(ret)
             rnames.append("dret")
         rret = StructType([primal.args[i].type for i in outs]) if outs else VOID
-        rev = self._function(f"reverse_{primal.name}", FunctionType(rret, rparams), rnames)
+        rev = self._function(derived_name(primal.name, "reverse_"),
+                             FunctionType(rret, rparams), rnames)
         return Gradient(primal, activity, ret_active, aug, rev, outs, ret_shadow)
 
     # ------------------------------------------------------------------ combined
@@ -192,8 +194,8 @@ class ReverseMode:
         g = self.gradient(primal, activity, ret_active)
         params = g.augmented.fn_type.params[1:]
         names = [a.name for a in g.augmented.args[1:]]
-        fn = self._function(f"diffe_{primal.name}", FunctionType(g.reverse.fn_type.ret, params),
-                            names)
+        fn = self._function(derived_name(primal.name, "diffe_"),
+                            FunctionType(g.reverse.fn_type.ret, params), names)
         entry = BasicBlock("entry", parent=fn)
         fn.blocks = [entry]
         header = self.new_tape(entry.append)
@@ -711,7 +713,7 @@ class GradientSynthesis(BodyCloner):
         n, k = name, 0
         while n in taken:
             k += 1
-            n = f"{name}{k}"
+            n = derived_name(name, suffix=str(k))
         taken.add(n)
         return BasicBlock(n, parent=self.rev)
 
@@ -719,7 +721,7 @@ class GradientSynthesis(BodyCloner):
         b = self.rblocks.get(pb)
         if b is None:
             label = pb.name if pb.name and not pb.name.isdigit() else "bb"
-            b = self.rblocks[pb] = self._new_block(f"{label}.rev")
+            b = self.rblocks[pb] = self._new_block(derived_name(label, suffix=".rev"))
         return b
 
     def _reverse(self):

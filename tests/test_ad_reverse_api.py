@@ -1,0 +1,209 @@
+"""Reverse mode through the Python API and the ABI: gradients of a loop with memory and
+a call (JIT on every release), memoisation, split mode in IR, and the located errors
+for what cannot be differentiated (never a traceback, never a silently wrong gradient)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+import enzyme_compat
+from enzyme_compat.ad import (EnzymeABIError, NoDerivativeError, ShadowError,
+                              TypeAnalysisError, autodiff, differentiate_module)
+from enzyme_compat.ad import jit as ad_jit
+
+LOOP_SRC = """
+define internal double @helper(double %a, double %b) {
+  %m = fmul double %a, %b
+  %d = fdiv double %m, %a
+  %s = fadd double %d, %m
+  ret double %s
+}
+define double @g(double %x, ptr %v, i32 %n) {
+entry:
+  %p = alloca double
+  store double %x, ptr %p
+  br label %loop
+loop:
+  %i = phi i32 [ 0, %entry ], [ %i1, %loop ]
+  %acc = phi double [ %x, %entry ], [ %a1, %loop ]
+  %ix = zext i32 %i to i64
+  %q = getelementptr double, ptr %v, i64 %ix
+  %w = load double, ptr %q
+  %old = load double, ptr %p
+  %h = call double @helper(double %acc, double %w)
+  %a1 = fmul double %h, %old
+  store double %a1, ptr %p
+  store double %a1, ptr %q
+  %i1 = add i32 %i, 1
+  %c = icmp slt i32 %i1, %n
+  br i1 %c, label %loop, label %done
+done:
+  %z = load double, ptr %p
+  %r = fmul double %z, %x
+  ret double %r
+}
+"""
+
+
+def _g(x, v, n):
+    p, acc, v = x, x, list(v)
+    for i in range(n):
+        m = acc * v[i]
+        h = m / acc + m
+        acc = h * p
+        p = acc
+        v[i] = acc
+    return p * x
+
+
+@pytest.mark.matrix
+def test_loop_memory_and_call_gradient_on_the_release_jit(toolchain, llvm_release):
+    """x active, v duplicated (read then overwritten in a loop), a differentiated callee;
+    the gradient against central finite differences, on the release's own LLVM."""
+    release = llvm_release
+    m = enzyme_compat.parse(enzyme_compat.parse(LOOP_SRC).to_text(release=release))
+    name = autodiff(m, "g", ["out", "dup", "const"], release=release)
+    x, v, n = 0.6, [0.9, 1.1, 0.8, 1.2], 3
+    dv = [0.0] * 4
+    call = ad_jit(m, name, release=release, pointees={1: "double", 2: "double"})
+    (dx,) = call(x, list(v), dv, n)
+    h = 1e-6
+    fd_x = (_g(x + h, v, n) - _g(x - h, v, n)) / (2 * h)
+    assert abs(dx - fd_x) <= 1e-6 * max(1, abs(fd_x)), (dx, fd_x)
+    for k in range(4):
+        vp, vm = list(v), list(v)
+        vp[k] += h
+        vm[k] -= h
+        fd = (_g(x, vp, n) - _g(x, vm, n)) / (2 * h)
+        assert abs(dv[k] - fd) <= 1e-6 * max(1, abs(fd)), (k, dv[k], fd)
+
+
+def test_memoised_per_activity():
+    m = enzyme_compat.parse(LOOP_SRC)
+    a = autodiff(m, "g", ["out", "dup", "const"], release=22)
+    b = autodiff(m, "g", ["enzyme_out", "enzyme_dup", "enzyme_const"], release=22)
+    c = autodiff(m, "g", ["const", "dup", "const"], release=22)
+    assert a == b != c
+    names = [f.name for f in m.functions]
+    assert sum(n.startswith("reverse_g") for n in names) == 2
+    assert sum(n.startswith("reverse_helper") for n in names) == 1  # active both times
+
+
+SPLIT = """
+@enzyme_dup = external global i32
+@enzyme_tape = external global i32
+@enzyme_allocated = external global i32
+
+define void @sq(ptr %x) {
+  %v = load double, ptr %x
+  %s = fmul double %v, %v
+  store double %s, ptr %x
+  ret void
+}
+
+declare i64 @__enzyme_augmentsize(ptr, ...)
+declare void @__enzyme_augmentfwd(ptr, ...)
+declare void @__enzyme_reverse(ptr, ...)
+
+define double @run(double %x0) {
+  %x = alloca double
+  %dx = alloca double
+  store double %x0, ptr %x
+  store double 1.0, ptr %dx
+  %n = call i64 (ptr, ...) @__enzyme_augmentsize(ptr @sq, metadata !"enzyme_dup")
+  %buf = alloca i8, i64 %n
+  call void (ptr, ...) @__enzyme_augmentfwd(ptr @sq, metadata !"enzyme_allocated", i64 %n, metadata !"enzyme_tape", ptr %buf, ptr %x, ptr %dx)
+  call void (ptr, ...) @__enzyme_reverse(ptr @sq, metadata !"enzyme_allocated", i64 %n, metadata !"enzyme_tape", ptr %buf, ptr %x, ptr %dx)
+  %d = load double, ptr %dx
+  ret double %d
+}
+"""
+
+
+def test_split_mode_in_ir_runs():
+    m = enzyme_compat.parse(SPLIT, "split.ll")
+    differentiate_module(m, release=22)
+    text = m.to_text(release=22)
+    assert "__enzyme_" not in text.replace("__enzyme_compat", "")
+    assert ad_jit(m, "run", release=22)(0.75) == pytest.approx(1.5)
+
+
+# --------------------------------------------------------------------------- errors
+def _module(body, decls=""):
+    return enzyme_compat.parse(f"""
+@enzyme_out = external global i32
+@enzyme_tape = external global i32
+@gl = global double 0.0
+declare double @__enzyme_autodiff(ptr, ...)
+declare void @__enzyme_reverse(ptr, ...)
+declare double @mystery(double)
+declare void @llvm.memcpy.p0.p0.i64(ptr, ptr, i64, i1)
+{decls}
+define double @main2(double %x, ptr %p, ptr %dp) {{
+{body}
+}}
+""", "err.ll")
+
+
+def _f(body):
+    return f"define double @f(double %x, ptr %p) {{\n{body}\n}}\n"
+
+
+@pytest.mark.parametrize("body, decls, error, text", [
+    ("%r = call double (ptr, ...) @__enzyme_autodiff(ptr @mystery, double %x)\n  ret double %r",
+     "", EnzymeABIError, "EmptyFunctionToDifferentiate"),
+    ("%r = call double (ptr, ...) @__enzyme_autodiff(ptr @f, double %x, ptr %p, ptr %dp, i32 3)"
+     "\n  ret double %r", _f("  ret double %x"), EnzymeABIError, "TooManyArgs"),
+    ("%r = call double (ptr, ...) @__enzyme_autodiff(ptr @f, double %x, ptr @enzyme_out, "
+     "ptr %p)\n  ret double %r", _f("  ret double %x"), EnzymeABIError, "enzyme_out needs"),
+    ("call void (ptr, ...) @__enzyme_reverse(ptr @f, double %x, ptr %p, ptr %dp)\n"
+     "  ret double 0.0", _f("  ret double %x"), EnzymeABIError, "needs the tape"),
+    ("%r = call double (ptr, ...) @__enzyme_autodiff(ptr @f, double %x, ptr %p, ptr %dp)\n"
+     "  ret double %r", _f("  %m = call double @mystery(double %x)\n  ret double %m"),
+     NoDerivativeError, "@mystery"),
+    ("%r = call double (ptr, ...) @__enzyme_autodiff(ptr @f, double %x, ptr %p, ptr %dp)\n"
+     "  ret double %r", _f("  store double %x, ptr @gl\n  ret double %x"), ShadowError,
+     "no shadow"),
+    ("%r = call double (ptr, ...) @__enzyme_autodiff(ptr @f, double %x, ptr %p, ptr %dp)\n"
+     "  ret double %r",
+     _f("  %q = getelementptr i8, ptr %p, i64 64\n"
+        "  call void @llvm.memcpy.p0.p0.i64(ptr %q, ptr %p, i64 16, i1 false)\n"
+        "  ret double %x"), TypeAnalysisError, "copied bytes"),
+    ("%r = call double (ptr, ...) @__enzyme_autodiff(ptr @f, double %x, ptr %p, ptr %dp)\n"
+     "  ret double %r",
+     _f("  %i = ptrtoint ptr %p to i64\n  %j = add i64 %i, 8\n"
+        "  %q = inttoptr i64 %j to ptr\n  store double %x, ptr %q\n  ret double %x"),
+     ShadowError, "no shadow"),
+])
+def test_located_errors(body, decls, error, text):
+    m = _module(body, decls)
+    with pytest.raises(error, match=text) as info:
+        differentiate_module(m, release=22)
+    assert "in function @" in str(info.value)
+
+
+def test_loose_types_accepts_an_untyped_copy():
+    body = ("%r = call double (ptr, ...) @__enzyme_autodiff(ptr @f, double %x, ptr %p, "
+            "ptr %dp)\n  ret double %r")
+    decls = _f("  %q = getelementptr i8, ptr %p, i64 64\n"
+               "  call void @llvm.memcpy.p0.p0.i64(ptr %q, ptr %p, i64 16, i1 false)\n"
+               "  ret double %x")
+    m = _module(body, decls)
+    differentiate_module(m, release=22, loose_types=True)
+
+
+def test_cli_reports_a_located_error(tmp_path):
+    src = tmp_path / "bad.ll"
+    src.write_text(_module(
+        "%r = call double (ptr, ...) @__enzyme_autodiff(ptr @f, double %x, ptr %p, ptr %dp)\n"
+        "  ret double %r", _f("  %m = call double @mystery(double %x)\n  ret double %m")
+    ).to_text(release=22))
+    out = tmp_path / "out.ll"
+    r = subprocess.run([sys.executable, "-m", "enzyme_compat", "ad", str(src), "-o", str(out)],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 1, r.stderr
+    assert "@mystery" in r.stderr and "in function @f" in r.stderr
+    assert "Traceback" not in r.stderr and not out.exists()
