@@ -45,6 +45,7 @@ class ReverseCall:
     sret: object | None = None
     tape: object | None = None  # enzyme_tape's value (or __enzyme_reverse's last argument)
     tape_marked: bool = False  # the tape came after the enzyme_tape marker
+    nofree: bool = False  # enzyme_nofree: keep the tape (and shadows) for another reversal
     allocated: object | None = None  # enzyme_allocated's size
     dret: object | None = None  # __enzyme_reverse: the adjoint of the return
     ret_active: bool = False
@@ -107,6 +108,7 @@ def parse_call(module, caller, call, kind) -> ReverseCall:
             elif m in ("enzyme_nofree", "enzyme_const_return", "enzyme_active_return"):
                 if m == "enzyme_const_return":
                     plan.ret_active = False
+                plan.nofree |= m == "enzyme_nofree"
                 i += 1
             elif m in ("enzyme_width", "enzyme_primal_return", "enzyme_noret"):
                 raise err(f"{m} is not supported in reverse mode yet")

@@ -208,7 +208,8 @@ def lower_augmentfwd(mode: ReverseMode, site, plan):
 
 
 def lower_reverse(mode: ReverseMode, site, plan):
-    gs = {f: mode.gradient(f, _activity(plan), plan.ret_active) for f in plan.candidates}
+    gs = {f: mode.gradient(f, _activity(plan), plan.ret_active, nofree=plan.nofree)
+          for f in plan.candidates}
     g = gs[plan.function]
     bp = mode.tape.byte_ptr
     if plan.allocated is not None:
@@ -224,7 +225,9 @@ def lower_reverse(mode: ReverseMode, site, plan):
         args.append(site.coerce(plan.dret, rev.fn_type.params[-1]))
     r = site.emit(I.Call("call", rev.fn_type.ret, rev.fn_type, target, args,
                          [[] for _ in args]))
-    if plan.allocated is not None:
+    if plan.nofree:  # the tape stays as the forward pass left it
+        _runtime_call(mode, site, T.REWIND, [header, saved])
+    elif plan.allocated is not None:
         _runtime_call(mode, site, T.RELEASE, [header, saved])
     else:
         mode.tape.free(site.emit, header)

@@ -42,7 +42,12 @@ from .types_analysis import FLOAT, INT, IntegerBits, holds_float
 
 OUT, DUP, CONST = "out", "dup", "const"
 _TERMINATORS_CLONED = ("br", "switch", "unreachable")
-_SHADOW_ALLOCATION = ("malloc", "calloc", "_Znwm", "_Znam")
+# Pure and cheap: recomputed in the reverse sweep when their operands need no tape.
+_RECOMPUTE = frozenset({"getelementptr", "bitcast", "addrspacecast", "trunc", "zext", "sext",
+                        "add", "sub", "mul", "shl", "lshr", "ashr", "and", "or", "xor",
+                        "icmp", "fneg", "fadd", "fsub", "fmul", "fpext", "fptrunc",
+                        "sitofp", "uitofp", "extractvalue", "extractelement", "insertvalue",
+                        "insertelement", "shufflevector", "select", "freeze"})
 
 
 def reverse_activity(activity: str, t) -> str:
@@ -66,6 +71,7 @@ class Gradient:
     outs: list = field(default_factory=list)  # indices of OUT parameters, in order
     ret_shadow: bool = False  # the augmented function returns {primal, shadow}
     known: tuple = ()  # (parameter index, function names) known at the call sites
+    nofree: bool = False  # the reverse sweep keeps shadow memory (enzyme_nofree)
 
 
 class ReverseMode:
@@ -119,17 +125,19 @@ class ReverseMode:
             self.module.symbols.pop(fn.name, None)
 
     def gradient(self, primal: Function, activity: tuple, ret_active: bool,
-                 known: tuple = ()) -> Gradient:
+                 known: tuple = (), nofree: bool = False) -> Gradient:
         """`known`: function-pointer parameters and the functions they are (the gradient
-        is specialized for them: `twice(f, x)` called with `sq`)."""
+        is specialized for them: `twice(f, x)` called with `sq`). `nofree`: the reverse
+        sweep leaves shadow memory allocated (`enzyme_nofree`: the tape is reversed
+        again); its tape traffic is the same."""
         activity = tuple(activity)
-        key = (primal.name, activity, ret_active, known)
+        key = (primal.name, activity, ret_active, known, nofree)
         g = self.cache.get(key)
         if g is not None:
             return g
         self._check(primal, activity, ret_active)
         g = self._declare(primal, activity, ret_active)
-        g.known = known
+        g.known, g.nofree = known, nofree
         self.cache[key] = g
         try:
             GradientSynthesis(self, g).run()
@@ -308,17 +316,36 @@ class GradientSynthesis(BodyCloner):
 
     def fwd(self, v):
         """In the reverse sweep, at the current anchor: the value forward value `v` had
-        when the anchor ran (an argument, a constant, or popped from the tape)."""
+        when the anchor ran: an argument, a constant, recomputed when it is cheap and
+        computed from those alone, else popped from the tape."""
         if isinstance(v, Argument) and v in self.rev_args:
             return self.rev_args[v]
         if not self._in_forward(v):
             return v
         got = self.popped.get(id(v))
         if got is None:
-            got = self.tape.pop(self.remit, self.rtape, v.type)
+            if self._recomputable(v):
+                got = copy.copy(v)
+                got.ops = [self.fwd(o) for o in v.ops]
+                got.flags, got.md, got.name = list(v.flags), [], None
+                self.remit(got)
+            else:
+                got = self.tape.pop(self.remit, self.rtape, v.type)
+                self.pushes.setdefault(self.anchor, []).append(v)
             self.popped[id(v)] = got
-            self.pushes.setdefault(self.anchor, []).append(v)
         return got
+
+    def _recomputable(self, v, depth=0) -> bool:
+        """A pure, cheap forward value whose operands are arguments, constants or such
+        values again (an address off an argument, a cast): cheaper to recompute in the
+        reverse sweep than to keep on the tape."""
+        if isinstance(v, Argument):
+            return v in self.rev_args
+        if not isinstance(v, I.Instruction):
+            return True
+        if depth > 3 or v.opcode not in _RECOMPUTE or not self._in_forward(v):
+            return False
+        return all(self._recomputable(o, depth + 1) for o in v.ops)
 
     def remit(self, inst):
         return self.rblock.append(inst)
@@ -687,7 +714,7 @@ class GradientSynthesis(BodyCloner):
         acts = self._callee_activity(inst, callee)
         ret_active = self.has_adjoint(inst)
         known = known_functions(inst.args, self.known)
-        gs = [self.mode.gradient(f, acts, ret_active, known) for f in callees]
+        gs = [self.mode.gradient(f, acts, ret_active, known, self.g.nofree) for f in callees]
         g = gs[0]
         args = [self.ftape]
         for pa, a, act in zip(inst.args, c.args, acts):
@@ -852,6 +879,8 @@ class GradientSynthesis(BodyCloner):
             self.add_adjoint(v, d)
 
     def _free(self, ptr):
+        if self.g.nofree:
+            return
         self._runtime_call(self.remit, T.SHADOW_FREE, [self._byte_ptr(self.remit, ptr)])
 
     def _reverse_call(self, inst):

@@ -30,8 +30,8 @@ PUSH, POP, FREE = ("__enzyme_compat_tape_push", "__enzyme_compat_tape_pop",
 # Split mode: a tape in a caller's buffer (`enzyme_allocated, N`) keeps its first N - 24
 # bytes of data in the buffer itself, after the header; reversing such a tape leaves it
 # as it was (it can be reversed again with another seed) unless it outgrew the buffer.
-INIT, SIZE, RELEASE = ("__enzyme_compat_tape_init", "__enzyme_compat_tape_size",
-                       "__enzyme_compat_tape_release")
+INIT, SIZE, RELEASE, REWIND = ("__enzyme_compat_tape_init", "__enzyme_compat_tape_size",
+                               "__enzyme_compat_tape_release", "__enzyme_compat_tape_rewind")
 # Shadow heap blocks know their size (8 bytes before the block, 16 reserved to keep the
 # alignment): realloc's reverse needs the old shadow's size when the old primal is gone.
 SHADOW_ALLOC, SHADOW_FREE, SHADOW_SIZE = ("__enzyme_compat_shadow_alloc",
@@ -138,6 +138,14 @@ drop:
   ret void
 }}
 
+define internal void @{REWIND}({P} %tape, i64 %saved) {{
+entry:
+  %sp0 = getelementptr inbounds i8, {P} %tape, i64 8
+  %sp = bitcast {P} %sp0 to {I64P}
+  store i64 %saved, {I64P} %sp, align 8
+  ret void
+}}
+
 define internal i64 @{SIZE}({P} %tape) {{
 entry:
   %sp0 = getelementptr inbounds i8, {P} %tape, i64 8
@@ -225,7 +233,7 @@ def runtime_text(opaque: bool) -> str:
         text = _RUNTIME
     return text.format(PUSH=PUSH, POP=POP, FREE=FREE, SHADOW_ALLOC=SHADOW_ALLOC,
                        SHADOW_FREE=SHADOW_FREE, SHADOW_SIZE=SHADOW_SIZE, RELEASE=RELEASE,
-                       SIZE=SIZE, INIT=INIT, **sub)
+                       SIZE=SIZE, INIT=INIT, REWIND=REWIND, **sub)
 
 
 def _align(t) -> int:
@@ -301,7 +309,8 @@ def runtime_functions(module, opaque: bool) -> dict:
     from ..ir.module import Function
     from ..ir.parser import parse
 
-    names = (PUSH, POP, FREE, SHADOW_ALLOC, SHADOW_FREE, SHADOW_SIZE, RELEASE, SIZE, INIT)
+    names = (PUSH, POP, FREE, SHADOW_ALLOC, SHADOW_FREE, SHADOW_SIZE, RELEASE, SIZE, INIT,
+             REWIND)
     if all(isinstance(module.symbols.get(n), Function) for n in names):
         return {n: module.symbols[n] for n in names}
     src = parse(runtime_text(opaque), "<enzyme_compat tape runtime>")
