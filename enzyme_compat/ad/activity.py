@@ -239,8 +239,13 @@ class ActivityAnalysis:
     def _memory(self, inst) -> bool:
         changed = False
         if isinstance(inst, I.Store):
-            if inst.ops[0] in self.active:
-                changed |= self._mark(inst.ops[1])
+            value, ptr = inst.ops
+            if value in self.active:
+                changed |= self._mark(ptr)
+            if value.type.is_pointer and self._points_into_active(ptr):
+                # memory reachable from active memory may come to hold active data (a
+                # constructor storing `new`'s result into a duplicated object)
+                changed |= self._mark(value)
         elif isinstance(inst, (I.AtomicRMW, I.CmpXchg)):
             if self._any_active(inst.ops[1:]):
                 changed |= self._mark(inst.ops[0])
@@ -260,13 +265,24 @@ class ActivityAnalysis:
                         changed |= self._mark(a)
         return changed
 
+    def _points_into_active(self, pointer) -> bool:
+        return pointer in self.active or any(o in self.active
+                                             for o in self.underlying_objects(pointer))
+
     def _mark(self, pointer) -> bool:
-        """Make every allocation `pointer` may point into active (it gets a shadow)."""
+        """Make every allocation `pointer` may point into active (it gets a shadow). A
+        pointer loaded from memory this function did not fill (a field a callee set)
+        makes the memory holding it active instead: its shadow then holds the shadow."""
         changed = False
-        for obj in self.underlying_objects(pointer):
+        objs = self.underlying_objects(pointer)
+        for obj in objs:
             if obj not in self.active:
                 self.active.add(obj)
                 changed = True
+        if not objs:
+            holder = _loaded_from(pointer)
+            if holder is not None and holder not in self.active:
+                changed |= self._mark(holder)
         return changed
 
     def underlying_objects(self, pointer, seen=None):
@@ -336,6 +352,21 @@ def known_functions(args, known=None) -> tuple:
 def known_map(function, module, known: tuple) -> dict:
     """`known_functions` of a call as Argument -> functions of `function`."""
     return {function.args[i]: [module.symbols[n] for n in names] for i, names in known}
+
+
+def _loaded_from(pointer):
+    """The address `pointer` was loaded from, through GEPs and casts (None: not loaded)."""
+    for _ in range(32):
+        if isinstance(pointer, I.Load):
+            return pointer.ops[0]
+        if isinstance(pointer, (I.GetElementPtr, I.Cast)) or (
+                isinstance(pointer, ConstantExpr) and pointer.opcode in _POINTER_THROUGH):
+            pointer = pointer.ops[0]
+        elif isinstance(pointer, (I.Phi, I.Select)):
+            return None
+        else:
+            return None
+    return None
 
 
 def dispatch(emit, value, pairs):
