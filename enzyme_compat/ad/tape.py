@@ -32,6 +32,8 @@ PUSH, POP, FREE = ("__enzyme_compat_tape_push", "__enzyme_compat_tape_pop",
 # as it was (it can be reversed again with another seed) unless it outgrew the buffer.
 INIT, SIZE, RELEASE, REWIND = ("__enzyme_compat_tape_init", "__enzyme_compat_tape_size",
                                "__enzyme_compat_tape_release", "__enzyme_compat_tape_rewind")
+# Room for n more bytes in one step (a loop's values, `tape_reserve.py`).
+RESERVE = "__enzyme_compat_tape_reserve"
 # Shadow heap blocks know their size (8 bytes before the block, 16 reserved to keep the
 # alignment): realloc's reverse needs the old shadow's size when the old primal is gone.
 SHADOW_ALLOC, SHADOW_FREE, SHADOW_SIZE = ("__enzyme_compat_shadow_alloc",
@@ -138,6 +140,13 @@ drop:
   ret void
 }}
 
+define internal void @{RESERVE}({P} %tape, i64 %n) {{
+entry:
+  %slot = call {P} @{PUSH}({P} %tape, i64 %n)
+  %back = call {P} @{POP}({P} %tape, i64 %n)
+  ret void
+}}
+
 define internal void @{REWIND}({P} %tape, i64 %saved) {{
 entry:
   %sp0 = getelementptr inbounds i8, {P} %tape, i64 8
@@ -233,7 +242,7 @@ def runtime_text(opaque: bool) -> str:
         text = _RUNTIME
     return text.format(PUSH=PUSH, POP=POP, FREE=FREE, SHADOW_ALLOC=SHADOW_ALLOC,
                        SHADOW_FREE=SHADOW_FREE, SHADOW_SIZE=SHADOW_SIZE, RELEASE=RELEASE,
-                       SIZE=SIZE, INIT=INIT, REWIND=REWIND, **sub)
+                       SIZE=SIZE, INIT=INIT, REWIND=REWIND, RESERVE=RESERVE, **sub)
 
 
 def _align(t) -> int:
@@ -310,7 +319,7 @@ def runtime_functions(module, opaque: bool) -> dict:
     from ..ir.parser import parse
 
     names = (PUSH, POP, FREE, SHADOW_ALLOC, SHADOW_FREE, SHADOW_SIZE, RELEASE, SIZE, INIT,
-             REWIND)
+             REWIND, RESERVE)
     if all(isinstance(module.symbols.get(n), Function) for n in names):
         return {n: module.symbols[n] for n in names}
     src = parse(runtime_text(opaque), "<enzyme_compat tape runtime>")
