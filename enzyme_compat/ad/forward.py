@@ -18,6 +18,7 @@ differentiated recursively, memoised per (function, argument activity, return ki
 from __future__ import annotations
 
 from ..ir import instructions as I
+from ..ir.mem2reg import prepared
 from ..ir.module import Function
 from ..ir.typeutil import compatible
 from ..ir.types import VOID, ArrayType, FunctionType, StructType
@@ -125,7 +126,9 @@ class FunctionSynthesis(BodyCloner):
 
     def __init__(self, mode: ForwardMode, primal: Function, fn: Function, activity, returns,
                  width: int = 1, known: tuple = ()):
-        super().__init__(primal, fn)
+        # the body differentiated: a copy with its local variables promoted to registers
+        super().__init__(prepared(mode.module, primal), fn)
+        primal = self.primal
         self.mode = mode
         self.width = width
         self.lanes: list[dict] = [{} for _ in range(width)]  # per lane: value -> tangent

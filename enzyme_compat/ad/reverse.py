@@ -25,12 +25,14 @@ import copy
 from dataclasses import dataclass, field
 
 from ..ir import instructions as I
+from ..ir.mem2reg import prepared
 from ..ir.module import BasicBlock, Function
 from ..ir.typeutil import compatible
 from ..ir.types import (I1, I32, I64, VOID, ArrayType, FunctionType, IdentifiedStructType,
                         StructType)
 from ..ir.values import Argument, ConstantInt, ConstantNull, Undef
 from . import tape as T
+from .tape_reserve import reserve_loops
 from .activity import (ActivityAnalysis, called_function, dispatch, known_functions, known_map,
                        user_candidates)
 from .builder import zero_of
@@ -246,7 +248,9 @@ class GradientSynthesis(BodyCloner):
     """Builds the augmented forward and the reverse function of one Gradient."""
 
     def __init__(self, mode: ReverseMode, g: Gradient):
-        super().__init__(g.primal, g.augmented)
+        # the body differentiated: a copy with its local variables promoted to registers
+        # (-O0 code then costs what -O2 code does; the user's function is left as is)
+        super().__init__(prepared(mode.module, g.primal), g.augmented)
         self.mode = mode
         self.module = mode.module
         self.registry = mode.registry
@@ -259,7 +263,7 @@ class GradientSynthesis(BodyCloner):
         self.ftape, self.rtape = next(fargs), next(rargs)
         self.rev_args = {self.ftape: self.rtape}
         active = []
-        for a, act in zip(g.primal.args, g.activity):
+        for a, act in zip(self.primal.args, g.activity):
             fa = next(fargs)
             self.vmap[a] = fa
             self.rev_args[fa] = next(rargs)
@@ -270,10 +274,10 @@ class GradientSynthesis(BodyCloner):
             if act != CONST:
                 active.append(a)
         self.dret = next(rargs) if g.ret_active else None
-        self.known = known_map(g.primal, self.module, g.known)
-        self.activity = ActivityAnalysis(g.primal, active, self.registry, self.known)
-        self.integer_bits = IntegerBits(self.module, g.primal, self.activity)
-        self.out_args = {g.primal.args[i] for i in g.outs}
+        self.known = known_map(self.primal, self.module, g.known)
+        self.activity = ActivityAnalysis(self.primal, active, self.registry, self.known)
+        self.integer_bits = IntegerBits(self.module, self.primal, self.activity)
+        self.out_args = {self.primal.args[i] for i in g.outs}
         # forward sweep bookkeeping
         self.forward_end: dict = {}  # anchor -> last forward instruction emitted for it
         self.pushes: dict = {}  # anchor -> forward values its reverse code pops
@@ -411,6 +415,7 @@ class GradientSynthesis(BodyCloner):
         self._fill_shadow_phis()
         self._reverse()
         self._place_pushes()
+        reserve_loops(self)
 
     def _reachable(self):
         seen, stack = {self.primal.blocks[0]}, [self.primal.blocks[0]]
@@ -778,7 +783,7 @@ class GradientSynthesis(BodyCloner):
             self._reverse_block(pb, rb, blocks)
         self.rblock = exit_block
         blocks.append(exit_block)
-        outs = [self.g.primal.args[i] for i in self.g.outs]
+        outs = [self.primal.args[i] for i in self.g.outs]
         if outs:
             t = rev.fn_type.ret
             agg = Undef(t)
