@@ -235,21 +235,24 @@ def test_quick_start_example_runs(target, tmp_path):
     assert r.returncode == 0 and "dL/dw = -5.25" in r.stdout, r.stdout
 
 
+@pytest.mark.parametrize("program, flags", [("new_delete", ["-fno-exceptions"]),
+                                            ("exceptions_caller", [])])
 @pytest.mark.parametrize("opt", ["O0", "O2"])
 @pytest.mark.parametrize("clang", [14, 22])
-def test_cpp_new_delete_through_cc(clang, opt, tmp_path):
-    """C++: new[]/delete[] in a constructor/destructor and new/delete of an object inside
-    the differentiated function, member functions, a template (tests/ad_reverse_cpp)."""
+def test_cpp_through_cc(program, flags, clang, opt, tmp_path):
+    """C++ (tests/ad_reverse_cpp): new[]/delete[] in a constructor/destructor and
+    new/delete of an object inside the differentiated function, member functions, a
+    template; `__enzyme_*` calls that clang emits as `invoke`."""
     import pathlib
     import shutil
 
     cxx = shutil.which(f"clang++-{clang}")
     if cxx is None:
         pytest.skip(f"clang++-{clang} is not installed")
-    src = pathlib.Path(__file__).parent / "ad_reverse_cpp" / "new_delete.cpp"
+    src = pathlib.Path(__file__).parent / "ad_reverse_cpp" / f"{program}.cpp"
     exe = tmp_path / "prog"
     r = subprocess.run([sys.executable, "-m", "enzyme_compat", "cc", "--cc", cxx, f"-{opt}",
-                        "-fno-exceptions", str(src), "-o", str(exe)], capture_output=True,
+                        *flags, str(src), "-o", str(exe)], capture_output=True,
                        text=True, timeout=300)
     assert r.returncode == 0, r.stderr
     r = subprocess.run([str(exe)], capture_output=True, text=True, timeout=30)

@@ -136,7 +136,6 @@ def lower_call(mode: ForwardMode, caller, call) -> str:
     dfn = pairs[0][1]
 
     block = call.parent
-    pos = block.instructions.index(call)
     before = []
 
     def emit(inst):
@@ -181,10 +180,30 @@ def lower_call(mode: ForwardMode, caller, call) -> str:
         else:
             raise err(f"the call returns {call.type!r} but the derivative of "
                       f"@{plan.function.name} is {new.type!r}")
-    block.instructions[pos:pos + 1] = before
+    splice_call(block, call, before)
     if result is not None:
         _replace_uses(caller, call, result)
     return ", ".join(d.name for _, d in pairs)
+
+
+def splice_call(block, call, replacement):
+    """Put `replacement` where `call` was. An `invoke` (C++ with exceptions) becomes the
+    replacement and a branch to its normal destination: the derivative does not unwind,
+    so the exception edge goes (phis of the landing block forget this block)."""
+    pos = block.instructions.index(call)
+    if call.opcode == "invoke":
+        br = I.Br([], [call.normal])
+        br.parent = block
+        replacement = list(replacement) + [br]
+        unwind = call.unwind
+        if unwind is not None and unwind is not call.normal:
+            for phi in unwind.instructions:
+                if not isinstance(phi, I.Phi):
+                    break
+                keep = [k for k, b in enumerate(phi.blocks) if b is not block]
+                phi.ops = [phi.ops[k] for k in keep]
+                phi.blocks = [phi.blocks[k] for k in keep]
+    block.instructions[pos:pos + 1] = replacement
 
 
 def _cleanup(module):

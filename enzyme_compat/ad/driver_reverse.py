@@ -17,7 +17,7 @@ from . import tape as T
 from .abi import DUP
 from .activity import dispatch
 from .builder import zero_of
-from .driver import _coerce, _leaves, _replace_uses, _sret_type
+from .driver import _coerce, _leaves, _replace_uses, _sret_type, splice_call
 from .errors import EnzymeABIError, located
 from .reverse import ReverseMode
 from .tape import HEADER_SIZE
@@ -44,8 +44,7 @@ class _Site:
         return _coerce(v, t, self.emit, self.err, self.opaque)
 
     def finish(self, result):
-        pos = self.block.instructions.index(self.call)
-        self.block.instructions[pos:pos + 1] = self.out
+        splice_call(self.block, self.call, self.out)
         if result is not None:
             _replace_uses(self.caller, self.call, result)
 
