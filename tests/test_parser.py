@@ -107,3 +107,11 @@ define void @f(i8* byval %a, ptr sret(i32) %b) {
 """
     m = enzyme_compat.parse(text)
     assert len(m.get_function("f").blocks[0].instructions) == 4
+
+
+def test_metadata_definition_right_after_a_declaration():
+    """`declare void @f()` directly followed by `!0 = !{}`: the definition is not an
+    attachment of the declaration."""
+    m = enzyme_compat.parse("declare void @f()\n!0 = !{}\n!named = !{!0}\n", "t.ll")
+    text = m.to_text(release=22)
+    assert "declare void @f()\n" in text and "!0 = !{}" in text

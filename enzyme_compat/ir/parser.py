@@ -567,6 +567,8 @@ class Parser(BodyParser, MetadataParser, ConstantParser):
             elif kind in ("attrgrp", "str"):
                 fn.fn_attrs.extend(self.parse_attrs(stop=HEADER_STOP))
             elif kind == "meta":
+                if t[self.i + 1] == "=":  # `!0 = ...` after a declaration: not ours
+                    return
                 fn.md.append(self.parse_attachment())
             else:
                 return
