@@ -3,6 +3,7 @@ pointer is repeated on its shadow; stores put the tangent (zero for constants) i
 shadow; copies copy shadow bytes (right whatever the bytes hold); new allocations get
 zeroed shadows."""
 
+from enzyme_compat.ad.custom import inactive_memory
 from enzyme_compat.ad.errors import ShadowError, UnsupportedInstructionError
 from enzyme_compat.ad.hookspecs import ad_hookimpl
 from enzyme_compat.ad.rules import rules
@@ -19,6 +20,8 @@ def _load(b, a, d):
 def _store(b, a, d):
     value_t, ptr_t = d
     if ptr_t is None:
+        if inactive_memory(b.fs.module, b.fs.registry, b.inst.ops[1]):
+            return None  # a global declared inactive: the tangent is dropped
         if value_t is not None and carries_tangent(a[0].type):
             b.error(ShadowError, "an active value is stored into memory that has no shadow "
                     "(a constant argument or a global); pass that pointer as enzyme_dup")

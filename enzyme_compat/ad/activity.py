@@ -143,13 +143,48 @@ def user_candidates(call, known=None) -> list[Function] | None:
     return fns
 
 
-def call_kind(registry, call, known=None) -> str:
+def rule_name(custom, fn) -> str:
+    """The name whose rules apply to calls of `fn` (`__enzyme_function_like`)."""
+    if custom is not None:
+        return custom.function_like.get(fn.name, fn.name)
+    return fn.name
+
+
+def allocation_like(registry, custom, name):
+    """(size argument indices, deallocator name) of a registered custom allocator."""
+    if custom is not None and name in custom.allocation:
+        return custom.allocation[name]
+    look = getattr(registry, "allocation_like", None)
+    found = look(name) if look else None
+    return (tuple(found.size_args), found.free) if found is not None else None
+
+
+def call_kind(registry, call, known=None, custom=None) -> str:
     """rule / inactive / allocation / free / user (a body in this module, or several
-    known ones behind a function pointer) / unknown (no body, no rule) / indirect."""
+    known ones behind a function pointer) / custom (a derivative registered in the IR) /
+    unknown (no body, no rule) / indirect."""
     fn = called_function(call)
     if fn is None:
         return "user" if user_candidates(call, known) else "indirect"
     name = fn.name
+    if custom is not None:
+        if name in custom.inactive:
+            return "inactive"
+        if name in custom.gradients or name in custom.derivatives:
+            return "custom"
+        if name in custom.deallocation:
+            return "free"
+        name = rule_name(custom, fn)
+    if allocation_like(registry, custom, name) is not None:
+        return "allocation"
+    dealloc = getattr(registry, "deallocation_like", None)
+    if dealloc is not None and dealloc(name):
+        return "free"
+    if name != fn.name:  # function-like: the math function's rule, whatever the body
+        rule = registry.function(name)
+        if rule is not None:
+            return "inactive" if rule.inactive else "rule"
+        return "unknown"
     if name.startswith("llvm."):
         rule = registry.intrinsic(name)
         if rule is not None:
@@ -184,14 +219,15 @@ _POINTER_THROUGH = ("getelementptr", "bitcast", "addrspacecast")
 class ActivityAnalysis:
     """`is_active(v)`: whether `v` (a value of the primal function) has a tangent/shadow."""
 
-    def __init__(self, function, active_args, registry, known=None):
+    def __init__(self, function, active_args, registry, known=None, custom=None):
         self.function = function
         self.known = known or {}  # Argument -> the functions it is known to be
+        self.custom = custom  # derivatives registered in the IR (custom.CustomRules)
         self.registry = registry
         self.active = set(active_args)
         self.insts = [i for b in function.blocks for i in b.instructions]
         self.stores = [(i.ops[0], i.ops[1]) for i in self.insts if isinstance(i, I.Store)]
-        self._kinds = {i: call_kind(registry, i, self.known) for i in self.insts
+        self._kinds = {i: call_kind(registry, i, self.known, custom) for i in self.insts
                        if isinstance(i, I.Call)}
         self._order = {i: n for n, i in enumerate(self.insts)}
         self._points_to = None
@@ -259,7 +295,7 @@ class ActivityAnalysis:
             if is_memory_transfer(inst):
                 if inst.args[1] in self.active:
                     changed |= self._mark(inst.args[0])
-            elif kind in ("user", "rule") and self._any_active(inst.args):
+            elif kind in ("user", "rule", "custom") and self._any_active(inst.args):
                 for a in inst.args:
                     if a.type.is_pointer:
                         changed |= self._mark(a)

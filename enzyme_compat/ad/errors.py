@@ -97,3 +97,18 @@ def located(cls, module, function, inst, message: str):
     if loc:
         parts.append(f"({loc})")
     return cls(f"{' '.join(parts)}: {message}")
+
+
+def no_derivative_message(callee) -> str:
+    """The message for a call with active arguments and no way to differentiate it,
+    with the two fixes."""
+    if callee is None:
+        return ("no derivative rule for an indirect callee whose targets are not known, "
+                "and its arguments carry derivatives")
+    name = callee.name.strip('"')
+    return (f"no derivative rule for @{name}, which has no body in this module, and its "
+            f"arguments carry derivatives: register a derivative (in C: "
+            f"`__enzyme_register_gradient_{name}` for reverse mode, "
+            f"`__enzyme_register_derivative_{name}` for forward mode; or a rule plugin), or "
+            f"mark it inactive (`__enzyme_inactivefn`, `__attribute__((annotate(\"enzyme_"
+            f"inactive\")))`) if it carries no derivative")

@@ -22,14 +22,15 @@ from ..ir.mem2reg import prepared
 from ..ir.module import Function
 from ..ir.typeutil import compatible
 from ..ir.types import VOID, ArrayType, FunctionType, StructType
-from ..ir.values import Argument, ConstantExpr, Undef
+from ..ir.values import Argument, ConstantExpr, ConstantInt, Undef
 from .abi import CONST
-from .activity import (ActivityAnalysis, called_function, dispatch, known_functions, known_map,
-                       user_candidates)
+from .activity import (ActivityAnalysis, allocation_like, called_function, dispatch,
+                       known_functions, known_map, rule_name, user_candidates)
+from .custom import custom_rules
 from .builder import TangentBuilder, zero_of
 from .cloning import BodyCloner, block_order, derived_name, is_debug
 from .errors import (DifferentiationError, NoDerivativeError, TypeAnalysisError,
-                     UnsupportedInstructionError, describe, located)
+                     UnsupportedInstructionError, describe, located, no_derivative_message)
 from .types_analysis import FLOAT, UNKNOWN, IntegerBits, carries_tangent, holds_float
 
 RETURNS = ("tangent", "both", "primal", "none")
@@ -153,7 +154,9 @@ class FunctionSynthesis(BodyCloner):
             a.function, a.index = fn, i
         fn.args = args
         self.known = known_map(primal, self.module, known)
-        self.activity = ActivityAnalysis(primal, active_args, self.registry, self.known)
+        self.custom = custom_rules(self.module)
+        self.activity = ActivityAnalysis(primal, active_args, self.registry, self.known,
+                                         self.custom)
         self.integer_bits = IntegerBits(self.module, primal, self.activity)
         self._active_ptrtoint = None
         self._users = None
@@ -380,22 +383,91 @@ class FunctionSynthesis(BodyCloner):
             nb.append(c)
             return
         callee = called_function(inst)
-        if kind == "user":
+        if kind == "custom" and callee.name in self.custom.derivatives:
+            self._custom_call(inst, c, nb, *self.custom.derivatives[callee.name])
+            return
+        if kind == "user" or (kind == "custom" and not callee.is_declaration):
             self._user_call(inst, c, nb, user_candidates(inst, self.known), dargs)
+            return
+        if kind == "allocation" and callee is not None and \
+                allocation_like(self.registry, self.custom, callee.name) is not None:
+            nb.append(c)
+            self._custom_allocation(inst, c, nb, callee)
             return
         rule = None
         if kind in ("rule", "allocation", "free") and callee is not None:
-            rule = (self.registry.intrinsic(callee.name) if callee.name.startswith("llvm.")
-                    else self.registry.function(callee.name))
+            name = rule_name(self.custom, callee)
+            rule = (self.registry.intrinsic(name) if name.startswith("llvm.")
+                    else self.registry.function(name))
         if rule is None:
-            what = f"@{callee.name}" if callee is not None else "an indirect callee"
-            raise self.error(NoDerivativeError, inst,
-                             f"no derivative rule for {what}"
-                             + (" and it has no body in this module" if callee is not None
-                                else "") + "; its arguments carry derivatives")
+            if kind == "free":  # a registered deallocator: the shadow goes with libc's free
+                nb.append(c)
+
+                def release(lane):
+                    d = self.tangent(inst.args[0]) if inst.args else None
+                    if d is not None:
+                        TangentBuilder(self, inst, c, nb).libcall("free", VOID, [d])
+                self.each_lane(release)
+                return
+            raise self.error(NoDerivativeError, inst, no_derivative_message(callee))
         nb.append(c)
         if not rule.inactive:
             self._run_rule(rule, inst, c, nb, c.args, inst.args)
+
+    def _custom_allocation(self, inst, c, nb, callee):
+        """A registered allocator: a zeroed shadow of the size its size arguments give."""
+        if not self.activity.is_active(inst):
+            return
+        from ..ir.types import I64
+
+        indices, _ = allocation_like(self.registry, self.custom, callee.name)
+        size = None
+        for k in indices:
+            v = c.args[k]
+            if v.type != I64:
+                v = nb.append(I.Cast("zext", I64, [v]))
+            size = v if size is None else nb.append(I.BinaryOp("mul", I64, [size, v]))
+
+        def run(lane):
+            b = TangentBuilder(self, inst, c, nb)
+            self.tmap[inst] = b.libcall("calloc", inst.type, [size, ConstantInt(I64, 1)])
+        self.each_lane(run)
+
+    def _custom_call(self, inst, c, nb, fwd, aug):
+        """A registered forward derivative: `fwd(x0, dx0, ...)` (each float or pointer
+        argument followed by its tangent or shadow; the tape of `aug` last, for a split
+        derivative) returns the tangent of the result."""
+        if self.width != 1:
+            raise self.error(UnsupportedInstructionError, inst,
+                             "a registered derivative cannot be used in vector mode")
+        nb.append(c)
+        args = []
+        for a, v in zip(inst.args, c.args):
+            args.append(v)
+            if a.type.is_pointer or holds_float(a.type):
+                d = self.tangent(a)
+                if d is None and a.type.is_pointer:
+                    raise self.error(DifferentiationError, inst,
+                                     f"the registered derivative @{fwd.name} takes a shadow "
+                                     "for every pointer argument, and this one has none")
+                args.append(d if d is not None else zero_of(a.type))
+        if aug is not None:
+            pre = list(args)
+            tape = nb.append(I.Call("call", aug.fn_type.ret, aug.fn_type, aug, pre,
+                                    [[] for _ in pre]))
+            args.append(tape)
+        if len(fwd.fn_type.params) != len(args):
+            raise self.error(DifferentiationError, inst,
+                             f"the registered derivative @{fwd.name} takes "
+                             f"{len(fwd.fn_type.params)} parameters; Enzyme's convention "
+                             f"gives it {len(args)} here (each float or pointer argument "
+                             "followed by its tangent)")
+        args = [a if a.type == t else nb.append(I.Cast("bitcast", t, [a]))
+                for a, t in zip(args, fwd.fn_type.params)]
+        t = nb.append(I.Call("call", fwd.fn_type.ret, fwd.fn_type, fwd, args,
+                             [[] for _ in args]))
+        if holds_float(inst.type) and t.type == inst.type:
+            self.tmap[inst] = t
 
     def _user_call(self, inst, c, nb, callees, dargs):
         """A call of a function of this module (or of one of several known ones through a

@@ -33,12 +33,13 @@ from ..ir.types import (I1, I32, I64, VOID, ArrayType, FunctionType, IdentifiedS
 from ..ir.values import Argument, ConstantInt, ConstantNull, Undef
 from . import tape as T
 from .tape_reserve import reserve_loops
-from .activity import (ActivityAnalysis, called_function, dispatch, known_functions, known_map,
-                       user_candidates)
+from .activity import (ActivityAnalysis, allocation_like, called_function, dispatch,
+                       known_functions, known_map, rule_name, user_candidates)
+from .custom import custom_rules, inactive_memory
 from .builder import zero_of
 from .cloning import BodyCloner, block_order, derived_name, is_debug
 from .errors import (DifferentiationError, NoDerivativeError, ShadowError, TypeAnalysisError,
-                     UnsupportedInstructionError, located)
+                     UnsupportedInstructionError, located, no_derivative_message)
 from .reverse_builder import LazyOperands, ReverseBuilder, adjoints_from_forward, float_leaves
 from .types_analysis import FLOAT, INT, IntegerBits, holds_float
 
@@ -275,7 +276,9 @@ class GradientSynthesis(BodyCloner):
                 active.append(a)
         self.dret = next(rargs) if g.ret_active else None
         self.known = known_map(self.primal, self.module, g.known)
-        self.activity = ActivityAnalysis(self.primal, active, self.registry, self.known)
+        self.custom = custom_rules(self.module)
+        self.activity = ActivityAnalysis(self.primal, active, self.registry, self.known,
+                                         self.custom)
         self.integer_bits = IntegerBits(self.module, self.primal, self.activity)
         self.out_args = {self.primal.args[i] for i in g.outs}
         # forward sweep bookkeeping
@@ -542,6 +545,8 @@ class GradientSynthesis(BodyCloner):
         val, ptr = inst.ops
         dptr = self.shadow.get(ptr)
         if dptr is None:
+            if inactive_memory(self.module, self.registry, ptr):
+                return  # a global declared inactive: what is stored there is dropped
             if self.activity.is_active(val) and holds_float(val.type) \
                     or val in self.shadow:
                 raise self.error(ShadowError, inst,
@@ -645,7 +650,10 @@ class GradientSynthesis(BodyCloner):
                                   and kind not in ("allocation",)):
             nb.append(c)
             return
-        if kind == "user":
+        if kind == "custom" and callee.name in self.custom.gradients:
+            self._forward_custom(inst, c, nb, self.custom.gradients[callee.name])
+            return
+        if kind == "user" or (kind == "custom" and not callee.is_declaration):
             self._forward_user_call(inst, c, nb, user_candidates(inst, self.known))
             return
         nb.append(c)
@@ -657,17 +665,18 @@ class GradientSynthesis(BodyCloner):
                 self._shadow_realloc(inst, nb)
                 return
             args = [self._i64(nb, self.new(a)) for a in inst.args]
-            size = args[0] if name != "calloc" else nb.append(I.BinaryOp("mul", I64, args))
+            custom = allocation_like(self.registry, self.custom, name)
+            if custom is not None:
+                args = [args[k] for k in custom[0] if k < len(args)]
+            size = args[0]
+            for more in args[1:] if name == "calloc" or custom is not None else ():
+                size = nb.append(I.BinaryOp("mul", I64, [size, more]))
             self.shadow[inst] = self._shadow_alloc(nb, size, inst.type)
             return
         if kind == "free":
             return
-        if kind in ("unknown", "indirect"):
-            what = f"@{callee.name}" if callee is not None else "an indirect callee"
-            raise self.error(NoDerivativeError, inst,
-                             f"no derivative rule for {what}"
-                             + (" and it has no body in this module" if callee is not None
-                                else "") + "; its arguments carry derivatives")
+        if kind in ("unknown", "indirect", "custom"):
+            raise self.error(NoDerivativeError, inst, no_derivative_message(callee))
         # memory transfers of pointer-holding bytes copy the shadows in this sweep
         rule = self._rule_for_call(inst, callee)
         if rule is None:
@@ -679,7 +688,7 @@ class GradientSynthesis(BodyCloner):
     def _rule_for_call(self, inst, callee):
         """The reverse rule of a call (None: no rule; a rule derived from the forward one
         for elementwise math)."""
-        name = callee.name
+        name = rule_name(self.custom, callee)
         kind = "intrinsic" if name.startswith("llvm.") else "function"
         rule = self.registry.reverse(kind, name)
         if rule is not None:
@@ -893,6 +902,10 @@ class GradientSynthesis(BodyCloner):
         if inst in calls:
             self._reverse_user_call(inst, *calls[inst])
             return
+        customs = getattr(self, "custom_calls", {})
+        if inst in customs:
+            self._reverse_custom(inst, *customs[inst])
+            return
         kind = self.activity.kind(inst)
         if kind == "allocation":
             if inst in getattr(self, "realloc_kept", {}):
@@ -900,7 +913,7 @@ class GradientSynthesis(BodyCloner):
             if inst in self.shadow:
                 self._free(self.fwd(self.shadow[inst]))
             return
-        if kind in ("inactive", "free", "user", "unknown", "indirect"):
+        if kind in ("inactive", "free", "user", "unknown", "indirect", "custom"):
             return  # inactive here (the forward sweep refused the active ones)
         callee = called_function(inst)
         touches_memory = any(a in self.shadow for a in inst.args)
@@ -950,6 +963,93 @@ class GradientSynthesis(BodyCloner):
             a = inst.args[i]
             d = self.remit(I.ExtractValue(a.type, [r], [k]))
             self.add_adjoint(a, d)
+
+    # ------------------------------------------------------------ custom gradients
+    def _custom_args(self, inst, values, shadows, fn, what):
+        """f's arguments with each pointer followed by its shadow, as `fn` takes them."""
+        out = []
+        for a, v in zip(inst.args, values):
+            out.append(v)
+            if a.type.is_pointer:
+                s = shadows(a)
+                if s is None:
+                    raise self.error(ShadowError, inst,
+                                     f"the registered {what} @{fn.name} takes a shadow for "
+                                     "every pointer argument, and this one has none (pass "
+                                     "its memory as enzyme_dup)")
+                out.append(s)
+        return out
+
+    def _check_arity(self, inst, fn, args, what):
+        if len(fn.fn_type.params) != len(args):
+            raise self.error(DifferentiationError, inst,
+                             f"the registered {what} @{fn.name} takes "
+                             f"{len(fn.fn_type.params)} parameters; Enzyme's convention "
+                             f"gives it {len(args)} here (each pointer followed by its "
+                             "shadow" + (", then the adjoint of the result and the tape)"
+                                         if what == "reverse function" else ")"))
+
+    def _forward_custom(self, inst, c, nb, cg):
+        """A registered gradient: its augmented function runs in the forward sweep."""
+        args = self._custom_args(inst, c.args, lambda a: self.shadow.get(a), cg.aug,
+                                 "augmented forward function")
+        self._check_arity(inst, cg.aug, args, "augmented forward function")
+        args = [a if a.type == t else nb.append(I.Cast("bitcast", t, [a]))
+                for a, t in zip(args, cg.aug.fn_type.params)]
+        r = nb.append(I.Call("call", cg.aug.fn_type.ret, cg.aug.fn_type, cg.aug, args,
+                             [[] for _ in args]))
+        has_tape, has_primal = cg.aug_returns()
+        tape = None
+        if has_tape and has_primal:
+            tape = nb.append(I.ExtractValue(r.type.elems[0], [r], [0]))
+            self.vmap[inst] = nb.append(I.ExtractValue(r.type.elems[1], [r], [1]))
+        elif has_tape:
+            tape = r
+        elif has_primal:
+            self.vmap[inst] = r
+        if not has_primal and inst.type != VOID:
+            nb.append(c)  # the primal result from f itself
+        self.custom_calls = getattr(self, "custom_calls", {})
+        self.custom_calls[inst] = (cg, tape)
+
+    def _reverse_custom(self, inst, cg, tape):
+        """The registered reverse function, with the adjoint of the result and the tape;
+        it returns the adjoints of the float parameters and updates the shadows."""
+        values = [self.fwd(self.new(a)) for a in inst.args]
+        args = self._custom_args(inst, values, lambda a: self.fwd(self.shadow[a])
+                                 if a in self.shadow else None, cg.rev, "reverse function")
+        ret = inst.type
+        if holds_float(ret) and not ret.is_pointer:
+            d = self.take_adjoint(inst)
+            args.append(d if d is not None else zero_of(ret))
+        if tape is not None:
+            args.append(self.fwd(tape))
+        self._check_arity(inst, cg.rev, args, "reverse function")
+        args = [a if a.type == t else self.remit(I.Cast("bitcast", t, [a]))
+                for a, t in zip(args, cg.rev.fn_type.params)]
+        r = self.remit(I.Call("call", cg.rev.fn_type.ret, cg.rev.fn_type, cg.rev, args,
+                              [[] for _ in args]))
+        floats = [a for a in inst.args if holds_float(a.type) and not a.type.is_pointer]
+        active = [a for a in floats if self.has_adjoint(a)]
+        rt = r.type
+        if rt == VOID:
+            return
+        if not hasattr(rt, "elems"):
+            targets = floats if len(floats) == 1 else active
+            if len(targets) != 1:
+                raise self.error(DifferentiationError, inst,
+                                 f"@{cg.rev.name} returns one adjoint but the call has "
+                                 f"{len(active)} active float arguments")
+            self.add_adjoint(targets[0], r)
+            return
+        n = len(rt.elems)
+        targets = floats if n == len(floats) else active if n == len(active) else None
+        if targets is None:
+            raise self.error(DifferentiationError, inst,
+                             f"@{cg.rev.name} returns {n} adjoints but the call has "
+                             f"{len(floats)} float arguments, {len(active)} of them active")
+        for k, a in enumerate(targets):
+            self.add_adjoint(a, self.remit(I.ExtractValue(rt.elems[k], [r], [k])))
 
     # ------------------------------------------------------------------ pushes
     def _place_pushes(self):
