@@ -46,3 +46,24 @@ def matrix(session: nox.Session, llvm: str) -> None:
     session.install("-e", ".[test]")
     session.run("enzyme-compat", "toolchain", "install", llvm)
     session.run("pytest", "-m", "matrix", "--llvm", llvm, *session.posargs)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmarks: gradient/primal time ratios of real kernels, transformation speed.
+
+    Not a default session. Runs benchmarks/run_bench.py (`nox -s bench -- --cc clang-14`
+    passes its arguments) and benchmarks/transform_speed.py; results in benchmarks/results/.
+    The package is installed as a copy, not editable, so one run sees one state of the engine
+    even while the checkout is being edited."""
+    import time
+
+    session.install(".", "matplotlib")
+    session.install("--no-deps", "--force-reinstall", ".")
+    started = time.time()
+    session.run("python", "benchmarks/run_bench.py", *session.posargs)
+    session.run("python", "benchmarks/transform_speed.py")
+    results = pathlib.Path(__file__).parent / "benchmarks" / "results"
+    for table in sorted(results.glob("*.md")):
+        if table.stat().st_mtime >= started:
+            session.log(f"{table.name}:\n" + table.read_text())
