@@ -7,8 +7,10 @@
 
    Timing: CLOCK_MONOTONIC around `reps` back-to-back calls, `reps` doubled until one
    measurement lasts BENCH_MIN_TIME seconds (default 0.02); after that calibration (the
-   warm-up) BENCH_SAMPLES measurements (default 15), reported as the median per call. The
-   process CPU time of the same measurements is reported too (steadier on a shared machine).
+   warm-up) BENCH_SAMPLES measurements (default 15) of the primal and of the gradient,
+   interleaved so that both see the same machine load, each reported as the median per
+   call. The process CPU time of the same measurements is reported too (steadier on a
+   shared machine).
 
    Check: the gradient against a central finite difference (fourth order, five points,
    h a power of two near 2^-10 |x_i|) on BENCH_CHECKS coordinates (default 8) picked by a
@@ -38,6 +40,8 @@ extern int enzyme_dup, enzyme_const, enzyme_out, enzyme_dupnoneed;
 extern void __enzyme_autodiff(void *, ...);
 #endif
 
+#define BENCH_MAYBE_UNUSED __attribute__((unused)) /* some are unused with BENCH_PRIMAL_ONLY */
+
 typedef struct bench {
   const char *name;
   long n;                  /* number of active inputs */
@@ -66,12 +70,12 @@ static double bench_uniform(double lo, double hi) {
 }
 
 /* standard normal (Box-Muller) */
-static double bench_normal(void) {
+static BENCH_MAYBE_UNUSED double bench_normal(void) {
   double u = bench_uniform(1e-12, 1.0), v = bench_uniform(0.0, 1.0);
   return sqrt(-2.0 * log(u)) * cos(2.0 * M_PI * v);
 }
 
-static void *bench_alloc(size_t bytes) {
+static BENCH_MAYBE_UNUSED void *bench_alloc(size_t bytes) {
   void *p = calloc(1, bytes ? bytes : 1);
   if (!p) {
     fprintf(stderr, "out of memory (%zu bytes)\n", bytes);
@@ -92,7 +96,7 @@ static volatile double bench_sink;
 static bench *bench_cur;
 
 static void bench_call_primal(void) { bench_sink = bench_cur->primal(); }
-static void bench_call_gradient(void) {
+static BENCH_MAYBE_UNUSED void bench_call_gradient(void) {
   bench_cur->gradient();
   bench_sink = bench_cur->g[0];
 }
@@ -110,41 +114,65 @@ static int bench_cmp(const void *a, const void *b) {
 typedef struct bench_timing {
   double wall, cpu; /* median seconds per call */
   long reps;        /* calls per measurement */
+  int samples;
+  double walls[1000], cpus[1000];
 } bench_timing;
 
-static bench_timing bench_measure(void (*fn)(void)) {
+/* calls per measurement: doubled (or scaled) until one measurement lasts BENCH_MIN_TIME;
+   this is also the warm-up */
+static void bench_calibrate(void (*fn)(void), bench_timing *t) {
   double min_time = bench_env("BENCH_MIN_TIME", 0.02);
-  int samples = (int)bench_env("BENCH_SAMPLES", 15);
-  if (samples < 1) samples = 1;
-  if (samples > 1000) samples = 1000;
   long reps = 1;
-  for (;;) { /* calibration, which is also the warm-up */
+  for (;;) {
     double t0 = bench_clock(CLOCK_MONOTONIC);
     for (long r = 0; r < reps; r++) fn();
-    double t = bench_clock(CLOCK_MONOTONIC) - t0;
-    if (t >= min_time) break;
-    reps *= t > 0 && min_time / t < 2.0 ? 2 : (t > 0 ? (long)(min_time / t) + 1 : 2);
+    double el = bench_clock(CLOCK_MONOTONIC) - t0;
+    if (el >= min_time) break;
+    reps *= el > 0 && min_time / el < 2.0 ? 2 : (el > 0 ? (long)(min_time / el) + 1 : 2);
   }
-  double wall[1000], cpu[1000];
+  t->reps = reps;
+  t->samples = 0;
+}
+
+static void bench_sample(void (*fn)(void), bench_timing *t) {
+  double c0 = bench_clock(CLOCK_PROCESS_CPUTIME_ID), t0 = bench_clock(CLOCK_MONOTONIC);
+  for (long r = 0; r < t->reps; r++) fn();
+  t->walls[t->samples] = (bench_clock(CLOCK_MONOTONIC) - t0) / (double)t->reps;
+  t->cpus[t->samples] = (bench_clock(CLOCK_PROCESS_CPUTIME_ID) - c0) / (double)t->reps;
+  t->samples++;
+}
+
+static double bench_median(double *v, int n) {
+  qsort(v, (size_t)n, sizeof(double), bench_cmp);
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+static int bench_samples(void) {
+  int samples = (int)bench_env("BENCH_SAMPLES", 15);
+  return samples < 1 ? 1 : (samples > 1000 ? 1000 : samples);
+}
+
+/* the medians of BENCH_SAMPLES measurements of each function, the measurements of the two
+   interleaved (a, b, a, b, ...) so that both see the same load on a shared machine */
+static void bench_measure(void (*fa)(void), bench_timing *ta, void (*fb)(void), bench_timing *tb) {
+  int samples = bench_samples();
+  bench_calibrate(fa, ta);
+  if (fb) bench_calibrate(fb, tb);
   for (int s = 0; s < samples; s++) {
-    double c0 = bench_clock(CLOCK_PROCESS_CPUTIME_ID), t0 = bench_clock(CLOCK_MONOTONIC);
-    for (long r = 0; r < reps; r++) fn();
-    wall[s] = (bench_clock(CLOCK_MONOTONIC) - t0) / (double)reps;
-    cpu[s] = (bench_clock(CLOCK_PROCESS_CPUTIME_ID) - c0) / (double)reps;
+    bench_sample(fa, ta);
+    if (fb) bench_sample(fb, tb);
   }
-  qsort(wall, (size_t)samples, sizeof(double), bench_cmp);
-  qsort(cpu, (size_t)samples, sizeof(double), bench_cmp);
-  bench_timing out = {wall[samples / 2], cpu[samples / 2], reps};
-  if (samples % 2 == 0) {
-    out.wall = 0.5 * (wall[samples / 2 - 1] + wall[samples / 2]);
-    out.cpu = 0.5 * (cpu[samples / 2 - 1] + cpu[samples / 2]);
+  ta->wall = bench_median(ta->walls, samples);
+  ta->cpu = bench_median(ta->cpus, samples);
+  if (fb) {
+    tb->wall = bench_median(tb->walls, samples);
+    tb->cpu = bench_median(tb->cpus, samples);
   }
-  return out;
 }
 
 /* ---- finite-difference check ---- */
 
-static double bench_fd(bench *b, long i) {
+static BENCH_MAYBE_UNUSED double bench_fd(bench *b, long i) {
   double xi = b->x[i], a = fabs(xi) > 1.0 ? fabs(xi) : 1.0;
   double h = ldexp(1.0, ilogb(a) - 10);
   b->x[i] = xi + 2 * h;
@@ -166,10 +194,21 @@ static void bench_json_number(const char *key, double v) {
     printf(", \"%s\": null", key);
 }
 
+static bench_timing bench_tp, bench_tg;
+
 static int bench_main(bench *b) {
   bench_cur = b;
   double f = b->primal();
-  bench_timing tp = bench_measure(bench_call_primal);
+#ifdef BENCH_PRIMAL_ONLY
+  bench_measure(bench_call_primal, &bench_tp, NULL, NULL);
+#else
+  b->gradient();
+  double *g = (double *)bench_alloc(sizeof(double) * (size_t)b->n);
+  memcpy(g, b->g, sizeof(double) * (size_t)b->n);
+  double f_after = b->primal(); /* the gradient must leave the inputs as they were */
+  bench_measure(bench_call_primal, &bench_tp, bench_call_gradient, &bench_tg);
+#endif
+  bench_timing tp = bench_tp;
   printf("{\"kernel\": \"%s\", \"n\": %ld", b->name, b->n);
   bench_json_number("f", f);
   bench_json_number("primal_s", tp.wall);
@@ -181,11 +220,7 @@ static int bench_main(bench *b) {
   printf(", \"primal_only\": true}\n");
   return 0;
 #else
-  b->gradient();
-  double *g = (double *)bench_alloc(sizeof(double) * (size_t)b->n);
-  memcpy(g, b->g, sizeof(double) * (size_t)b->n);
-  double f_after = b->primal(); /* the gradient must leave the inputs as they were */
-  bench_timing tg = bench_measure(bench_call_gradient);
+  bench_timing tg = bench_tg;
   int checks = (int)bench_env("BENCH_CHECKS", 8);
   double tol = bench_env("BENCH_TOL", 1e-5), floor_ = 1e-6 * (fabs(f) + 1.0), worst = 0.0;
   long worst_i = -1;
