@@ -4,6 +4,10 @@ third party would, and are found through the `enzyme_compat` entry-point group.
 A release plugin states what *its* LLVM release changed in the textual IR relative to
 the previous release; the core folds the deltas of releases <= N into the dialect of N
 and never branches on a release number itself.
+
+The AD hooks (derivative rules, inactive functions and globals, custom allocators) are
+specified in `enzyme_compat.ad.hookspecs`; every plugin manager (`enzyme_compat.plugins`)
+knows both sets, so one plugin may implement hooks of either.
 """
 
 from __future__ import annotations

@@ -12,6 +12,10 @@ A rule's `tangent` is called as `tangent(b, args, dargs)`: `b` is a
 where an operand carries no tangent (its tangent is zero). It returns the tangent of the
 result (None for zero) after emitting whatever it needs. A rule whose `tangent` is None
 marks the result as inactive: it carries no derivative whatever its operands.
+
+Plugins also name inactive functions and globals and custom allocators (`AllocationLike`).
+`registry_from` builds the `RuleRegistry` of one release from a plugin manager, leaving out
+the plugins whose `ENZYME_COMPAT_RELEASES` excludes that release.
 """
 
 from __future__ import annotations
@@ -74,6 +78,33 @@ class ReverseRule:
     applies_to = ForwardRule.applies_to
 
 
+@dataclass(frozen=True)
+class AllocationLike:
+    """A custom allocator: a call of `name` returns fresh memory of (the product of the
+    arguments at the indices `size_args`) bytes, e.g. `(0,)` for `name(size)` like malloc,
+    `(0, 1)` for `name(count, size)` like calloc; its shadow is a zeroed allocation of the
+    same size. `free` names the function that releases it (its first argument the
+    pointer), None when there is none."""
+    name: str
+    size_args: tuple = (0,)
+    free: str | None = None
+
+    def __post_init__(self):
+        args = (self.size_args,) if isinstance(self.size_args, int) else self.size_args
+        try:
+            args = tuple(int(k) for k in args)
+        except (TypeError, ValueError):
+            args = ()
+        if not isinstance(self.name, str) or not self.name:
+            raise DifferentiationError(f"allocation-like function: a name is needed, got "
+                                       f"{self.name!r}")
+        if not args or any(k < 0 for k in args):
+            raise DifferentiationError(
+                f"allocation-like function {self.name!r}: size_args must be argument "
+                f"indices (>= 0), at least one, got {self.size_args!r}")
+        object.__setattr__(self, "size_args", args)
+
+
 def rules(kind: str, table: dict, releases: SpecifierSet = ALL_RELEASES,
           rule_class=ForwardRule) -> list:
     """Rules from a {name: function} table (the form the rule plugins write)."""
@@ -114,17 +145,47 @@ def _intrinsic_lookup(table, name):
     return None
 
 
+class _Names:
+    """A set of names, those ending in `*` prefixes."""
+
+    def __init__(self, names: Iterable[str]):
+        names = set(names)
+        self.exact = {n for n in names if not n.endswith("*")}
+        self.prefixes = tuple(n[:-1] for n in names if n.endswith("*"))
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.exact or (bool(self.prefixes) and name.startswith(self.prefixes))
+
+
+def _allocations(records: Iterable[AllocationLike]) -> dict:
+    found: dict = {}
+    for a in records:
+        old = found.get(a.name)
+        if old is not None and old != a:
+            raise DifferentiationError(f"two allocation-like records for {a.name!r} "
+                                       f"disagree: {old} and {a}")
+        found[a.name] = a
+    return found
+
+
 class RuleRegistry:
-    """The rules and inactive functions that apply to one LLVM release."""
+    """The rules, inactive functions and globals and custom allocators that apply to one
+    LLVM release. `skipped_plugins`: (plugin name, specifier) of the plugins left out
+    because their `ENZYME_COMPAT_RELEASES` excludes the release."""
 
     def __init__(self, all_rules: Iterable[ForwardRule], inactive: Iterable[str] = (),
-                 release: int | None = None, reverse: Iterable[ReverseRule] = ()):
+                 release: int | None = None, reverse: Iterable[ReverseRule] = (),
+                 inactive_globals: Iterable[str] = (),
+                 allocations: Iterable[AllocationLike] = (),
+                 skipped_plugins: Iterable[tuple[str, str]] = ()):
         self.release = release
         self._rules = _select(all_rules, release)
         self._reverse = _select(reverse, release)
-        names = set(inactive)
-        self._inactive_exact = {n for n in names if not n.endswith("*")}
-        self._inactive_prefixes = tuple(n[:-1] for n in names if n.endswith("*"))
+        self._inactive = _Names(inactive)
+        self._inactive_globals = _Names(inactive_globals)
+        self._allocations = _allocations(allocations)
+        self._frees = {a.free for a in self._allocations.values() if a.free}
+        self.skipped_plugins: list[tuple[str, str]] = list(skipped_plugins)
 
     def instruction(self, opcode: str) -> ForwardRule | None:
         return self._rules.get(("instruction", opcode))
@@ -143,32 +204,89 @@ class RuleRegistry:
         return self._reverse.get((kind, name))
 
     def is_inactive_function(self, name: str) -> bool:
-        if name in self._inactive_exact:
-            return True
-        return bool(self._inactive_prefixes) and name.startswith(self._inactive_prefixes)
+        return name in self._inactive
+
+    def is_inactive_global(self, name: str) -> bool:
+        """Whether the memory of global `@name` carries no derivative."""
+        return name in self._inactive_globals
+
+    def allocation_like(self, name: str) -> AllocationLike | None:
+        """The custom allocator record of function `name`, if a plugin registered one."""
+        return self._allocations.get(name)
+
+    def deallocation_like(self, name: str) -> bool:
+        """Whether `name` is the `free` of a registered custom allocator."""
+        return name in self._frees
 
     def instruction_is_inactive(self, opcode: str) -> bool:
         r = self.instruction(opcode)
         return r is not None and r.inactive
 
 
-def ad_plugin_manager(extra=(), entry_points: bool = True) -> pluggy.PluginManager:
-    """A plugin manager that knows the core and the AD hooks (the core one does both)."""
+def ad_plugin_manager(extra=(), entry_points: bool = True, exclude=()) -> pluggy.PluginManager:
+    """A plugin manager that knows the core and the AD hooks (the core one does both);
+    `exclude`: entry-point names of plugins not to load."""
     from ..plugins import make_plugin_manager
 
-    return make_plugin_manager(extra, entry_points)
+    return make_plugin_manager(extra, entry_points, exclude)
+
+
+def _hook_results(pm, hook: str, skip, expect, what: str) -> list:
+    """The merged results of `hook` over every plugin but those in `skip`, each item
+    checked to be an instance of `expect`."""
+    caller = getattr(pm.hook, hook, None)
+    if caller is None:
+        return []
+    if skip:
+        caller = pm.subset_hook_caller(hook, skip)
+    out = []
+    for batch in caller():
+        if batch is None:
+            continue
+        if isinstance(batch, (str, bytes)) or not isinstance(batch, Iterable):
+            raise DifferentiationError(f"hook {hook} returned {batch!r}: it must return an "
+                                       f"iterable of {what}")
+        for item in batch:
+            if hook == "enzyme_compat_allocation_functions" and isinstance(item, tuple) \
+                    and not isinstance(item, AllocationLike):
+                item = AllocationLike(*item)
+            if not isinstance(item, expect):
+                raise DifferentiationError(f"hook {hook} returned {item!r} among its "
+                                           f"results: expected {what}")
+            out.append(item)
+    return out
 
 
 def registry_from(pm: pluggy.PluginManager, release: int | None) -> RuleRegistry:
-    all_rules = [r for batch in pm.hook.enzyme_compat_forward_rules() if batch for r in batch]
-    inactive = [n for batch in pm.hook.enzyme_compat_inactive_functions() if batch
-                for n in batch]
-    reverse = [r for batch in pm.hook.enzyme_compat_reverse_rules() if batch for r in batch]
+    """The registry of `release` (None: every rule, whatever its releases) from the AD
+    hooks of `pm`'s plugins, except those whose `ENZYME_COMPAT_RELEASES` excludes it."""
+    from ..plugins import RELEASES_ATTRIBUTE, plugin_name, plugin_releases
+
+    skip, skipped = [], []
+    if release is not None:
+        for p in pm.get_plugins():
+            spec = plugin_releases(pm, p)
+            if spec is not None and not spec.contains(str(release)):
+                skip.append(p)
+                text = getattr(p, RELEASES_ATTRIBUTE)
+                skipped.append((plugin_name(pm, p), text if isinstance(text, str) else str(spec)))
+    skipped.sort()
+
+    def results(hook, expect, what):
+        return _hook_results(pm, hook, skip, expect, what)
+
+    all_rules = results("enzyme_compat_forward_rules", ForwardRule, "ForwardRule")
+    reverse = results("enzyme_compat_reverse_rules", ReverseRule, "ReverseRule")
+    inactive = results("enzyme_compat_inactive_functions", str, "function names")
+    inactive_globals = results("enzyme_compat_inactive_globals", str, "global names")
+    allocations = results("enzyme_compat_allocation_functions", AllocationLike,
+                          "AllocationLike")
     if not all_rules:
         raise DifferentiationError(
             "no derivative rules found: install the package (pip install -e .) so the "
             "rule plugins' entry points are registered")
-    return RuleRegistry(all_rules, inactive, release, reverse)
+    return RuleRegistry(all_rules, inactive, release, reverse, inactive_globals,
+                        allocations, skipped)
 
 
 @functools.lru_cache(maxsize=None)
