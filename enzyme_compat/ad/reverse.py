@@ -28,7 +28,7 @@ from ..ir import instructions as I
 from ..ir.mem2reg import prepared
 from ..ir.module import BasicBlock, Function
 from ..ir.typeutil import compatible
-from ..ir.types import (I1, I32, I64, VOID, ArrayType, FunctionType, IdentifiedStructType,
+from ..ir.types import (I1, I8, I32, I64, VOID, ArrayType, FunctionType, IdentifiedStructType,
                         StructType)
 from ..ir.values import Argument, ConstantInt, ConstantNull, Undef
 from . import tape as T
@@ -46,6 +46,10 @@ from .types_analysis import FLOAT, INT, IntegerBits, holds_float
 OUT, DUP, CONST = "out", "dup", "const"
 _TERMINATORS_CLONED = ("br", "switch", "unreachable")
 # Pure and cheap: recomputed in the reverse sweep when their operands need no tape.
+# Recomputed whatever their operands (integers and addresses, never floats).
+_RECOMPUTE_ANY = frozenset({"getelementptr", "bitcast", "addrspacecast", "trunc", "zext",
+                            "sext", "add", "sub", "mul", "shl", "lshr", "ashr", "and", "or",
+                            "xor", "icmp", "select", "freeze", "ptrtoint"})
 _RECOMPUTE = frozenset({"getelementptr", "bitcast", "addrspacecast", "trunc", "zext", "sext",
                         "add", "sub", "mul", "shl", "lshr", "ashr", "and", "or", "xor",
                         "icmp", "fneg", "fadd", "fsub", "fmul", "fpext", "fptrunc",
@@ -282,8 +286,6 @@ class GradientSynthesis(BodyCloner):
         self.integer_bits = IntegerBits(self.module, self.primal, self.activity)
         self.out_args = {self.primal.args[i] for i in g.outs}
         # forward sweep bookkeeping
-        self.forward_end: dict = {}  # anchor -> last forward instruction emitted for it
-        self.pushes: dict = {}  # anchor -> forward values its reverse code pops
         self.shadow_phis: list = []
         self.preds: dict = {}
         self.ret_blocks: list = []
@@ -291,6 +293,9 @@ class GradientSynthesis(BodyCloner):
         self.rblock = None
         self.anchor = None
         self.popped: dict = {}
+        self.current_pb = None
+        self.records: dict = {}  # primal block -> forward values in its tape record
+        self.record_base: dict = {}  # primal block -> the pop of its record
         self.slots: dict = {}  # primal value -> alloca holding its adjoint
         self.rentry = self._new_block("entry")
         self.rblocks: dict = {}
@@ -323,8 +328,9 @@ class GradientSynthesis(BodyCloner):
 
     def fwd(self, v):
         """In the reverse sweep, at the current anchor: the value forward value `v` had
-        when the anchor ran: an argument, a constant, recomputed when it is cheap and
-        computed from those alone, else popped from the tape."""
+        when the anchor ran: an argument, a constant, recomputed when it is cheap (address
+        and integer arithmetic, and float arithmetic on arguments and constants), else
+        read from the tape record of the current block."""
         if isinstance(v, Argument) and v in self.rev_args:
             return self.rev_args[v]
         if not self._in_forward(v):
@@ -337,22 +343,50 @@ class GradientSynthesis(BodyCloner):
                 got.flags, got.md, got.name = list(v.flags), [], None
                 self.remit(got)
             else:
-                got = self.tape.pop(self.remit, self.rtape, v.type)
-                self.pushes.setdefault(self.anchor, []).append(v)
+                got = self._from_record(v)
             self.popped[id(v)] = got
         return got
 
     def _recomputable(self, v, depth=0) -> bool:
-        """A pure, cheap forward value whose operands are arguments, constants or such
-        values again (an address off an argument, a cast): cheaper to recompute in the
-        reverse sweep than to keep on the tape."""
+        """Cheaper to recompute in the reverse sweep than to keep on the tape: address and
+        integer arithmetic, casts and selects (from whatever their operands are: those
+        are recomputed or read in turn, and shared by every use in the block), and float
+        arithmetic whose operands are arguments and constants."""
         if isinstance(v, Argument):
             return v in self.rev_args
         if not isinstance(v, I.Instruction):
             return True
-        if depth > 3 or v.opcode not in _RECOMPUTE or not self._in_forward(v):
+        if depth > 8 or not self._in_forward(v):
+            return False
+        if v.opcode in _RECOMPUTE_ANY and not holds_float(v.type):
+            return True
+        if v.opcode not in _RECOMPUTE:
             return False
         return all(self._recomputable(o, depth + 1) for o in v.ops)
+
+    def _from_record(self, v):
+        """`v` from the current block's tape record: the forward sweep stores the values
+        a block's reverse code reads in one record pushed at the block's end; the reverse
+        block pops it on entry and reads the fields where they are needed."""
+        pb = self.current_pb
+        layout = self.records.setdefault(pb, [])
+        offset = sum(T.slot_size(x.type) for x in layout)
+        layout.append(v)
+        base = self.record_base.get(pb)
+        if base is None:
+            f = self.mode.runtime()[T.POP]
+            base = I.Call("call", f.fn_type.ret, f.fn_type, f, [self.rtape, None], [[], []])
+            self.record_base[pb] = base
+        return self.remit(I.Load(v.type, [self._field(self.remit, base, offset, v.type)],
+                                 align=8))
+
+    def _field(self, emit, base, offset, t):
+        """The address of a record field of type `t` at byte `offset` from `base`."""
+        p = emit(I.GetElementPtr(self.tape.byte_ptr, I8, [base, ConstantInt(I64, offset)],
+                                 flags=["inbounds"])) if offset else base
+        if not self.tape.opaque:
+            p = emit(I.Cast("bitcast", self.tape.pointer_to(t), [p]))
+        return p
 
     def remit(self, inst):
         return self.rblock.append(inst)
@@ -446,13 +480,11 @@ class GradientSynthesis(BodyCloner):
                                   [self.bmap[p] for p in preds]))
             self.block_index = getattr(self, "block_index", {})
             self.block_index[pb] = idx
-            self.forward_end[("block", pb)] = idx
         for inst in pb.instructions:
             if isinstance(inst, I.Phi) or is_debug(inst):
                 continue
             c = self.vmap[inst]
             self.remap(c)
-            start = len(nb.instructions)
             if inst.opcode == "ret":
                 self._forward_return(inst, c, nb)
                 continue
@@ -467,8 +499,6 @@ class GradientSynthesis(BodyCloner):
             else:
                 nb.append(c)
                 self._forward_shadow(inst, c, nb)
-            if len(nb.instructions) > start:
-                self.forward_end[inst] = nb.instructions[-1]
 
     def _forward_return(self, inst, c, nb):
         self.ret_blocks.append(inst.parent)
@@ -813,22 +843,28 @@ class GradientSynthesis(BodyCloner):
 
     def _reverse_block(self, pb, rb, blocks):
         self.rblock = rb
+        self.current_pb = pb
+        # A value several instructions of this block need is pushed once, after the last
+        # of them, and popped once where the reverse sweep reaches that one; the others
+        # (earlier in the block, later in the reverse sweep) reuse it.
+        self.popped = {}
         term = pb.instructions[-1] if pb.instructions else None
         if term is not None and term.opcode == "ret" and self.dret is not None and term.ops:
-            self.anchor, self.popped = term, {}
+            self.anchor = term
             self.add_adjoint(term.ops[0], self.dret)
         for inst in reversed(pb.instructions):
             if isinstance(inst, I.Phi) or inst.is_terminator or is_debug(inst):
                 continue
-            self.anchor, self.popped = inst, {}
+            self.anchor = inst
             self._reverse_instruction(inst)
         # phis: their adjoints go to the incoming value of the edge that was taken
-        self.anchor, self.popped = ("block", pb), {}
+        self.anchor = ("block", pb)
         phis = [(phi, self.take_adjoint(phi)) for phi in pb.instructions
                 if isinstance(phi, I.Phi) and self.has_adjoint(phi)]
         phis = [(p, d) for p, d in phis if d is not None]
         if pb is self.primal.blocks[0]:
             self.remit(I.Br([], [self.exit_block]))
+            self._pop_record(pb, rb)
             return
         preds = [p for p in self.preds.get(pb, []) if p in self.reachable]
         targets = []
@@ -851,6 +887,16 @@ class GradientSynthesis(BodyCloner):
             idx = self.fwd(self.block_index[pb])
             self.remit(I.Switch([idx], targets[0],
                                 [(ConstantInt(I32, k), t) for k, t in enumerate(targets)][1:]))
+        self._pop_record(pb, rb)
+
+    def _pop_record(self, pb, rb):
+        base = self.record_base.get(pb)
+        if base is None:
+            return
+        size = sum(T.slot_size(x.type) for x in self.records[pb])
+        base.ops[1] = ConstantInt(I64, size)
+        base.parent = rb
+        rb.instructions.insert(0, base)
 
     def _reverse_instruction(self, inst):
         if isinstance(inst, I.Call):
@@ -1053,41 +1099,29 @@ class GradientSynthesis(BodyCloner):
 
     # ------------------------------------------------------------------ pushes
     def _place_pushes(self):
-        """Put the pushes into the forward sweep, right after their anchors' forward code,
-        in the opposite order of the pops."""
-        after: dict = {}
-        for anchor, values in self.pushes.items():
-            if not values:
-                continue
-            end = self.forward_end.get(anchor)
-            if end is None:
-                raise DifferentiationError(f"internal: no forward position for {anchor!r}")
-            after.setdefault(id(end), []).append(values)
+        """Each block's tape record, pushed at the block's end (every value in it is
+        defined by then); the index of the return taken, after it."""
         ret_push = dict((id(nb), k) for nb, k in getattr(self, "_ret_index_push", []))
         many_rets = len(self.ret_blocks) > 1
-        for nb in self.fn.blocks:
-            out = []
-
-            def emit(x, nb=nb, out=out):
-                x.parent = nb
-                out.append(x)
-                return x
-
-            for x in nb.instructions:
-                if isinstance(x, I.Ret) and many_rets and id(nb) in ret_push:
+        for pb in self.primal.blocks:
+            nb = self.bmap[pb]
+            term = nb.instructions.pop() if nb.instructions and \
+                nb.instructions[-1].is_terminator else None
+            emit = nb.append
+            layout = self.records.get(pb)
+            if layout:
+                size = sum(T.slot_size(x.type) for x in layout)
+                f = self.mode.runtime()[T.PUSH]
+                base = emit(I.Call("call", f.fn_type.ret, f.fn_type, f,
+                                   [self.ftape, ConstantInt(I64, size)], [[], []]))
+                offset = 0
+                for v in layout:
+                    emit(I.Store([v, self._field(emit, base, offset, v.type)], align=8))
+                    offset += T.slot_size(v.type)
+            if term is not None:
+                if isinstance(term, I.Ret) and many_rets and id(nb) in ret_push:
                     self.tape.push(emit, self.ftape, ConstantInt(I32, ret_push[id(nb)]))
-                out.append(x)
-                for values in after.get(id(x), ()):
-                    for v in reversed(values):
-                        self.tape.push(emit, self.ftape, v)
-            # pushes after a phi must follow the block's last phi
-            nb.instructions = _phis_first(out)
-
-
-def _phis_first(insts):
-    phis = [i for i in insts if isinstance(i, I.Phi)]
-    rest = [i for i in insts if not isinstance(i, I.Phi)]
-    return phis + rest
+                emit(term)
 
 
 class _FromForward:

@@ -32,6 +32,11 @@ PUSH, POP, FREE = ("__enzyme_compat_tape_push", "__enzyme_compat_tape_pop",
 # as it was (it can be reversed again with another seed) unless it outgrew the buffer.
 INIT, SIZE, RELEASE, REWIND = ("__enzyme_compat_tape_init", "__enzyme_compat_tape_size",
                                "__enzyme_compat_tape_release", "__enzyme_compat_tape_rewind")
+# The data of the last tape freed, kept (its capacity in its first 8 bytes) for the next
+# tape: repeated gradients (an optimizer's loop) reuse memory the OS has already mapped
+# instead of faulting in fresh pages every call. Taken and given back with atomic
+# exchanges, so threads never share it.
+SPARE = "__enzyme_compat_spare_tape"
 # Room for n more bytes in one step (a loop's values, `tape_reserve.py`).
 RESERVE = "__enzyme_compat_tape_reserve"
 # Shadow heap blocks know their size (8 bytes before the block, 16 reserved to keep the
@@ -43,6 +48,8 @@ SHADOW_ALLOC, SHADOW_FREE, SHADOW_SIZE = ("__enzyme_compat_shadow_alloc",
 # {P}: a byte pointer, {PP}: a pointer to one, {I64P}: a pointer to i64 ("ptr" in opaque
 # modules). The header is addressed as three 8-byte fields.
 _RUNTIME = """
+@{SPARE} = internal global i64 0, align 8
+
 declare {P} @realloc({P}, i64)
 declare {P} @malloc(i64)
 declare {P} @memcpy({P}, {P}, i64)
@@ -69,16 +76,35 @@ grow:
   %old = load {P}, {PP} %hp, align 8
   %inline = getelementptr inbounds i8, {P} %tape, i64 24
   %in_buffer = icmp eq {P} %old, %inline
-  br i1 %in_buffer, label %move, label %resize
+  br i1 %in_buffer, label %move, label %fresh_or_grow
 move:
   %fresh = call {P} @malloc(i64 %newcap)
   %moved = call {P} @memcpy({P} %fresh, {P} %old, i64 %size)
+  br label %check
+fresh_or_grow:
+  %none = icmp eq {P} %old, null
+  br i1 %none, label %spare, label %resize
+spare:
+  %si = atomicrmw xchg {I64P} @{SPARE}, i64 0 seq_cst
+  %has = icmp ne i64 %si, 0
+  br i1 %has, label %spare_size, label %resize
+spare_size:
+  %sd = inttoptr i64 %si to {P}
+  %scp = bitcast {P} %sd to {I64P}
+  %sc = load i64, {I64P} %scp, align 8
+  %enough = icmp uge i64 %sc, %newcap
+  br i1 %enough, label %take, label %too_small
+too_small:
+  call void @free({P} %sd)
+  br label %resize
+take:
   br label %check
 resize:
   %again = call {P} @realloc({P} %old, i64 %newcap)
   br label %check
 check:
-  %new = phi {P} [ %fresh, %move ], [ %again, %resize ]
+  %new = phi {P} [ %fresh, %move ], [ %again, %resize ], [ %sd, %take ]
+  %got = phi i64 [ %newcap, %move ], [ %newcap, %resize ], [ %sc, %take ]
   %null = icmp eq {P} %new, null
   br i1 %null, label %oom, label %grown
 oom:
@@ -86,7 +112,7 @@ oom:
   unreachable
 grown:
   store {P} %new, {PP} %hp, align 8
-  store i64 %newcap, {I64P} %cp, align 8
+  store i64 %got, {I64P} %cp, align 8
   br label %store
 store:
   %data = load {P}, {PP} %hp, align 8
@@ -112,13 +138,27 @@ define internal void @{FREE}({P} %tape) {{
 entry:
   %hp = bitcast {P} %tape to {PP}
   %data = load {P}, {PP} %hp, align 8
-  call void @free({P} %data)
+  %cp0 = getelementptr inbounds i8, {P} %tape, i64 16
+  %cp = bitcast {P} %cp0 to {I64P}
+  %cap = load i64, {I64P} %cp, align 8
+  %none = icmp eq {P} %data, null
+  br i1 %none, label %reset, label %keep_or_drop
+keep_or_drop:
+  %dcp = bitcast {P} %data to {I64P}
+  store i64 %cap, {I64P} %dcp, align 8
+  %di = ptrtoint {P} %data to i64
+  %prev = atomicrmw xchg {I64P} @{SPARE}, i64 %di seq_cst
+  %had = icmp ne i64 %prev, 0
+  br i1 %had, label %drop, label %reset
+drop:
+  %pp = inttoptr i64 %prev to {P}
+  call void @free({P} %pp)
+  br label %reset
+reset:
   store {P} null, {PP} %hp, align 8
   %sp0 = getelementptr inbounds i8, {P} %tape, i64 8
   %sp = bitcast {P} %sp0 to {I64P}
   store i64 0, {I64P} %sp, align 8
-  %cp0 = getelementptr inbounds i8, {P} %tape, i64 16
-  %cp = bitcast {P} %cp0 to {I64P}
   store i64 0, {I64P} %cp, align 8
   ret void
 }}
@@ -242,7 +282,8 @@ def runtime_text(opaque: bool) -> str:
         text = _RUNTIME
     return text.format(PUSH=PUSH, POP=POP, FREE=FREE, SHADOW_ALLOC=SHADOW_ALLOC,
                        SHADOW_FREE=SHADOW_FREE, SHADOW_SIZE=SHADOW_SIZE, RELEASE=RELEASE,
-                       SIZE=SIZE, INIT=INIT, REWIND=REWIND, RESERVE=RESERVE, **sub)
+                       SIZE=SIZE, INIT=INIT, REWIND=REWIND, RESERVE=RESERVE,
+                       SPARE=SPARE, **sub)
 
 
 def _align(t) -> int:
@@ -324,6 +365,9 @@ def runtime_functions(module, opaque: bool) -> dict:
         return {n: module.symbols[n] for n in names}
     src = parse(runtime_text(opaque), "<enzyme_compat tape runtime>")
     out = {}
+    for g in src.globals:
+        module.globals.append(g)
+        module.symbols[g.name] = g
     for f in src.functions:
         existing = module.symbols.get(f.name)
         if f.is_declaration:
