@@ -18,7 +18,8 @@ this process: `enzyme_compat.parse`, `enzyme_compat.ad.differentiate_module` (wi
 release detection `enzyme-compat cc` does) and `module.to_text`, the fastest of up to
 --runs runs (no new run starts after 10 s of runs, so large modules run once), on the wall
 clock and on this process's CPU clock (`*_cpu_s`: steadier on a shared machine). A family
-stops growing once one point took more than --budget seconds.
+stops growing before a point predicted (from the growth between the last two points) to take
+more than --budget seconds, or after one that did; the JSON is rewritten after every point.
 Reports instructions per second (input instructions, all three phases) and the fitted
 growth exponent b of time ~ a * instructions^b (least squares in log-log, points of >= 1000
 instructions; wall and CPU time), as JSON (NAME.json), a table (NAME.md) and a log-log plot (NAME.png).
@@ -143,6 +144,16 @@ def measure(text: str, filename: str, runs: int, repeat_within: float = 10.0) ->
     return info
 
 
+def predict(points: list[dict], instructions: int) -> float:
+    """Time of a point of `instructions`, extrapolated from the growth over the last three
+    points (at least linear); 0 with fewer than two points."""
+    if len(points) < 2:
+        return 0.0
+    growth = fit_exponent(points[-3:], floor=0) or 1.0
+    last = points[-1]
+    return last["total_s"] * (instructions / last["instructions"]) ** max(growth, 1.0)
+
+
 def fit_exponent(points: list[dict], key: str = "total_s", floor: int = 1000) -> float | None:
     pts = [(math.log(p["instructions"]), math.log(p[key])) for p in points if p["instructions"] >= floor and p[key] > 0]
     if len(pts) < 2:
@@ -190,6 +201,13 @@ def plot(series: dict[str, list[dict]], path: Path, title: str) -> str | None:
     return None
 
 
+def save_partial(opts, series, failures, stopped) -> None:
+    """The points so far, so that a run stopped halfway leaves its measurements."""
+    (opts.out / f"{opts.name}.json").write_text(json.dumps(
+        {"compiler": opts.cc, "partial": True, "points": series, "failures": failures, "stopped": stopped},
+        indent=1) + "\n")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--cc", default="clang-22")
@@ -206,6 +224,7 @@ def main(argv=None) -> int:
     started = time.perf_counter()
     series: dict[str, list[dict]] = {}
     failures: list[dict] = []
+    stopped: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="transform-speed-") as tmp:
         tmpdir = Path(tmp)
         for family in opts.families.split(","):
@@ -217,6 +236,12 @@ def main(argv=None) -> int:
                 if size in sizes_done:
                     continue
                 sizes_done.add(size)
+                predicted = predict(series[family], target)
+                if predicted > opts.budget:
+                    stopped.append({"family": family, "size": size, "target": target, "predicted_s": round(predicted)})
+                    print(f"[transform] {family} {size}: skipped, predicted {predicted:.0f} s > --budget",
+                          file=sys.stderr, flush=True)
+                    break
                 src = tmpdir / f"{family}{size}.c"
                 src.write_text(gen(size))
                 ll = src.with_suffix(".ll")
@@ -233,6 +258,7 @@ def main(argv=None) -> int:
                       f"parse {point['parse_s']:.3f} s, differentiate {point['differentiate_s']:.3f} s, "
                       f"print {point['print_s']:.3f} s: {point['instructions_per_s']:.0f} instructions/s",
                       file=sys.stderr, flush=True)
+                save_partial(opts, series, failures, stopped)
                 if point["total_s"] > opts.budget:
                     break
         if not opts.no_kernels:
@@ -262,6 +288,7 @@ def main(argv=None) -> int:
 
     result = {"compiler": opts.cc, "engine": engine_info(), "python": sys.version.split()[0],
               "total_s": round(time.perf_counter() - started, 1), "exponents": fits, "exponents_cpu": fits_cpu, "points": series,
+              "stopped": stopped,
               "failures": failures}
     (opts.out / f"{opts.name}.json").write_text(json.dumps(result, indent=1) + "\n")
 
@@ -280,6 +307,9 @@ def main(argv=None) -> int:
                      f"wall: {shown}; CPU: {shown_cpu}")
     for f in failures:
         lines.append(f"- FAILED: {f['family']} {f['size']}: {f['error']}")
+    for st in stopped:
+        lines.append(f"- {st['family']}: stopped before ~{st['target']} instructions, predicted {st['predicted_s']} s "
+                     f"> --budget {opts.budget:.0f} s")
     lines.append(f"- {opts.cc} -O2 modules; times are the fastest of up to {opts.runs} runs; "
                  f"took {result['total_s']:.0f} s")
     table = "\n".join(lines) + "\n"
