@@ -134,7 +134,7 @@ def summarize(kernel: str, builds: dict[str, dict]) -> dict:
     if a.get("ok"):
         row.update(grad_s=a["grad_s"], ratio=a["ratio"], ratio_cpu=a.get("ratio_cpu"))
     if b.get("ok"):
-        row.update(grad_unopt_s=b["grad_s"], ratio_unopt=b["ratio"])
+        row.update(grad_unopt_s=b["grad_s"], ratio_unopt=b["ratio"], ratio_unopt_cpu=b.get("ratio_cpu"))
     if a.get("ok") and b.get("ok"):
         row["speedup"] = b["grad_s"] / a["grad_s"]
     o0 = builds.get("ad_O0", {})
@@ -183,8 +183,13 @@ def markdown(rows: list[dict], meta: dict) -> str:
     out.append(f"| **geometric mean** | | | **{fmt_x(gm['ratio'])}** | **{fmt_x(gm['ratio_unopt'])}** | "
                f"**{fmt_x(gm['speedup'])}** | | |" + (f" **{fmt_x(gm['ratio_O0'])}** |" if o0 else ""))
     out.append("")
-    out.append(f"{meta['compiler']}, {meta['samples']} samples of >= {meta['min_time']} s each (medians), "
-               f"{meta['machine']}, {meta['date']}; bench took {meta['total_s']:.0f} s.")
+    cpu = {k: geomean([r.get(k) for r in rows]) for k in ("ratio_cpu", "ratio_unopt_cpu")}
+    engine = meta.get("engine", {})
+    dirty = f" + uncommitted changes to {len(engine['uncommitted'])} files" if engine.get("uncommitted") else ""
+    out.append(f"{meta['compiler']}, {meta['samples']} samples of >= {meta['min_time']} s each (medians, primal and "
+               f"gradient interleaved), {meta['machine']}, {meta['date']}, engine {engine.get('commit', '?')}{dirty}; "
+               f"bench took {meta['total_s']:.0f} s. The same ratios from process CPU time: geometric means "
+               f"{fmt_x(cpu['ratio_cpu'])} (AD after -O2), {fmt_x(cpu['ratio_unopt_cpu'])} (AD on unoptimized IR).")
     fails = [(r["kernel"], b, f) for r in rows for b, f in r["failed"].items()]
     if fails:
         out += ["", "Failures:", ""]
