@@ -400,13 +400,13 @@ class FunctionSynthesis(BodyCloner):
             rule = (self.registry.intrinsic(name) if name.startswith("llvm.")
                     else self.registry.function(name))
         if rule is None:
-            if kind == "free":  # a registered deallocator: the shadow goes with libc's free
+            if kind == "free":  # a registered deallocator: the shadow goes through it too
                 nb.append(c)
 
                 def release(lane):
                     d = self.tangent(inst.args[0]) if inst.args else None
                     if d is not None:
-                        TangentBuilder(self, inst, c, nb).libcall("free", VOID, [d])
+                        TangentBuilder(self, inst, c, nb).clone([d, *c.args[1:]])
                 self.each_lane(release)
                 return
             raise self.error(NoDerivativeError, inst, no_derivative_message(callee))
@@ -418,9 +418,9 @@ class FunctionSynthesis(BodyCloner):
         """A registered allocator: a zeroed shadow of the size its size arguments give."""
         if not self.activity.is_active(inst):
             return
-        from ..ir.types import I64
+        from ..ir.types import I1, I8, I64
 
-        indices, _ = allocation_like(self.registry, self.custom, callee.name)
+        indices, free_name = allocation_like(self.registry, self.custom, callee.name)
         size = None
         for k in indices:
             v = c.args[k]
@@ -430,7 +430,13 @@ class FunctionSynthesis(BodyCloner):
 
         def run(lane):
             b = TangentBuilder(self, inst, c, nb)
-            self.tmap[inst] = b.libcall("calloc", inst.type, [size, ConstantInt(I64, 1)])
+            if free_name is None:
+                self.tmap[inst] = b.libcall("calloc", inst.type, [size, ConstantInt(I64, 1)])
+                return
+            shadow = b.clone(list(c.args))  # the same allocator, zeroed
+            b.intrinsic("memset", [shadow.type, I64], VOID,
+                        [shadow, ConstantInt(I8, 0), size, ConstantInt(I1, 0)])
+            self.tmap[inst] = shadow
         self.each_lane(run)
 
     def _custom_call(self, inst, c, nb, fwd, aug):

@@ -37,6 +37,7 @@ from .activity import (ActivityAnalysis, allocation_like, called_function, dispa
                        known_functions, known_map, rule_name, user_candidates)
 from .custom import custom_rules, inactive_memory
 from .builder import zero_of
+from .abi import strip_casts
 from .cloning import BodyCloner, block_order, derived_name, is_debug
 from .errors import (DifferentiationError, NoDerivativeError, ShadowError, TypeAnalysisError,
                      UnsupportedInstructionError, located, no_derivative_message)
@@ -263,6 +264,8 @@ class GradientSynthesis(BodyCloner):
         self.tape = mode.tape
         self.rev = g.reverse
         self.shadow: dict = {}  # primal value -> its shadow in the forward sweep
+        self.heap_allocas: dict = {}  # allocas moved to the heap (insertion-ordered)
+        self.custom_frees: dict = {}  # allocation -> the registered deallocator of its shadow
         fargs = iter(g.augmented.args)
         rargs = iter(g.reverse.args)
         self.ftape, self.rtape = next(fargs), next(rargs)
@@ -297,6 +300,7 @@ class GradientSynthesis(BodyCloner):
         self.records: dict = {}  # primal block -> forward values in its tape record
         self.record_base: dict = {}  # primal block -> the pop of its record
         self.slots: dict = {}  # primal value -> alloca holding its adjoint
+        self.entry_allocas: list = []  # other stack slots of the reverse function
         self.rentry = self._new_block("entry")
         self.rblocks: dict = {}
 
@@ -450,6 +454,7 @@ class GradientSynthesis(BodyCloner):
         for b in order:
             self._forward_block(b)
         self._fill_shadow_phis()
+        self._allocas_to_heap()
         self._reverse()
         self._place_pushes()
         reserve_loops(self)
@@ -617,6 +622,72 @@ class GradientSynthesis(BodyCloner):
                                                       size]))
         self.shadow[inst] = self._shadow_alloc(nb, size, inst.type)
 
+    def _allocas_to_heap(self):
+        """Local variables whose address a registered reverse function receives: they must
+        outlive the augmented function's frame, so they move to the heap (freed when the
+        reverse sweep reaches them)."""
+        from ..ir.values_walk_local import map_operands
+
+        for inst in getattr(self, "heap_allocas", ()):
+            c = self.vmap[inst]
+            nb = c.parent
+            bp = self.tape.byte_ptr
+            size = ConstantInt(I64, T.store_size(inst.allocated_type))
+            new = []
+            if inst.ops:
+                n = c.ops[0]
+                if n.type != I64:
+                    n = I.Cast("zext", I64, [n])
+                    new.append(n)
+                size = I.BinaryOp("mul", I64, [size, n])
+                new.append(size)
+            f = self.declare("malloc", FunctionType(bp, [I64]))
+            m = I.Call("call", bp, f.fn_type, f, [size], [[]])
+            new.append(m)
+            if c.type != bp:
+                m = I.Cast("bitcast", c.type, [m])
+                new.append(m)
+            for x in new:
+                x.parent = nb
+            pos = nb.instructions.index(c)
+            nb.instructions[pos:pos + 1] = new
+
+            def swap(v, c=c, m=m):
+                return m if v is c else v
+            for b in self.fn.blocks:  # lifetime markers apply to allocas only: dropped
+                b.instructions = [x for x in b.instructions if not (
+                    isinstance(x, I.Call) and any(strip_casts(a) is c for a in x.args)
+                    and getattr(x.callee, "name", "").startswith("llvm.lifetime."))]
+                for x in b.instructions:
+                    map_operands(x, swap, constants=False)
+            self.vmap[inst] = m
+
+    def _custom_shadow_allocation(self, inst, c, nb, custom):
+        """A registered allocator's shadow comes from the same allocator (same arguments),
+        zeroed, and goes back through the registered deallocator in the reverse sweep."""
+        indices, free_name = custom
+        s = copy.copy(c)
+        s.ops, s.md, s.name = list(c.ops), [], None
+        s.arg_attrs = [list(a) for a in c.arg_attrs]
+        nb.append(s)
+        size = None
+        for k in indices:
+            v = self._i64(nb, c.args[k])
+            size = v if size is None else nb.append(I.BinaryOp("mul", I64, [size, v]))
+        bp = self.tape.byte_ptr
+        f = self.declare("llvm.memset.p0.i64" if self.tape.opaque else "llvm.memset.p0i8.i64",
+                         FunctionType(VOID, [bp, I8, I64, I1]))
+        nb.append(I.Call("call", VOID, f.fn_type, f, [self._byte_ptr(nb.append, s),
+                                                      ConstantInt(I8, 0), size,
+                                                      ConstantInt(I1, 0)], [[], [], [], []]))
+        self.shadow[inst] = s
+        self.custom_frees[inst] = self.module.symbols.get(free_name)
+
+    def _free_heap(self, ptr):
+        bp = self.tape.byte_ptr
+        f = self.declare("free", FunctionType(VOID, [bp]))
+        self.remit(I.Call("call", VOID, f.fn_type, f, [self._byte_ptr(self.remit, ptr)], [[]]))
+
     def _i64(self, nb, v):
         return v if v.type == I64 else nb.append(I.Cast("zext", I64, [v]))
 
@@ -696,6 +767,9 @@ class GradientSynthesis(BodyCloner):
                 return
             args = [self._i64(nb, self.new(a)) for a in inst.args]
             custom = allocation_like(self.registry, self.custom, name)
+            if custom is not None and custom[1] is not None:
+                self._custom_shadow_allocation(inst, c, nb, custom)
+                return
             if custom is not None:
                 args = [args[k] for k in custom[0] if k < len(args)]
             size = args[0]
@@ -833,7 +907,7 @@ class GradientSynthesis(BodyCloner):
         else:
             self.remit(I.Ret([]))
         # entry: adjoint slots, zeroed, before the return dispatch
-        head = list(self.slots.values())
+        head = list(self.entry_allocas) + list(self.slots.values())
         for v, s in self.slots.items():
             st = I.Store([zero_of(v.type), s], align=None)
             st.parent = self.rentry
@@ -906,6 +980,8 @@ class GradientSynthesis(BodyCloner):
         if isinstance(inst, I.Alloca):
             if inst in self.shadow:
                 self._free(self.fwd(self.shadow[inst]))
+            if inst in self.heap_allocas:
+                self._free_heap(self.fwd(self.vmap[inst]))
             return
         if isinstance(inst, I.Store):  # writes shadow memory whatever its value
             if inst.ops[1] not in self.shadow:
@@ -956,7 +1032,17 @@ class GradientSynthesis(BodyCloner):
         if kind == "allocation":
             if inst in getattr(self, "realloc_kept", {}):
                 self._reverse_realloc(inst)
-            if inst in self.shadow:
+            free_fn = self.custom_frees.get(inst)
+            if inst in self.shadow and free_fn is not None:
+                if not self.g.nofree:
+                    p = self.fwd(self.shadow[inst])
+                    t = free_fn.fn_type.params[0]
+                    p = p if p.type == t else self.remit(I.Cast("bitcast", t, [p]))
+                    self.remit(I.Call("call", free_fn.fn_type.ret, free_fn.fn_type, free_fn,
+                                      [p], [[]]))
+                else:
+                    self.fwd(self.shadow[inst])  # the tape layout does not change
+            elif inst in self.shadow:
                 self._free(self.fwd(self.shadow[inst]))
             return
         if kind in ("inactive", "free", "user", "unknown", "indirect", "custom"):
@@ -1037,6 +1123,11 @@ class GradientSynthesis(BodyCloner):
 
     def _forward_custom(self, inst, c, nb, cg):
         """A registered gradient: its augmented function runs in the forward sweep."""
+        for a in inst.args:
+            if a.type.is_pointer:
+                for obj in self.activity.underlying_objects(a):
+                    if isinstance(obj, I.Alloca):
+                        self.heap_allocas[obj] = True
         args = self._custom_args(inst, c.args, lambda a: self.shadow.get(a), cg.aug,
                                  "augmented forward function")
         self._check_arity(inst, cg.aug, args, "augmented forward function")
@@ -1070,11 +1161,20 @@ class GradientSynthesis(BodyCloner):
             args.append(d if d is not None else zero_of(ret))
         if tape is not None:
             args.append(self.fwd(tape))
+        sret = _sret_type(cg.rev)
+        if sret is not None:  # a struct of three or more adjoints comes back in memory
+            out = I.Alloca(self.tape.pointer_to(sret), sret, [], align=8)
+            out.parent = self.rentry
+            self.entry_allocas.append(out)
+            args.insert(0, out)
         self._check_arity(inst, cg.rev, args, "reverse function")
         args = [a if a.type == t else self.remit(I.Cast("bitcast", t, [a]))
                 for a, t in zip(args, cg.rev.fn_type.params)]
         r = self.remit(I.Call("call", cg.rev.fn_type.ret, cg.rev.fn_type, cg.rev, args,
                               [[] for _ in args]))
+        if sret is not None:
+            r.arg_attrs[0] = list(cg.rev.args[0].attrs)
+            r = self.remit(I.Load(sret, [out], align=8))
         floats = [a for a in inst.args if holds_float(a.type) and not a.type.is_pointer]
         active = [a for a in floats if self.has_adjoint(a)]
         rt = r.type
@@ -1122,6 +1222,16 @@ class GradientSynthesis(BodyCloner):
                 if isinstance(term, I.Ret) and many_rets and id(nb) in ret_push:
                     self.tape.push(emit, self.ftape, ConstantInt(I32, ret_push[id(nb)]))
                 emit(term)
+
+
+def _sret_type(fn):
+    """The struct a function returns through its first parameter (`sret`), if it does."""
+    if fn.args and any(getattr(a, "kind", None) == "sret" for a in fn.args[0].attrs):
+        for a in fn.args[0].attrs:
+            if getattr(a, "kind", None) == "sret" and getattr(a, "arg", None) is not None:
+                return a.arg
+        return fn.fn_type.params[0].pointee  # typed pointers before `sret(T)`
+    return None
 
 
 class _FromForward:

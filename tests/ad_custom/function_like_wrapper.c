@@ -1,10 +1,10 @@
 /* __enzyme_function_like on a wrapper whose body cannot be differentiated: my_exp calls
    the C library's exp through a volatile function pointer (a call whose target nobody
    can know), and adds a small bias 0.25 x that the registration deliberately ignores.
-   Registered as "exp", the wrapper's derivative is exp's derivative at the argument,
-   exp(x) (the true derivative of its body would be exp(x) + 0.25). That is not the
-   wrapper's own value exp(x) + 0.25 x: reusing the call's result as exp's derivative is
-   right only when the function is exactly exp. Reverse and forward mode. */
+   Registered as "exp", the wrapper is differentiated with exp's rule, d exp(u) =
+   exp(u) du, where exp(u) is the call's own result (the registration says the function
+   IS exp): here E(u) = exp(u) + 0.25 u, so d E(u) = (exp(u) + 0.25 u) du, not the true
+   derivative of the body (exp(u) + 0.25) du. Reverse and forward mode. */
 #include "custom.h"
 
 double (*volatile exp_impl)(double) = exp;
@@ -17,15 +17,19 @@ void *__enzyme_function_like[2] = {(void *)my_exp, (void *)"exp"};
 double f(double x, double y) { return 3 * my_exp(2 * x) - my_exp(-x * y) + cos(y); }
 
 static double fd_f(const double *p) { return f(p[0], p[1]); }
+/* a function whose true gradient is the one exp's rule gives for the wrapper */
 static double model(const double *p) {
-  return 3 * exp(2 * p[0]) - exp(-p[0] * p[1]) + cos(p[1]);
+  double x = p[0], y = p[1];
+  return 3 * exp(2 * x) + 1.5 * x * x - exp(-x * y) - 0.125 * x * x * y * y + cos(y);
 }
 
 int main(void) {
   double x = 0.45, y = 1.3;
   grad2 d = __enzyme_autodiff2((void *)f, x, y);
   double e = exp(-x * y);
-  double want[2] = {6 * exp(2 * x) + y * e, x * e - sin(y)};
+  /* 3 * 2 E(2x) + y E(-xy) and x E(-xy) - sin y, with E(u) = exp(u) + 0.25 u */
+  double want[2] = {6 * (exp(2 * x) + 0.5 * x) + y * (e - 0.25 * x * y),
+                    x * (e - 0.25 * x * y) - sin(y)};
   double p[2] = {x, y}, got[2] = {d.dx, d.dy};
   check_grad_rule("f", fd_f, model, p, 2, got, want);
   double fgot[2] = {__enzyme_fwddiff((void *)f, x, 1.0, y, 0.0),
