@@ -103,7 +103,7 @@ _FLOATS = {"double": DOUBLE, "float": FLOAT}
 
 
 def _transfer_kind(gs, inst):
-    kind = copied_kind(gs.primal, gs.activity, inst.args[0], inst.args[1])
+    kind = copied_kind(gs.primal, gs.activity, inst.args[0], inst.args[1], gs.module)
     if kind == UNKNOWN and gs.mode.loose_types:
         return "none"
     if kind == UNKNOWN:

@@ -1062,7 +1062,7 @@ class GradientSynthesis(BodyCloner):
     def _reverse_realloc(self, inst):
         from .types_analysis import UNKNOWN, copied_kind
 
-        kind = copied_kind(self.primal, self.activity, inst, inst.args[0])
+        kind = copied_kind(self.primal, self.activity, inst, inst.args[0], self.module)
         if kind in ("pointer",) or (kind == UNKNOWN and self.mode.loose_types):
             return
         if kind not in ("double", "float"):

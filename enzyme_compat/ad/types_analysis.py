@@ -243,11 +243,51 @@ def memory_leaves(function, activity, pointer) -> set:
     return out
 
 
-def copied_kind(function, activity, dst, src) -> str:
+def _caller_leaves(module, function, pointer, depth=0) -> set:
+    """Interprocedural: when `pointer` is based on a parameter of `function`, the types
+    the callers' arguments for that parameter hold (their allocations, globals and typed
+    accesses), through up to three levels of calls."""
+    from ..ir import instructions as I
+    from ..ir.module import GlobalVariable
+    from ..ir.values import Argument
+
+    base = _base(pointer)
+    if module is None or depth > 3 or not isinstance(base, Argument):
+        return set()
+    target = module.symbols.get(function.name)
+    out: set = set()
+    for caller in module.functions:
+        for b in caller.blocks:
+            for call in b.instructions:
+                if not isinstance(call, I.Call) or _base(call.callee) is not target \
+                        or base.index >= len(call.args):
+                    continue
+                actual = call.args[base.index]
+                abase = _base(actual)
+                if isinstance(abase, I.Alloca):
+                    _leaf_types(abase.allocated_type, out)
+                elif isinstance(abase, GlobalVariable) and abase.value_type is not None:
+                    _leaf_types(abase.value_type, out)
+                for i in (x for blk in caller.blocks for x in blk.instructions):
+                    if isinstance(i, (I.Load, I.Store)):
+                        p = i.ops[0] if isinstance(i, I.Load) else i.ops[1]
+                        if _base(p) is abase:
+                            _leaf_types(i.type if isinstance(i, I.Load) else i.ops[0].type, out)
+                    elif isinstance(i, I.GetElementPtr) and _base(i.ops[0]) is abase \
+                            and i.source_type.key() != "i8":
+                        _leaf_types(i.source_type, out)
+                out |= _caller_leaves(module, caller, actual, depth + 1)
+    return out
+
+
+def copied_kind(function, activity, dst, src, module=None) -> str:
     """What a memcpy/memmove between `dst` and `src` moves: a float type's name
     ("double"), "pointer", "none" (integers only, or nothing typed is known: UNKNOWN) or
-    "mixed"."""
+    "mixed". Bytes this function never accesses with a type are looked up in its callers
+    (`module` given)."""
     leaves = memory_leaves(function, activity, dst) | memory_leaves(function, activity, src)
+    if not leaves:
+        leaves = _caller_leaves(module, function, dst) | _caller_leaves(module, function, src)
     floats = {k for k in leaves if isinstance(k, str)}
     pointers = leaves - floats
     if floats and pointers or len(floats) > 1:
