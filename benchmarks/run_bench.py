@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import hashlib
 import json
 import math
 import os
@@ -186,6 +187,8 @@ def markdown(rows: list[dict], meta: dict) -> str:
     cpu = {k: geomean([r.get(k) for r in rows]) for k in ("ratio_cpu", "ratio_unopt_cpu")}
     engine = meta.get("engine", {})
     dirty = f" + uncommitted changes to {len(engine['uncommitted'])} files" if engine.get("uncommitted") else ""
+    if engine.get("same_as_checkout") is False:
+        dirty = f" (an installed copy, sources {engine.get('hash')}, not the checkout's now)"
     out.append(f"{meta['compiler']}, {meta['samples']} samples of >= {meta['min_time']} s each (medians, primal and "
                f"gradient interleaved), {meta['machine']}, {meta['date']}, engine {engine.get('commit', '?')}{dirty}; "
                f"bench took {meta['total_s']:.0f} s. The same ratios from process CPU time: geometric means "
@@ -209,9 +212,12 @@ def plot(rows: list[dict], meta: dict, path: Path) -> str | None:
     names = [r["kernel"] for r in rows]
     fig, ax = plt.subplots(figsize=(9, 4.5))
     xs = range(len(rows))
-    width = 0.38
-    for shift, key, label in ((-width / 2, "ratio", "AD after -O2"),
-                              (width / 2, "ratio_unopt", "AD on unoptimized IR, then -O2")):
+    bars_wanted = [("ratio", "AD after -O2"), ("ratio_unopt", "AD on unoptimized IR, then -O2")]
+    if "ad_O0" in meta["builds"]:
+        bars_wanted.append(("ratio_O0", "AD on -O0 IR (noinline), then -O2"))
+    width = 0.8 / len(bars_wanted)
+    for i, (key, label) in enumerate(bars_wanted):
+        shift = (i - (len(bars_wanted) - 1) / 2) * width
         vals = [r.get(key) or 0 for r in rows]
         bars = ax.bar([x + shift for x in xs], vals, width, label=label)
         for bar, v in zip(bars, vals):
@@ -239,13 +245,26 @@ def compiler_version(cc: str) -> str:
     return f"{cc} (clang {m.group(1)})" if m else cc
 
 
+def _tree_hash(package: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def engine_info() -> dict:
     """Which enzyme_compat the builds use, and the state of this checkout (the engine is
-    edited while benchmarks run: `nox -s bench` installs a copy, so one run sees one engine)."""
+    edited while benchmarks run: `nox -s bench` installs a copy, so one run sees one engine).
+    `same_as_checkout`: whether the copy's sources are the checkout's enzyme_compat/ now."""
     info: dict = {}
     proc = subprocess.run([sys.executable, "-c", "import enzyme_compat; print(enzyme_compat.__file__)"],
                           capture_output=True, text=True, cwd=KERNELS_DIR)
     info["module"] = proc.stdout.strip() or proc.stderr.strip()[-300:]
+    if proc.returncode == 0:
+        used = Path(info["module"]).parent
+        info["hash"] = _tree_hash(used)
+        info["same_as_checkout"] = used.resolve() == (ROOT / "enzyme_compat").resolve() or \
+            info["hash"] == _tree_hash(ROOT / "enzyme_compat")
     try:
         head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
         dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--", "enzyme_compat", "plugins"],
