@@ -299,6 +299,7 @@ class GradientSynthesis(BodyCloner):
         self.current_pb = None
         self.records: dict = {}  # primal block -> forward values in its tape record
         self.record_base: dict = {}  # primal block -> the pop of its record
+        self.record_size: dict = {}  # primal block -> bytes in its record so far
         self.slots: dict = {}  # primal value -> alloca holding its adjoint
         self.entry_allocas: list = []  # other stack slots of the reverse function
         self.rentry = self._new_block("entry")
@@ -374,7 +375,8 @@ class GradientSynthesis(BodyCloner):
         block pops it on entry and reads the fields where they are needed."""
         pb = self.current_pb
         layout = self.records.setdefault(pb, [])
-        offset = sum(T.slot_size(x.type) for x in layout)
+        offset = self.record_size.get(pb, 0)
+        self.record_size[pb] = offset + T.slot_size(v.type)
         layout.append(v)
         base = self.record_base.get(pb)
         if base is None:
@@ -967,8 +969,7 @@ class GradientSynthesis(BodyCloner):
         base = self.record_base.get(pb)
         if base is None:
             return
-        size = sum(T.slot_size(x.type) for x in self.records[pb])
-        base.ops[1] = ConstantInt(I64, size)
+        base.ops[1] = ConstantInt(I64, self.record_size[pb])
         base.parent = rb
         rb.instructions.insert(0, base)
 
@@ -1210,7 +1211,7 @@ class GradientSynthesis(BodyCloner):
             emit = nb.append
             layout = self.records.get(pb)
             if layout:
-                size = sum(T.slot_size(x.type) for x in layout)
+                size = self.record_size[pb]
                 f = self.mode.runtime()[T.PUSH]
                 base = emit(I.Call("call", f.fn_type.ret, f.fn_type, f,
                                    [self.ftape, ConstantInt(I64, size)], [[], []]))
