@@ -22,10 +22,10 @@ from __future__ import annotations
 import pathlib
 import re
 import shutil
-import subprocess
 import sys
 
 import pytest
+from c_programs import clang as _clang, run as _run  # noqa: E402
 
 HERE = pathlib.Path(__file__).parent
 CORPUS = HERE / "ad_custom"
@@ -33,7 +33,6 @@ REJECTED = HERE / "ad_custom_rejected"
 PROGRAMS = sorted(p.stem for p in CORPUS.glob("*.c"))
 REJECTED_PROGRAMS = sorted(p.stem for p in REJECTED.glob("*.c"))
 CLANGS = (14, 22)  # typed pointers (14) and opaque (22)
-TIMEOUT = 180
 
 # what registers a rule, as the programs spell it
 REGISTRATION = re.compile(
@@ -43,15 +42,6 @@ REGISTRATION = re.compile(
 ANNOTATION = re.compile(r'annotate\("enzyme_(?:inactive|function_like=\w+)"\)')
 
 
-def _clang(n: int) -> str:
-    exe = shutil.which(f"clang-{n}")
-    if exe is None:
-        pytest.skip(f"clang-{n} is not installed")
-    return exe
-
-
-def _run(cmd, **kw):
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT, **kw)
 
 
 @pytest.mark.parametrize("opt", ["O0", "O2"])

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import math
 import pathlib
-import shutil
-import subprocess
 import sys
 
 import re
@@ -24,27 +22,14 @@ from enzyme_compat.ad.rules import ForwardRule, RuleRegistry, default_registry
 
 from ad_cases import (CASES, DECLS, LIBM1, LIBM2, UNARY, _bits, _case_function,  # noqa: F401
                       _jit_has_libm, _needs_libm, _probes)
+from c_programs import cflags as _cflags, clang as _clang, run as _run  # noqa: E402
 
 HERE = pathlib.Path(__file__).parent
 PROGRAMS = sorted(p.stem for p in (HERE / "ad_forward").glob("*.c"))
 CLANGS = (14, 16, 22)  # typed pointers (14) and opaque (16, 22)
 
 
-def _cflags(src) -> list[str]:
-    """Extra compiler flags a program asks for in a `/* CFLAGS: ... */` comment."""
-    m = re.search(r"CFLAGS:\s*(.*?)\s*\*/", src.read_text())
-    return m.group(1).split() if m else []
 
-
-def _clang(n):
-    exe = shutil.which(f"clang-{n}")
-    if exe is None:
-        pytest.skip(f"clang-{n} is not installed")
-    return exe
-
-
-def _run(cmd, **kw):
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=180, **kw)
 
 
 # ----------------------------------------------------------------- C programs end to end

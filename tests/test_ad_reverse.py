@@ -8,34 +8,18 @@ from __future__ import annotations
 
 import pathlib
 import re
-import shutil
-import subprocess
 import sys
 
 import pytest
+from c_programs import cflags as _cflags, clang as _clang, run as _run  # noqa: E402
 
 HERE = pathlib.Path(__file__).parent
 CORPUS = HERE / "ad_reverse"
 PROGRAMS = sorted(p.stem for p in CORPUS.glob("*.c"))
 CLANGS = (14, 22)  # typed pointers (14) and opaque (22)
-TIMEOUT = 180
 
 
-def _cflags(src: pathlib.Path) -> list[str]:
-    """Extra compiler flags a program asks for in a `/* CFLAGS: ... */` comment."""
-    m = re.search(r"CFLAGS:\s*(.*?)\s*\*/", src.read_text())
-    return m.group(1).split() if m else []
 
-
-def _clang(n: int) -> str:
-    exe = shutil.which(f"clang-{n}")
-    if exe is None:
-        pytest.skip(f"clang-{n} is not installed")
-    return exe
-
-
-def _run(cmd, **kw):
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT, **kw)
 
 
 @pytest.mark.parametrize("opt", ["O0", "O2"])

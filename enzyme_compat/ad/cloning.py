@@ -7,7 +7,8 @@ import copy
 import re
 
 from ..ir import instructions as I
-from ..ir.module import BasicBlock
+from ..ir.mem2reg import reverse_postorder
+from ..ir.module import BasicBlock, Function
 from ..ir.values import MetadataAsValue
 from .activity import called_function
 
@@ -27,19 +28,7 @@ def is_debug(inst) -> bool:
 def block_order(function) -> list:
     """Blocks in reverse post-order (every definition before its non-phi uses), then the
     blocks unreachable from the entry."""
-    entry = function.blocks[0]
-    seen, post = {entry}, []
-    stack = [(entry, iter(entry.successors()))]
-    while stack:
-        b, it = stack[-1]
-        nxt = next(it, None)
-        if nxt is None:
-            post.append(b)
-            stack.pop()
-        elif nxt not in seen:
-            seen.add(nxt)
-            stack.append((nxt, iter(nxt.successors())))
-    order = post[::-1]
+    order, seen = reverse_postorder(function.blocks[0], lambda b: b.successors())
     return order + [b for b in function.blocks if b not in seen]
 
 
@@ -55,6 +44,20 @@ class BodyCloner:
 
     def new(self, v):
         return self.vmap.get(v, v)
+
+    def declare(self, name: str, fn_type) -> Function:
+        """The module's function `@name`, declared with `fn_type` on first use."""
+        from .errors import DifferentiationError
+
+        f = self.module.symbols.get(name)
+        if isinstance(f, Function):
+            return f
+        if f is not None:
+            raise DifferentiationError(f"@{name} is needed as a function but names a global")
+        f = Function(name, fn_type)
+        self.module.functions.append(f)
+        self.module.symbols[name] = f
+        return f
 
     def clone(self, inst):
         """A detached copy of `inst` (operands still the primal's: see `remap`)."""

@@ -309,17 +309,6 @@ class GradientSynthesis(BodyCloner):
     def error(self, cls, inst, message):
         return located(cls, self.module, self.primal, inst, message)
 
-    def declare(self, name: str, fn_type: FunctionType) -> Function:
-        f = self.module.symbols.get(name)
-        if isinstance(f, Function):
-            return f
-        if f is not None:
-            raise DifferentiationError(f"@{name} is needed as a function but names a global")
-        f = Function(name, fn_type)
-        self.module.functions.append(f)
-        self.module.symbols[name] = f
-        return f
-
     def has_adjoint(self, v) -> bool:
         """Whether primal value `v` accumulates an adjoint (an active float value)."""
         if isinstance(v, Argument):

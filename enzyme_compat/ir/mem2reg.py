@@ -36,6 +36,23 @@ _PLAIN_NAME = re.compile(r"[A-Za-z$._][A-Za-z0-9$._]*\Z")
 
 
 # ===================================================================== cloning
+
+def reverse_postorder(entry, successors):
+    """(blocks reachable from `entry` in reverse post-order, the set of them):
+    every block after its dominators, loop bodies after their headers."""
+    seen, post = {entry}, []
+    stack = [(entry, iter(successors(entry)))]
+    while stack:
+        b, it = stack[-1]
+        nxt = next(it, None)
+        if nxt is None:
+            post.append(b)
+            stack.pop()
+        elif nxt not in seen:
+            seen.add(nxt)
+            stack.append((nxt, iter(successors(nxt))))
+    return post[::-1], seen
+
 def _is_local(v) -> bool:
     return isinstance(v, (I.Instruction, Argument, BasicBlock))
 
@@ -305,20 +322,8 @@ class _CFG:
         for b in blocks:
             for s in self.succs[b]:
                 self.preds.setdefault(s, []).append(b)
-        entry = blocks[0]
-        seen, post = {entry}, []
-        stack = [(entry, iter(self.succs[entry]))]
-        while stack:
-            b, it = stack[-1]
-            nxt = next(it, None)
-            if nxt is None:
-                post.append(b)
-                stack.pop()
-            elif nxt not in seen:
-                seen.add(nxt)
-                stack.append((nxt, iter(self.succs.get(nxt, ()))))
-        self.rpo = post[::-1]
-        self.reachable = seen
+        self.rpo, self.reachable = reverse_postorder(blocks[0],
+                                                     lambda b: self.succs.get(b, ()))
         self.index = {b: n for n, b in enumerate(self.rpo)}
         self._dominators()
         self._frontiers()
