@@ -45,6 +45,21 @@ class BodyCloner:
     def new(self, v):
         return self.vmap.get(v, v)
 
+    def check_user_call(self, inst, callee):
+        """A call of a function of the module that can be differentiated as a call: the
+        same prototype as the callee, a plain `call`."""
+        from ..ir.typeutil import compatible
+        from .errors import UnsupportedInstructionError
+
+        params = callee.fn_type.params
+        if len(inst.args) != len(params) or inst.fn_type.vararg != callee.fn_type.vararg \
+                or not all(compatible(a.type, t) for a, t in zip(inst.args, params)):
+            raise self.error(UnsupportedInstructionError, inst,
+                             "the call's prototype differs from the callee's")
+        if inst.opcode != "call":
+            raise self.error(UnsupportedInstructionError, inst,
+                             f"`{inst.opcode}` of a differentiated function is not supported")
+
     def declare(self, name: str, fn_type) -> Function:
         """The module's function `@name`, declared with `fn_type` on first use."""
         from .errors import DifferentiationError

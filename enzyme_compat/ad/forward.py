@@ -20,7 +20,6 @@ from __future__ import annotations
 from ..ir import instructions as I
 from ..ir.mem2reg import prepared
 from ..ir.module import Function
-from ..ir.typeutil import compatible
 from ..ir.types import VOID, ArrayType, FunctionType, StructType
 from ..ir.values import Argument, ConstantExpr, ConstantInt, Undef
 from .abi import CONST
@@ -468,14 +467,7 @@ class FunctionSynthesis(BodyCloner):
         """A call of a function of this module (or of one of several known ones through a
         function pointer): its tangent function, memoised per activity."""
         callee = callees[0]
-        params = callee.fn_type.params
-        if len(inst.args) != len(params) or inst.fn_type.vararg != callee.fn_type.vararg \
-                or not all(compatible(a.type, t) for a, t in zip(inst.args, params)):
-            raise self.error(UnsupportedInstructionError, inst,
-                             "the call's prototype differs from the callee's")
-        if inst.opcode != "call":
-            raise self.error(UnsupportedInstructionError, inst,
-                             f"`{inst.opcode}` of a differentiated function is not supported")
+        self.check_user_call(inst, callee)
         activity = tuple("dup" if d is not None else CONST for d in dargs)
         if inst.type == VOID:
             returns = "none"

@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from ..ir import instructions as I
 from ..ir.mem2reg import prepared
 from ..ir.module import BasicBlock, Function
-from ..ir.typeutil import compatible
 from ..ir.types import (I1, I8, I32, I64, VOID, ArrayType, FunctionType, IdentifiedStructType,
                         StructType)
 from ..ir.values import Argument, ConstantInt, ConstantNull, Undef
@@ -812,14 +811,7 @@ class GradientSynthesis(BodyCloner):
         function pointer): its augmented function now, its reverse one in the reverse
         sweep, on the same tape."""
         callee = callees[0]
-        params = callee.fn_type.params
-        if len(inst.args) != len(params) or inst.fn_type.vararg != callee.fn_type.vararg \
-                or not all(compatible(a.type, t) for a, t in zip(inst.args, params)):
-            raise self.error(UnsupportedInstructionError, inst,
-                             "the call's prototype differs from the callee's")
-        if inst.opcode != "call":
-            raise self.error(UnsupportedInstructionError, inst,
-                             f"`{inst.opcode}` of a differentiated function is not supported")
+        self.check_user_call(inst, callee)
         acts = self._callee_activity(inst, callee)
         ret_active = self.has_adjoint(inst)
         known = known_functions(inst.args, self.known)
