@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from ..ir import instructions as I
 from ..ir.mem2reg import prepared
 from ..ir.module import BasicBlock, Function
-from ..ir.types import (I1, I8, I32, I64, VOID, ArrayType, FunctionType, IdentifiedStructType,
+from ..ir.types import (I32, I64, VOID, ArrayType, FunctionType, IdentifiedStructType,
                         StructType)
 from ..ir.values import Argument, ConstantInt, ConstantNull, Undef
 from . import tape as T
@@ -36,27 +36,18 @@ from .activity import (ActivityAnalysis, allocation_like, called_function, dispa
                        known_functions, known_map, rule_name, user_candidates)
 from .custom import custom_rules, inactive_memory
 from .builder import zero_of
-from .abi import strip_casts
 from .cloning import BodyCloner, block_order, derived_name, is_debug
 from .errors import (DifferentiationError, NoDerivativeError, ShadowError, TypeAnalysisError,
                      UnsupportedInstructionError, located, no_derivative_message)
+from .reverse_custom import CustomCalls
+from .reverse_records import TapeRecords
+from .reverse_memory import ShadowMemory
 from .reverse_builder import LazyOperands, ReverseBuilder, adjoints_from_forward, float_leaves
 from .types_analysis import FLOAT, INT, IntegerBits, holds_float
 
 OUT, DUP, CONST = "out", "dup", "const"
 _TERMINATORS_CLONED = ("br", "switch", "unreachable")
 # Pure and cheap: recomputed in the reverse sweep when their operands need no tape.
-# Recomputed whatever their operands (integers and addresses, never floats).
-_RECOMPUTE_ANY = frozenset({"getelementptr", "bitcast", "addrspacecast", "trunc", "zext",
-                            "sext", "add", "sub", "mul", "shl", "lshr", "ashr", "and", "or",
-                            "xor", "icmp", "select", "freeze", "ptrtoint"})
-_RECOMPUTE = frozenset({"getelementptr", "bitcast", "addrspacecast", "trunc", "zext", "sext",
-                        "add", "sub", "mul", "shl", "lshr", "ashr", "and", "or", "xor",
-                        "icmp", "fneg", "fadd", "fsub", "fmul", "fpext", "fptrunc",
-                        "sitofp", "uitofp", "extractvalue", "extractelement", "insertvalue",
-                        "insertelement", "shufflevector", "select", "freeze"})
-
-
 def reverse_activity(activity: str, t) -> str:
     """Enzyme's argument kinds folded to ours: active scalars (`enzyme_out`) are OUT,
     duplicated pointers DUP (`dupnoneed` too), the rest CONST."""
@@ -249,7 +240,7 @@ class ReverseMode:
         return float_constant(t, 1.0)
 
 
-class GradientSynthesis(BodyCloner):
+class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls):
     """Builds the augmented forward and the reverse function of one Gradient."""
 
     def __init__(self, mode: ReverseMode, g: Gradient):
@@ -318,69 +309,6 @@ class GradientSynthesis(BodyCloner):
     def _in_forward(self, v) -> bool:
         b = getattr(v, "parent", None)
         return isinstance(v, I.Instruction) and b is not None and b.parent is self.fn
-
-    def fwd(self, v):
-        """In the reverse sweep, at the current anchor: the value forward value `v` had
-        when the anchor ran: an argument, a constant, recomputed when it is cheap (address
-        and integer arithmetic, and float arithmetic on arguments and constants), else
-        read from the tape record of the current block."""
-        if isinstance(v, Argument) and v in self.rev_args:
-            return self.rev_args[v]
-        if not self._in_forward(v):
-            return v
-        got = self.popped.get(id(v))
-        if got is None:
-            if self._recomputable(v):
-                got = copy.copy(v)
-                got.ops = [self.fwd(o) for o in v.ops]
-                got.flags, got.md, got.name = list(v.flags), [], None
-                self.remit(got)
-            else:
-                got = self._from_record(v)
-            self.popped[id(v)] = got
-        return got
-
-    def _recomputable(self, v, depth=0) -> bool:
-        """Cheaper to recompute in the reverse sweep than to keep on the tape: address and
-        integer arithmetic, casts and selects (from whatever their operands are: those
-        are recomputed or read in turn, and shared by every use in the block), and float
-        arithmetic whose operands are arguments and constants."""
-        if isinstance(v, Argument):
-            return v in self.rev_args
-        if not isinstance(v, I.Instruction):
-            return True
-        if depth > 8 or not self._in_forward(v):
-            return False
-        if v.opcode in _RECOMPUTE_ANY and not holds_float(v.type):
-            return True
-        if v.opcode not in _RECOMPUTE:
-            return False
-        return all(self._recomputable(o, depth + 1) for o in v.ops)
-
-    def _from_record(self, v):
-        """`v` from the current block's tape record: the forward sweep stores the values
-        a block's reverse code reads in one record pushed at the block's end; the reverse
-        block pops it on entry and reads the fields where they are needed."""
-        pb = self.current_pb
-        layout = self.records.setdefault(pb, [])
-        offset = self.record_size.get(pb, 0)
-        self.record_size[pb] = offset + T.slot_size(v.type)
-        layout.append(v)
-        base = self.record_base.get(pb)
-        if base is None:
-            f = self.mode.runtime()[T.POP]
-            base = I.Call("call", f.fn_type.ret, f.fn_type, f, [self.rtape, None], [[], []])
-            self.record_base[pb] = base
-        return self.remit(I.Load(v.type, [self._field(self.remit, base, offset, v.type)],
-                                 align=8))
-
-    def _field(self, emit, base, offset, t):
-        """The address of a record field of type `t` at byte `offset` from `base`."""
-        p = emit(I.GetElementPtr(self.tape.byte_ptr, I8, [base, ConstantInt(I64, offset)],
-                                 flags=["inbounds"])) if offset else base
-        if not self.tape.opaque:
-            p = emit(I.Cast("bitcast", self.tape.pointer_to(t), [p]))
-        return p
 
     def remit(self, inst):
         return self.rblock.append(inst)
@@ -602,125 +530,6 @@ class GradientSynthesis(BodyCloner):
                              "cannot deduce whether the stored integer holds an integer or "
                              "the bits of a float (no TBAA type, no typed field); pass "
                              "--loose-types to treat it as an integer")
-
-    def _shadow_alloca(self, inst, c, nb):
-        """A zeroed heap shadow (it must outlive the augmented function: the reverse sweep
-        runs later), freed when the reverse sweep reaches the alloca."""
-        size = ConstantInt(I64, T.store_size(inst.allocated_type))
-        if inst.ops:
-            size = nb.append(I.BinaryOp("mul", I64, [self._i64(nb, self.new(inst.ops[0])),
-                                                      size]))
-        self.shadow[inst] = self._shadow_alloc(nb, size, inst.type)
-
-    def _allocas_to_heap(self):
-        """Local variables whose address a registered reverse function receives: they must
-        outlive the augmented function's frame, so they move to the heap (freed when the
-        reverse sweep reaches them)."""
-        from ..ir.values_walk_local import map_operands
-
-        for inst in getattr(self, "heap_allocas", ()):
-            c = self.vmap[inst]
-            nb = c.parent
-            bp = self.tape.byte_ptr
-            size = ConstantInt(I64, T.store_size(inst.allocated_type))
-            new = []
-            if inst.ops:
-                n = c.ops[0]
-                if n.type != I64:
-                    n = I.Cast("zext", I64, [n])
-                    new.append(n)
-                size = I.BinaryOp("mul", I64, [size, n])
-                new.append(size)
-            f = self.declare("malloc", FunctionType(bp, [I64]))
-            m = I.Call("call", bp, f.fn_type, f, [size], [[]])
-            new.append(m)
-            if c.type != bp:
-                m = I.Cast("bitcast", c.type, [m])
-                new.append(m)
-            for x in new:
-                x.parent = nb
-            pos = nb.instructions.index(c)
-            nb.instructions[pos:pos + 1] = new
-
-            def swap(v, c=c, m=m):
-                return m if v is c else v
-            for b in self.fn.blocks:  # lifetime markers apply to allocas only: dropped
-                b.instructions = [x for x in b.instructions if not (
-                    isinstance(x, I.Call) and any(strip_casts(a) is c for a in x.args)
-                    and getattr(x.callee, "name", "").startswith("llvm.lifetime."))]
-                for x in b.instructions:
-                    map_operands(x, swap, constants=False)
-            self.vmap[inst] = m
-
-    def _custom_shadow_allocation(self, inst, c, nb, custom):
-        """A registered allocator's shadow comes from the same allocator (same arguments),
-        zeroed, and goes back through the registered deallocator in the reverse sweep."""
-        indices, free_name = custom
-        s = copy.copy(c)
-        s.ops, s.md, s.name = list(c.ops), [], None
-        s.arg_attrs = [list(a) for a in c.arg_attrs]
-        nb.append(s)
-        size = None
-        for k in indices:
-            v = self._i64(nb, c.args[k])
-            size = v if size is None else nb.append(I.BinaryOp("mul", I64, [size, v]))
-        bp = self.tape.byte_ptr
-        f = self.declare("llvm.memset.p0.i64" if self.tape.opaque else "llvm.memset.p0i8.i64",
-                         FunctionType(VOID, [bp, I8, I64, I1]))
-        nb.append(I.Call("call", VOID, f.fn_type, f, [self._byte_ptr(nb.append, s),
-                                                      ConstantInt(I8, 0), size,
-                                                      ConstantInt(I1, 0)], [[], [], [], []]))
-        self.shadow[inst] = s
-        self.custom_frees[inst] = self.module.symbols.get(free_name)
-
-    def _free_heap(self, ptr):
-        bp = self.tape.byte_ptr
-        f = self.declare("free", FunctionType(VOID, [bp]))
-        self.remit(I.Call("call", VOID, f.fn_type, f, [self._byte_ptr(self.remit, ptr)], [[]]))
-
-    def _i64(self, nb, v):
-        return v if v.type == I64 else nb.append(I.Cast("zext", I64, [v]))
-
-    def _runtime_call(self, emit, name, args):
-        f = self.mode.runtime()[name]
-        return emit(I.Call("call", f.fn_type.ret, f.fn_type, f, list(args),
-                           [[] for _ in args]))
-
-    def _shadow_alloc(self, nb, nbytes, ptr_type):
-        """Zeroed shadow memory of `nbytes` that knows its size (see tape.SHADOW_ALLOC)."""
-        p = self._runtime_call(nb.append, T.SHADOW_ALLOC, [self._i64(nb, nbytes)])
-        if ptr_type != p.type:
-            p = nb.append(I.Cast("bitcast", ptr_type, [p]))
-        return p
-
-    def _byte_ptr(self, emit, p):
-        bp = self.tape.byte_ptr
-        return p if p.type == bp else emit(I.Cast("bitcast", bp, [p]))
-
-    def _shadow_realloc(self, inst, nb):
-        """realloc(p, n): a new zeroed shadow takes over the old one's bytes (pointer
-        shadows among them); the old shadow stays alive for the reverse sweep, which
-        hands the adjoints of the kept bytes back to it (`_reverse_realloc`)."""
-        old, n = inst.args
-        new = self._shadow_alloc(nb, self.new(n), inst.type)
-        sold = self.shadow.get(old)
-        if sold is None:
-            self.shadow[inst] = new
-            return
-        emit = nb.append
-        old_size = self._runtime_call(emit, T.SHADOW_SIZE, [self._byte_ptr(emit, sold)])
-        n64 = self._i64(nb, self.new(n))
-        keep = emit(I.Select("select", I64, [emit(I.Compare("icmp", I1, [old_size, n64],
-                                                             "ult")), old_size, n64]))
-        f = self.declare("llvm.memcpy.p0.p0.i64" if self.tape.opaque else
-                         "llvm.memcpy.p0i8.p0i8.i64",
-                         FunctionType(VOID, [self.tape.byte_ptr, self.tape.byte_ptr, I64, I1]))
-        emit(I.Call("call", VOID, f.fn_type, f, [self._byte_ptr(emit, new),
-                                                 self._byte_ptr(emit, sold), keep,
-                                                 ConstantInt(I1, 0)], [[], [], [], []]))
-        self.shadow[inst] = new
-        self.realloc_kept = getattr(self, "realloc_kept", {})
-        self.realloc_kept[inst] = keep
 
     def _fill_shadow_phis(self):
         for b in self.primal.blocks:
@@ -946,14 +755,6 @@ class GradientSynthesis(BodyCloner):
                                 [(ConstantInt(I32, k), t) for k, t in enumerate(targets)][1:]))
         self._pop_record(pb, rb)
 
-    def _pop_record(self, pb, rb):
-        base = self.record_base.get(pb)
-        if base is None:
-            return
-        base.ops[1] = ConstantInt(I64, self.record_size[pb])
-        base.parent = rb
-        rb.instructions.insert(0, base)
-
     def _reverse_instruction(self, inst):
         if isinstance(inst, I.Call):
             self._reverse_call(inst)
@@ -996,11 +797,6 @@ class GradientSynthesis(BodyCloner):
         for v, d in zip(operands, adjoints or ()):
             self.add_adjoint(v, d)
 
-    def _free(self, ptr):
-        if self.g.nofree:
-            return
-        self._runtime_call(self.remit, T.SHADOW_FREE, [self._byte_ptr(self.remit, ptr)])
-
     def _reverse_call(self, inst):
         calls = getattr(self, "user_calls", {})
         if inst in calls:
@@ -1041,22 +837,6 @@ class GradientSynthesis(BodyCloner):
             return
         self._apply(rule, inst, inst.args, dy)
 
-    def _reverse_realloc(self, inst):
-        from .types_analysis import UNKNOWN, copied_kind
-
-        kind = copied_kind(self.primal, self.activity, inst, inst.args[0], self.module)
-        if kind in ("pointer",) or (kind == UNKNOWN and self.mode.loose_types):
-            return
-        if kind not in ("double", "float"):
-            raise self.error(TypeAnalysisError, inst,
-                             f"cannot tell which floats the reallocated bytes hold ({kind})")
-        rule = self.registry.reverse("intrinsic", "llvm.memmove")
-        rb = ReverseBuilder(self, inst, self.vmap[inst], self.rblock)
-        new = self._byte_ptr(self.remit, self.fwd(self.shadow[inst]))
-        old = self._byte_ptr(self.remit, self.fwd(self.shadow[inst.args[0]]))
-        keep = self.fwd(self.realloc_kept[inst])
-        rule.adjoint.transfer(rb, kind, new, old, keep)
-
     def _reverse_user_call(self, inst, gs, acts):
         g = gs[0]
         args = [self.rtape]
@@ -1077,144 +857,6 @@ class GradientSynthesis(BodyCloner):
             a = inst.args[i]
             d = self.remit(I.ExtractValue(a.type, [r], [k]))
             self.add_adjoint(a, d)
-
-    # ------------------------------------------------------------ custom gradients
-    def _custom_args(self, inst, values, shadows, fn, what):
-        """f's arguments with each pointer followed by its shadow, as `fn` takes them."""
-        out = []
-        for a, v in zip(inst.args, values):
-            out.append(v)
-            if a.type.is_pointer:
-                s = shadows(a)
-                if s is None:
-                    raise self.error(ShadowError, inst,
-                                     f"the registered {what} @{fn.name} takes a shadow for "
-                                     "every pointer argument, and this one has none (pass "
-                                     "its memory as enzyme_dup)")
-                out.append(s)
-        return out
-
-    def _check_arity(self, inst, fn, args, what):
-        if len(fn.fn_type.params) != len(args):
-            raise self.error(DifferentiationError, inst,
-                             f"the registered {what} @{fn.name} takes "
-                             f"{len(fn.fn_type.params)} parameters; Enzyme's convention "
-                             f"gives it {len(args)} here (each pointer followed by its "
-                             "shadow" + (", then the adjoint of the result and the tape)"
-                                         if what == "reverse function" else ")"))
-
-    def _forward_custom(self, inst, c, nb, cg):
-        """A registered gradient: its augmented function runs in the forward sweep."""
-        for a in inst.args:
-            if a.type.is_pointer:
-                for obj in self.activity.underlying_objects(a):
-                    if isinstance(obj, I.Alloca):
-                        self.heap_allocas[obj] = True
-        args = self._custom_args(inst, c.args, lambda a: self.shadow.get(a), cg.aug,
-                                 "augmented forward function")
-        self._check_arity(inst, cg.aug, args, "augmented forward function")
-        args = [a if a.type == t else nb.append(I.Cast("bitcast", t, [a]))
-                for a, t in zip(args, cg.aug.fn_type.params)]
-        r = nb.append(I.Call("call", cg.aug.fn_type.ret, cg.aug.fn_type, cg.aug, args,
-                             [[] for _ in args]))
-        has_tape, has_primal = cg.aug_returns()
-        tape = None
-        if has_tape and has_primal:
-            tape = nb.append(I.ExtractValue(r.type.elems[0], [r], [0]))
-            self.vmap[inst] = nb.append(I.ExtractValue(r.type.elems[1], [r], [1]))
-        elif has_tape:
-            tape = r
-        elif has_primal:
-            self.vmap[inst] = r
-        if not has_primal and inst.type != VOID:
-            nb.append(c)  # the primal result from f itself
-        self.custom_calls = getattr(self, "custom_calls", {})
-        self.custom_calls[inst] = (cg, tape)
-
-    def _reverse_custom(self, inst, cg, tape):
-        """The registered reverse function, with the adjoint of the result and the tape;
-        it returns the adjoints of the float parameters and updates the shadows."""
-        values = [self.fwd(self.new(a)) for a in inst.args]
-        args = self._custom_args(inst, values, lambda a: self.fwd(self.shadow[a])
-                                 if a in self.shadow else None, cg.rev, "reverse function")
-        ret = inst.type
-        if holds_float(ret) and not ret.is_pointer:
-            d = self.take_adjoint(inst)
-            args.append(d if d is not None else zero_of(ret))
-        if tape is not None:
-            args.append(self.fwd(tape))
-        sret = _sret_type(cg.rev)
-        if sret is not None:  # a struct of three or more adjoints comes back in memory
-            out = I.Alloca(self.tape.pointer_to(sret), sret, [], align=8)
-            out.parent = self.rentry
-            self.entry_allocas.append(out)
-            args.insert(0, out)
-        self._check_arity(inst, cg.rev, args, "reverse function")
-        args = [a if a.type == t else self.remit(I.Cast("bitcast", t, [a]))
-                for a, t in zip(args, cg.rev.fn_type.params)]
-        r = self.remit(I.Call("call", cg.rev.fn_type.ret, cg.rev.fn_type, cg.rev, args,
-                              [[] for _ in args]))
-        if sret is not None:
-            r.arg_attrs[0] = list(cg.rev.args[0].attrs)
-            r = self.remit(I.Load(sret, [out], align=8))
-        floats = [a for a in inst.args if holds_float(a.type) and not a.type.is_pointer]
-        active = [a for a in floats if self.has_adjoint(a)]
-        rt = r.type
-        if rt == VOID:
-            return
-        if not hasattr(rt, "elems"):
-            targets = floats if len(floats) == 1 else active
-            if len(targets) != 1:
-                raise self.error(DifferentiationError, inst,
-                                 f"@{cg.rev.name} returns one adjoint but the call has "
-                                 f"{len(active)} active float arguments")
-            self.add_adjoint(targets[0], r)
-            return
-        n = len(rt.elems)
-        targets = floats if n == len(floats) else active if n == len(active) else None
-        if targets is None:
-            raise self.error(DifferentiationError, inst,
-                             f"@{cg.rev.name} returns {n} adjoints but the call has "
-                             f"{len(floats)} float arguments, {len(active)} of them active")
-        for k, a in enumerate(targets):
-            self.add_adjoint(a, self.remit(I.ExtractValue(rt.elems[k], [r], [k])))
-
-    # ------------------------------------------------------------------ pushes
-    def _place_pushes(self):
-        """Each block's tape record, pushed at the block's end (every value in it is
-        defined by then); the index of the return taken, after it."""
-        ret_push = dict((id(nb), k) for nb, k in getattr(self, "_ret_index_push", []))
-        many_rets = len(self.ret_blocks) > 1
-        for pb in self.primal.blocks:
-            nb = self.bmap[pb]
-            term = nb.instructions.pop() if nb.instructions and \
-                nb.instructions[-1].is_terminator else None
-            emit = nb.append
-            layout = self.records.get(pb)
-            if layout:
-                size = self.record_size[pb]
-                f = self.mode.runtime()[T.PUSH]
-                base = emit(I.Call("call", f.fn_type.ret, f.fn_type, f,
-                                   [self.ftape, ConstantInt(I64, size)], [[], []]))
-                offset = 0
-                for v in layout:
-                    emit(I.Store([v, self._field(emit, base, offset, v.type)], align=8))
-                    offset += T.slot_size(v.type)
-            if term is not None:
-                if isinstance(term, I.Ret) and many_rets and id(nb) in ret_push:
-                    self.tape.push(emit, self.ftape, ConstantInt(I32, ret_push[id(nb)]))
-                emit(term)
-
-
-def _sret_type(fn):
-    """The struct a function returns through its first parameter (`sret`), if it does."""
-    if fn.args and any(getattr(a, "kind", None) == "sret" for a in fn.args[0].attrs):
-        for a in fn.args[0].attrs:
-            if getattr(a, "kind", None) == "sret" and getattr(a, "arg", None) is not None:
-                return a.arg
-        return fn.fn_type.params[0].pointee  # typed pointers before `sret(T)`
-    return None
-
 
 class _FromForward:
     """A reverse rule read off an elementwise forward rule."""

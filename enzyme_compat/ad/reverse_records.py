@@ -1,0 +1,122 @@
+"""Forward values in the reverse sweep (a mixin of `reverse.GradientSynthesis`): what the
+reverse code of a block reads is recomputed when cheap, else stored in that block's tape
+record (pushed once at the block's end in the forward sweep, popped once on entry to the
+block's reverse code)."""
+
+from __future__ import annotations
+
+import copy
+
+from ..ir import instructions as I
+from ..ir.types import I8, I32, I64
+from ..ir.values import Argument, ConstantInt
+from . import tape as T
+from .types_analysis import holds_float
+
+# Recomputed whatever their operands (integers and addresses, never floats).
+_RECOMPUTE_ANY = frozenset({"getelementptr", "bitcast", "addrspacecast", "trunc", "zext",
+                            "sext", "add", "sub", "mul", "shl", "lshr", "ashr", "and", "or",
+                            "xor", "icmp", "select", "freeze", "ptrtoint"})
+_RECOMPUTE = frozenset({"getelementptr", "bitcast", "addrspacecast", "trunc", "zext", "sext",
+                        "add", "sub", "mul", "shl", "lshr", "ashr", "and", "or", "xor",
+                        "icmp", "fneg", "fadd", "fsub", "fmul", "fpext", "fptrunc",
+                        "sitofp", "uitofp", "extractvalue", "extractelement", "insertvalue",
+                        "insertelement", "shufflevector", "select", "freeze"})
+
+
+class TapeRecords:
+    def fwd(self, v):
+        """In the reverse sweep, at the current anchor: the value forward value `v` had
+        when the anchor ran: an argument, a constant, recomputed when it is cheap (address
+        and integer arithmetic, and float arithmetic on arguments and constants), else
+        read from the tape record of the current block."""
+        if isinstance(v, Argument) and v in self.rev_args:
+            return self.rev_args[v]
+        if not self._in_forward(v):
+            return v
+        got = self.popped.get(id(v))
+        if got is None:
+            if self._recomputable(v):
+                got = copy.copy(v)
+                got.ops = [self.fwd(o) for o in v.ops]
+                got.flags, got.md, got.name = list(v.flags), [], None
+                self.remit(got)
+            else:
+                got = self._from_record(v)
+            self.popped[id(v)] = got
+        return got
+
+    def _recomputable(self, v, depth=0) -> bool:
+        """Cheaper to recompute in the reverse sweep than to keep on the tape: address and
+        integer arithmetic, casts and selects (from whatever their operands are: those
+        are recomputed or read in turn, and shared by every use in the block), and float
+        arithmetic whose operands are arguments and constants."""
+        if isinstance(v, Argument):
+            return v in self.rev_args
+        if not isinstance(v, I.Instruction):
+            return True
+        if depth > 8 or not self._in_forward(v):
+            return False
+        if v.opcode in _RECOMPUTE_ANY and not holds_float(v.type):
+            return True
+        if v.opcode not in _RECOMPUTE:
+            return False
+        return all(self._recomputable(o, depth + 1) for o in v.ops)
+
+    def _from_record(self, v):
+        """`v` from the current block's tape record: the forward sweep stores the values
+        a block's reverse code reads in one record pushed at the block's end; the reverse
+        block pops it on entry and reads the fields where they are needed."""
+        pb = self.current_pb
+        layout = self.records.setdefault(pb, [])
+        offset = self.record_size.get(pb, 0)
+        self.record_size[pb] = offset + T.slot_size(v.type)
+        layout.append(v)
+        base = self.record_base.get(pb)
+        if base is None:
+            f = self.mode.runtime()[T.POP]
+            base = I.Call("call", f.fn_type.ret, f.fn_type, f, [self.rtape, None], [[], []])
+            self.record_base[pb] = base
+        return self.remit(I.Load(v.type, [self._field(self.remit, base, offset, v.type)],
+                                 align=8))
+
+    def _field(self, emit, base, offset, t):
+        """The address of a record field of type `t` at byte `offset` from `base`."""
+        p = emit(I.GetElementPtr(self.tape.byte_ptr, I8, [base, ConstantInt(I64, offset)],
+                                 flags=["inbounds"])) if offset else base
+        if not self.tape.opaque:
+            p = emit(I.Cast("bitcast", self.tape.pointer_to(t), [p]))
+        return p
+
+    def _pop_record(self, pb, rb):
+        base = self.record_base.get(pb)
+        if base is None:
+            return
+        base.ops[1] = ConstantInt(I64, self.record_size[pb])
+        base.parent = rb
+        rb.instructions.insert(0, base)
+
+    def _place_pushes(self):
+        """Each block's tape record, pushed at the block's end (every value in it is
+        defined by then); the index of the return taken, after it."""
+        ret_push = dict((id(nb), k) for nb, k in getattr(self, "_ret_index_push", []))
+        many_rets = len(self.ret_blocks) > 1
+        for pb in self.primal.blocks:
+            nb = self.bmap[pb]
+            term = nb.instructions.pop() if nb.instructions and \
+                nb.instructions[-1].is_terminator else None
+            emit = nb.append
+            layout = self.records.get(pb)
+            if layout:
+                size = self.record_size[pb]
+                f = self.mode.runtime()[T.PUSH]
+                base = emit(I.Call("call", f.fn_type.ret, f.fn_type, f,
+                                   [self.ftape, ConstantInt(I64, size)], [[], []]))
+                offset = 0
+                for v in layout:
+                    emit(I.Store([v, self._field(emit, base, offset, v.type)], align=8))
+                    offset += T.slot_size(v.type)
+            if term is not None:
+                if isinstance(term, I.Ret) and many_rets and id(nb) in ret_push:
+                    self.tape.push(emit, self.ftape, ConstantInt(I32, ret_push[id(nb)]))
+                emit(term)
