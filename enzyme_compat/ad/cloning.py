@@ -25,6 +25,17 @@ def is_debug(inst) -> bool:
     return False
 
 
+def per_module(cls, module, registry, loose_types: bool):
+    """The one `cls` (ForwardMode, ReverseMode) of `module` for `registry`: its memo tables
+    live as long as the module."""
+    modes = module.__dict__.setdefault("_ad_modes", {})
+    key = (cls, id(registry), loose_types)
+    mode = modes.get(key)
+    if mode is None:
+        mode = modes[key] = cls(module, registry, loose_types)
+    return mode
+
+
 def block_order(function) -> list:
     """Blocks in reverse post-order (every definition before its non-phi uses), then the
     blocks unreachable from the entry."""

@@ -27,7 +27,7 @@ from .activity import (ActivityAnalysis, allocation_like, called_function, dispa
                        known_functions, known_map, rule_name, user_candidates)
 from .custom import custom_rules
 from .builder import TangentBuilder, zero_of
-from .cloning import BodyCloner, block_order, derived_name, is_debug
+from .cloning import BodyCloner, block_order, derived_name, is_debug, per_module
 from .errors import (DifferentiationError, NoDerivativeError, TypeAnalysisError,
                      UnsupportedInstructionError, describe, located, no_derivative_message)
 from .types_analysis import FLOAT, UNKNOWN, IntegerBits, carries_tangent, holds_float
@@ -94,12 +94,7 @@ class ForwardMode:
     @classmethod
     def of(cls, module, registry, loose_types: bool = False) -> "ForwardMode":
         """The module's ForwardMode for `registry` (one memo table per module)."""
-        modes = module.__dict__.setdefault("_ad_forward_modes", {})
-        key = (id(registry), loose_types)
-        mode = modes.get(key)
-        if mode is None:
-            mode = modes[key] = cls(module, registry, loose_types)
-        return mode
+        return per_module(cls, module, registry, loose_types)
 
     def _declare_tangent(self, primal, activity, returns, width) -> Function:
         base = derived_name(primal.name, "fwddiffe_")

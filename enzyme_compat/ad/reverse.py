@@ -36,7 +36,7 @@ from .activity import (ActivityAnalysis, allocation_like, called_function, dispa
                        known_functions, known_map, rule_name, user_candidates)
 from .custom import custom_rules, inactive_memory
 from .builder import zero_of
-from .cloning import BodyCloner, block_order, derived_name, is_debug
+from .cloning import BodyCloner, block_order, derived_name, is_debug, per_module
 from .errors import (DifferentiationError, NoDerivativeError, ShadowError, TypeAnalysisError,
                      UnsupportedInstructionError, located, no_derivative_message)
 from .reverse_custom import CustomCalls
@@ -86,12 +86,7 @@ class ReverseMode:
 
     @classmethod
     def of(cls, module, registry, loose_types: bool = False) -> "ReverseMode":
-        modes = module.__dict__.setdefault("_ad_reverse_modes", {})
-        key = (id(registry), loose_types)
-        mode = modes.get(key)
-        if mode is None:
-            mode = modes[key] = cls(module, registry, loose_types)
-        return mode
+        return per_module(cls, module, registry, loose_types)
 
     def runtime(self):
         return T.runtime_functions(self.module, self.opaque)
