@@ -44,6 +44,12 @@ HERE = Path(__file__).resolve().parent
 KERNELS_DIR = HERE / "kernels"
 ROOT = HERE.parent
 
+
+def portable(text: str) -> str:
+    """Paths in results as relative to the checkout (and ~ for the home directory), so
+    results files say nothing about the machine they were made on."""
+    return text.replace(str(ROOT) + "/", "").replace(str(Path.home()), "~")
+
 # name -> (source, defines, what it is)
 KERNELS: dict[str, tuple[str, list[str], str]] = {
     "gmm_d10_K25": ("gmm.c", ["-DGMM_D=10", "-DGMM_K=25", "-DGMM_N=1000"], "GMM log-likelihood, d=10 K=25 n=1000"),
@@ -331,8 +337,8 @@ def main(argv=None) -> int:
     meta["total_s"] = round(time.perf_counter() - started, 1)
     gm = {k: geomean([r.get(k) for r in rows]) for k in ("ratio", "ratio_unopt", "speedup", "ratio_O0")}
 
-    (opts.out / f"{name}.json").write_text(json.dumps(
-        {"meta": meta, "geomean": gm, "kernels": rows, "runs": raw}, indent=1) + "\n")
+    (opts.out / f"{name}.json").write_text(portable(json.dumps(
+        {"meta": meta, "geomean": gm, "kernels": rows, "runs": raw}, indent=1) + "\n"))
     table = markdown(rows, meta)
     (opts.out / f"{name}.md").write_text(table)
     note = plot(rows, meta, opts.out / f"{name}.png")

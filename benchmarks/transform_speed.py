@@ -39,6 +39,11 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
+
+def portable(text: str) -> str:
+    """Paths in results as relative to the checkout (and ~ for the home directory)."""
+    return text.replace(str(HERE.parent) + "/", "").replace(str(Path.home()), "~")
+
 CLOCK = time.perf_counter
 
 HEADER = """#include <math.h>
@@ -203,9 +208,9 @@ def plot(series: dict[str, list[dict]], path: Path, title: str) -> str | None:
 
 def save_partial(opts, series, failures, stopped) -> None:
     """The points so far, so that a run stopped halfway leaves its measurements."""
-    (opts.out / f"{opts.name}.json").write_text(json.dumps(
+    (opts.out / f"{opts.name}.json").write_text(portable(json.dumps(
         {"compiler": opts.cc, "partial": True, "points": series, "failures": failures, "stopped": stopped},
-        indent=1) + "\n")
+        indent=1) + "\n"))
 
 
 def main(argv=None) -> int:
@@ -290,7 +295,7 @@ def main(argv=None) -> int:
               "total_s": round(time.perf_counter() - started, 1), "exponents": fits, "exponents_cpu": fits_cpu, "points": series,
               "stopped": stopped,
               "failures": failures}
-    (opts.out / f"{opts.name}.json").write_text(json.dumps(result, indent=1) + "\n")
+    (opts.out / f"{opts.name}.json").write_text(portable(json.dumps(result, indent=1) + "\n"))
 
     lines = ["| family | size | instructions | parse | differentiate | print | total | total (CPU) | instructions/s |",
              "|---|---|---|---|---|---|---|---|---|"]
