@@ -251,6 +251,11 @@ class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls):
         self.shadow: dict = {}  # primal value -> its shadow in the forward sweep
         self.heap_allocas: dict = {}  # allocas moved to the heap (insertion-ordered)
         self.custom_frees: dict = {}  # allocation -> the registered deallocator of its shadow
+        self.realloc_kept: dict = {}  # realloc -> bytes its new shadow took over
+        self.user_calls: dict = {}  # call -> (callee gradients, activity)
+        self.custom_calls: dict = {}  # call -> (registered gradient, its tape or None)
+        self.block_index: dict = {}  # primal block -> its predecessor-index phi
+        self._ret_index_push: list = []  # (forward block, index) of each return
         fargs = iter(g.augmented.args)
         rargs = iter(g.reverse.args)
         self.ftape, self.rtape = next(fargs), next(rargs)
@@ -396,7 +401,6 @@ class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls):
         if len(preds) > 1 and pb in self.reachable:
             idx = nb.append(I.Phi(I32, [ConstantInt(I32, k) for k in range(len(preds))],
                                   [self.bmap[p] for p in preds]))
-            self.block_index = getattr(self, "block_index", {})
             self.block_index[pb] = idx
         for inst in pb.instructions:
             if isinstance(inst, I.Phi) or is_debug(inst):
@@ -425,7 +429,6 @@ class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls):
             nb.append(I.Ret([]))
             return
         # which return ran: pushed last, so the reverse sweep pops it first
-        self._ret_index_push = getattr(self, "_ret_index_push", [])
         self._ret_index_push.append((nb, len(self.ret_blocks) - 1))
         if self.g.ret_shadow:
             t = self.fn.fn_type.ret
@@ -635,7 +638,6 @@ class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls):
             self.shadow[inst] = nb.append(I.ExtractValue(inst.type, [call], [1]))
         elif inst.type != VOID:
             self.vmap[inst] = call
-        self.user_calls = getattr(self, "user_calls", {})
         self.user_calls[inst] = (gs, acts)
 
     # ============================================================ reverse sweep
@@ -669,7 +671,6 @@ class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls):
             self.rentry.append(I.Br([], [self._rblock(rets[0])]))
         else:
             idx = self.tape.pop(self.remit, self.rtape, I32)
-            self._ret_idx_type = I32
             self.rentry.append(I.Switch([idx], self._rblock(rets[0]),
                                         [(ConstantInt(I32, k), self._rblock(b))
                                          for k, b in enumerate(rets)]))
@@ -793,17 +794,15 @@ class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls):
             self.add_adjoint(v, d)
 
     def _reverse_call(self, inst):
-        calls = getattr(self, "user_calls", {})
-        if inst in calls:
-            self._reverse_user_call(inst, *calls[inst])
+        if inst in self.user_calls:
+            self._reverse_user_call(inst, *self.user_calls[inst])
             return
-        customs = getattr(self, "custom_calls", {})
-        if inst in customs:
-            self._reverse_custom(inst, *customs[inst])
+        if inst in self.custom_calls:
+            self._reverse_custom(inst, *self.custom_calls[inst])
             return
         kind = self.activity.kind(inst)
         if kind == "allocation":
-            if inst in getattr(self, "realloc_kept", {}):
+            if inst in self.realloc_kept:
                 self._reverse_realloc(inst)
             free_fn = self.custom_frees.get(inst)
             if inst in self.shadow and free_fn is not None:

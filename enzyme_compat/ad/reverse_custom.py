@@ -73,7 +73,6 @@ class CustomCalls:
             self.vmap[inst] = r
         if not has_primal and inst.type != VOID:
             nb.append(c)  # the primal result from f itself
-        self.custom_calls = getattr(self, "custom_calls", {})
         self.custom_calls[inst] = (cg, tape)
 
     def _reverse_custom(self, inst, cg, tape):

@@ -32,7 +32,7 @@ class ShadowMemory:
         reverse sweep reaches them)."""
         from ..ir.values_walk_local import map_operands
 
-        for inst in getattr(self, "heap_allocas", ()):
+        for inst in self.heap_allocas:
             c = self.vmap[inst]
             nb = c.parent
             bp = self.tape.byte_ptr
@@ -133,7 +133,6 @@ class ShadowMemory:
                                                  self._byte_ptr(emit, sold), keep,
                                                  ConstantInt(I1, 0)], [[], [], [], []]))
         self.shadow[inst] = new
-        self.realloc_kept = getattr(self, "realloc_kept", {})
         self.realloc_kept[inst] = keep
 
     def _free(self, ptr):

@@ -99,7 +99,7 @@ class TapeRecords:
     def _place_pushes(self):
         """Each block's tape record, pushed at the block's end (every value in it is
         defined by then); the index of the return taken, after it."""
-        ret_push = dict((id(nb), k) for nb, k in getattr(self, "_ret_index_push", []))
+        ret_push = dict((id(nb), k) for nb, k in self._ret_index_push)
         many_rets = len(self.ret_blocks) > 1
         for pb in self.primal.blocks:
             nb = self.bmap[pb]
