@@ -25,7 +25,7 @@ import shutil
 import sys
 
 import pytest
-from c_programs import clang as _clang, run as _run  # noqa: E402
+from c_programs import cc_build_and_run, clang as _clang, run as _run  # noqa: E402
 
 HERE = pathlib.Path(__file__).parent
 CORPUS = HERE / "ad_custom"
@@ -42,22 +42,13 @@ REGISTRATION = re.compile(
 ANNOTATION = re.compile(r'annotate\("enzyme_(?:inactive|function_like=\w+)"\)')
 
 
-
-
 @pytest.mark.parametrize("opt", ["O0", "O2"])
 @pytest.mark.parametrize("clang", CLANGS)
 @pytest.mark.parametrize("program", PROGRAMS)
 def test_c_program(program, clang, opt, tmp_path):
     exe = _clang(clang)
     src = CORPUS / f"{program}.c"
-    binary = tmp_path / program
-    cmd = [sys.executable, "-m", "enzyme_compat", "cc", "--cc", exe, f"-{opt}", "-I",
-           str(CORPUS), str(src), "-lm", "-o", str(binary)]
-    r = _run(cmd)
-    assert r.returncode == 0, f"{' '.join(cmd)}\n{r.stdout}{r.stderr}"
-    r = _run([str(binary)])
-    assert r.returncode == 0, r.stdout + r.stderr
-    assert "FAIL" not in r.stdout, r.stdout
+    cc_build_and_run(exe, opt, src, CORPUS, tmp_path / program)
 
 
 @pytest.mark.parametrize("program", PROGRAMS)

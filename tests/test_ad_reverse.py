@@ -8,18 +8,14 @@ from __future__ import annotations
 
 import pathlib
 import re
-import sys
 
 import pytest
-from c_programs import cflags as _cflags, clang as _clang, run as _run  # noqa: E402
+from c_programs import cc_build_and_run, cflags as _cflags, clang as _clang  # noqa: E402
 
 HERE = pathlib.Path(__file__).parent
 CORPUS = HERE / "ad_reverse"
 PROGRAMS = sorted(p.stem for p in CORPUS.glob("*.c"))
 CLANGS = (14, 22)  # typed pointers (14) and opaque (22)
-
-
-
 
 
 @pytest.mark.parametrize("opt", ["O0", "O2"])
@@ -28,14 +24,7 @@ CLANGS = (14, 22)  # typed pointers (14) and opaque (22)
 def test_c_program(program, clang, opt, tmp_path):
     exe = _clang(clang)
     src = CORPUS / f"{program}.c"
-    binary = tmp_path / program
-    cmd = [sys.executable, "-m", "enzyme_compat", "cc", "--cc", exe, f"-{opt}", *_cflags(src),
-           f"-I{CORPUS}", str(src), "-lm", "-o", str(binary)]
-    r = _run(cmd)
-    assert r.returncode == 0, f"{' '.join(cmd)}\n{r.stdout}{r.stderr}"
-    r = _run([str(binary)])
-    assert r.returncode == 0, r.stdout + r.stderr
-    assert "FAIL" not in r.stdout, r.stdout
+    cc_build_and_run(exe, opt, src, CORPUS, tmp_path / program, _cflags(src))
 
 
 def test_corpus_shape():
