@@ -496,6 +496,54 @@ def test_vector_mode_abi_errors():
         differentiate_module(enzyme_compat.parse(src, "t.ll"), release=22)
 
 
+DUPV = """
+@enzyme_width = external global i32
+@enzyme_dupv = external global i32
+define double @f(ptr %p, double %x) {
+  %v = load double, ptr %p
+  %r = fmul double %v, %x
+  ret double %r
+}
+declare [2 x double] @__enzyme_fwddiff(ptr, ...)
+declare void @__enzyme_autodiff(ptr, ...)
+define [2 x double] @main2(ptr %p, ptr %dp, double %x) {
+  %w = load i32, ptr @enzyme_width
+  %v = load i32, ptr @enzyme_dupv
+  %d = call [2 x double] (ptr, ...) @__enzyme_fwddiff(ptr @f, i32 %w, i32 2, ARGS)
+  ret [2 x double] %d
+}
+"""
+
+
+@pytest.mark.parametrize("args,message", [
+    ("i32 %v, ptr %p, ptr %dp, double %x, double 1.0, double 0.0",
+     "enzyme_dupv must be followed by an integer stride"),
+    ("ptr %p, ptr %dp, ptr %dp, i32 %v, i64 8, double %x, ptr %dp",
+     "strided shadows are for pointer arguments"),
+    ("i32 %v, i64 16, ptr %p, double 1.0, double %x, double 1.0, double 0.0",
+     "must be a pointer"),
+    ("i32 %v, i64 16, ptr %p", "no shadow pointer"),
+])
+def test_dupv_abi_errors(args, message):
+    m = enzyme_compat.parse(DUPV.replace("ARGS", args), "t.ll")
+    with pytest.raises(EnzymeABIError, match=r"main2.*" + message):
+        differentiate_module(m, release=22)
+
+
+def test_dupv_lanes_and_reverse_refusal():
+    """Lane k's shadow is the base plus k * stride bytes; reverse mode names the marker."""
+    src = DUPV.replace("ARGS", "i32 %v, i64 16, ptr %p, ptr %dp, double %x, double 1.0, "
+                       "double 0.0")
+    m = enzyme_compat.parse(src, "t.ll")
+    differentiate_module(m, release=22)
+    text = m.to_text(release=22)
+    assert re.search(r"(%\S+) = mul i64 16, 1\n.*= getelementptr i8, ptr %dp, i64 \1", text)
+    rsrc = src.replace("call [2 x double] (ptr, ...) @__enzyme_fwddiff",
+                       "call [2 x double] (ptr, ...) @__enzyme_autodiff")
+    rsrc = rsrc.replace("i32 %w, i32 2, ", "")
+    with pytest.raises(EnzymeABIError, match="enzyme_dupv is not supported in reverse"):
+        differentiate_module(enzyme_compat.parse(rsrc, "t.ll"), release=22)
+
 def test_jit_helper_scalars_and_aggregates():
     src = """
 define double @f(double %x, i32 %n) {

@@ -6,6 +6,11 @@ first argument is the function to differentiate, seen through casts. Markers com
 of globals named `enzyme_dup` etc. (C: `extern int enzyme_dup;`), as the globals
 themselves, or as `metadata !"enzyme_dup"`. Unmarked arguments default by type: pointers
 are duplicated, floats get a tangent, everything else is constant.
+
+Vector mode (`enzyme_width, N`): a duplicated argument is followed by its N shadows, or,
+after `enzyme_dupv, STRIDE` (`enzyme_dupnoneedv`), by the primal and one pointer: lane k's
+shadow is that pointer advanced by k * STRIDE bytes (Enzyme's order: marker, stride in
+bytes, primal, shadow base).
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ FWDDIFF = "__enzyme_fwddiff"
 # marker -> how many call arguments it governs after itself
 MARKERS = {
     "enzyme_dup": 2, "enzyme_dupnoneed": 2, "enzyme_const": 1, "enzyme_width": 1,
+    "enzyme_dupv": 3, "enzyme_dupnoneedv": 3,
     "enzyme_primal_return": 0, "enzyme_noret": 0,
     # reverse mode (abi_reverse)
     "enzyme_out": 1, "enzyme_tape": 2, "enzyme_allocated": 2, "enzyme_nofree": 0,
@@ -39,6 +45,7 @@ class ArgPlan:
     primal: object  # call-site value
     shadow: object | None = None  # call-site value of the shadow/tangent (the first one)
     shadows: list = field(default_factory=list)  # vector mode: one per lane
+    stride: object | None = None  # enzyme_dupv: lane k's shadow is shadows[0] + k * stride
 
 
 @dataclass
@@ -168,17 +175,32 @@ def parse_call(module, caller, call) -> FwdDiffCall:
         if i >= len(rest):
             raise err(f"too few arguments: @{fn.name} has {len(params)} parameters, "
                       f"the call supplies {pi}")
+        stride = None
         if marker is not None:
             i += 1
             activity = {"enzyme_dup": DUP, "enzyme_dupnoneed": DUPNONEED,
-                        "enzyme_const": CONST}.get(marker)
+                        "enzyme_const": CONST, "enzyme_dupv": DUP,
+                        "enzyme_dupnoneedv": DUPNONEED}.get(marker)
             if activity is None:
                 raise err(f"{marker} is not a marker of __enzyme_fwddiff")
+            if marker.endswith("v"):
+                stride = _stride(marker, rest, i, pi, ptype, err)
+                i += 1
         else:
             activity = default_activity(ptype)
         if activity == CONST:
             plan.args.append(ArgPlan(CONST, rest[i]))
             i += 1
+        elif stride is not None:
+            if i + 1 >= len(rest):
+                raise err(f"argument {pi} of @{fn.name} is marked {marker} but the call has "
+                          "no shadow pointer for it")
+            if not rest[i + 1].type.is_pointer:
+                raise err(f"{marker}: the shadow of argument {pi} of @{fn.name} must be a "
+                          f"pointer (lane k's shadow is it plus k * stride bytes), got "
+                          f"{rest[i + 1].type!r}")
+            plan.args.append(ArgPlan(activity, rest[i], rest[i + 1], [rest[i + 1]], stride))
+            i += 2
         else:
             w = plan.width
             if i + w >= len(rest):
@@ -194,6 +216,17 @@ def parse_call(module, caller, call) -> FwdDiffCall:
         raise err(f"too many arguments: @{fn.name} has {len(params)} parameters, the call "
                   f"supplies {len(rest) - i} more values than they need (TooManyArgs)")
     return plan
+
+
+def _stride(marker, rest, i, pi, ptype, err):
+    """The byte stride after `enzyme_dupv` / `enzyme_dupnoneedv` (any integer value)."""
+    if i >= len(rest) or not rest[i].type.is_int or marker_name(rest[i]) is not None:
+        raise err(f"{marker} must be followed by an integer stride in bytes, then the "
+                  "primal and the shadow pointer (IllegalVectorOffset)")
+    if not ptype.is_pointer:
+        raise err(f"{marker} before argument {pi} of type {ptype!r}: strided shadows are "
+                  "for pointer arguments (use enzyme_dup with one tangent per lane)")
+    return rest[i]
 
 
 def find_calls(module):

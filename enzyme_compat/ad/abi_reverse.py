@@ -110,7 +110,8 @@ def parse_call(module, caller, call, kind) -> ReverseCall:
                     plan.ret_active = False
                 plan.nofree |= m == "enzyme_nofree"
                 i += 1
-            elif m in ("enzyme_width", "enzyme_primal_return", "enzyme_noret"):
+            elif m in ("enzyme_width", "enzyme_primal_return", "enzyme_noret", "enzyme_dupv",
+                       "enzyme_dupnoneedv"):
                 raise err(f"{m} is not supported in reverse mode yet")
             else:
                 return m

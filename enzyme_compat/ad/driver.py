@@ -154,7 +154,9 @@ def lower_call(mode: ForwardMode, caller, call) -> str:
                 args.append(_coerce(a.shadow, pt, emit, err, opaque))
                 continue
             agg = Undef(pt)  # vector mode: the lanes' shadows as one [N x T]
-            for k, sh in enumerate(a.shadows):
+            shadows = a.shadows if a.stride is None else \
+                _strided(a.shadow, a.stride, plan.width, emit, opaque)
+            for k, sh in enumerate(shadows):
                 agg = emit(I.InsertValue(pt, [agg, _coerce(sh, pt.elem, emit, err, opaque)],
                                          [k]))
             args.append(agg)
@@ -184,6 +186,20 @@ def lower_call(mode: ForwardMode, caller, call) -> str:
     if result is not None:
         _replace_uses(caller, call, result)
     return ", ".join(d.name for _, d in pairs)
+
+
+def _strided(base, stride, width, emit, opaque):
+    """enzyme_dupv: the `width` lane shadows `base + k * stride` bytes (k = 0..width-1)."""
+    from ..ir.types import I8
+
+    i8p = PointerType(None if opaque else I8, base.type.addrspace)
+    raw = base if opaque else emit(I.Cast("bitcast", i8p, [base]))
+    out = [base]
+    for k in range(1, width):
+        off = emit(I.BinaryOp("mul", stride.type, [stride, ConstantInt(stride.type, k)]))
+        p = emit(I.GetElementPtr(i8p, I8, [raw, off]))
+        out.append(p if opaque else emit(I.Cast("bitcast", base.type, [p])))
+    return out
 
 
 def splice_call(block, call, replacement):
