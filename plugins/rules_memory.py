@@ -115,6 +115,25 @@ def _atomicrmw(b, a, d):
     return b.clone([dptr, b.materialize(dval, a[1].type)])
 
 
+def _cmpxchg(b, a, d):
+    """{old, ok} = cmpxchg p, cmp, new (C11 `_Atomic double += x`, written by clang as a
+    loop over the integer bits): the shadow holds the tangent of the old value, and takes
+    the tangent of `new` exactly when the exchange succeeds (on failure it is stored back
+    unchanged). The result's tangent is {old tangent, -}; `cmp` has no say in it."""
+    dptr, _, dnew = d
+    if dptr is None:
+        if dnew is not None and not inactive_memory(b.fs.module, b.fs.registry, b.inst.ops[1]):
+            b.error(ShadowError, "an active value is exchanged atomically into memory that "
+                    "has no shadow; pass that pointer as enzyme_dup")
+        return None
+    t = a[2].type
+    inst = b.inst
+    old = b.emit(I.Load(t, [dptr], inst.align))
+    ok = b.emit(I.ExtractValue(inst.type.elems[1], [b.result], [1]))
+    b.emit(I.Store([b.select(ok, b.materialize(dnew, t), old, t), dptr], inst.align))
+    return b.emit(I.InsertValue(inst.type, [b.zero(inst.type), old], [0]))
+
+
 def _free(b, a, d):
     if d[0] is not None:
         b.clone([d[0]])
@@ -123,7 +142,7 @@ def _free(b, a, d):
 
 RULES = (
     rules("instruction", {"load": _load, "store": _store, "getelementptr": _gep,
-                          "alloca": _alloca, "atomicrmw": _atomicrmw})
+                          "alloca": _alloca, "atomicrmw": _atomicrmw, "cmpxchg": _cmpxchg})
     + rules("intrinsic", {"memcpy": _memtransfer, "memcpy.inline": _memtransfer,
                           "memmove": _memtransfer, "memset": _memset,
                           "memset.inline": _memset})

@@ -54,6 +54,20 @@ def _atomicrmw(rb, a, dy):
     return [None, rb.fneg(d_new) if op == "fsub" else d_new]
 
 
+def _cmpxchg(rb, a, dy):
+    """cmpxchg on shadowed memory: nothing to do for real integers (a lock, a counter);
+    a compare-and-swap of float bits (clang's loop for `_Atomic double +=`) is refused:
+    its adjoint depends on which attempts succeeded, which the tape does not record yet."""
+    from enzyme_compat.ad.types_analysis import INT
+
+    if rb.gs.integer_bits.kind(rb.inst.ops[2]) == INT:
+        return [None, None, None]
+    rb.error(UnsupportedInstructionError, "a compare-and-swap of float bits (the loop clang "
+             "writes for `_Atomic double` / `_Atomic float` arithmetic) is not supported in "
+             "reverse mode yet (forward mode supports it); use __atomic_fetch_add / "
+             "atomicrmw fadd, or a non-atomic double")
+
+
 _TRANSFER_IR = """
 define internal void @{name}({P} %dst, {P} %src, i64 %n) {{
 entry:
@@ -317,7 +331,7 @@ _TRANSFERS = {"memcpy": _memtransfer, "memcpy.inline": _memtransfer,
 
 RULES = (
     reverse_rules("instruction", {
-        "load": _load, "store": _store, "atomicrmw": _atomicrmw,
+        "load": _load, "store": _store, "atomicrmw": _atomicrmw, "cmpxchg": _cmpxchg,
         "fpext": _float_cast, "fptrunc": _float_cast, "bitcast": _bitcast,
         "extractelement": _extractelement, "insertelement": _insertelement,
         "shufflevector": _shufflevector, "extractvalue": _extractvalue,

@@ -649,3 +649,44 @@ def test_top_level_api():
     name = enzyme_compat.fwddiff(m, "f")
     if toolchains.installed(22):
         assert enzyme_compat.jit(m, name, release=22)(3.0, 1.0) == 6.0
+
+
+CAS_BITS = """
+define double @f({P} %p, double %x) {{
+entry:
+  %q = bitcast {P} %p to {I64P}
+  %l = load atomic i64, {I64P} %q seq_cst, align 8
+  br label %loop
+loop:
+  %o = phi i64 [ %l, %entry ], [ %seen, %loop ]
+  %od = bitcast i64 %o to double
+  %n = fadd double %od, %x
+  %nb = bitcast double %n to i64
+  %r = cmpxchg {I64P} %q, i64 %o, i64 %nb seq_cst seq_cst, align 8
+  %seen = extractvalue {{ i64, i1 }} %r, 0
+  %ok = extractvalue {{ i64, i1 }} %r, 1
+  br i1 %ok, label %done, label %loop
+done:
+  %m = and i64 {BITS}, 9223372036854775807
+  %a = bitcast i64 %m to double
+  ret double %a
+}}
+"""
+
+
+@pytest.mark.parametrize("typed", [False, True])
+@pytest.mark.parametrize("bits", ["%seen", "%l"])
+def test_type_analysis_sees_compare_and_swap_bits_as_float(typed, bits):
+    """The integer a compare-and-swap loop on a double returns holds the double's bits (the
+    values exchanged are floats), and so does an atomic i64 load through a `double*` cast
+    to `i64*` (typed pointers, no TBAA at -O0): integer arithmetic on them is refused,
+    never silently differentiated as an integer."""
+    p, i64p = ("double*", "i64*") if typed else ("ptr", "ptr")
+    src = CAS_BITS.format(P=p, I64P=i64p, BITS=bits)
+    m = enzyme_compat.parse(src, "t.ll")
+    with pytest.raises(UnsupportedInstructionError, match=r"@f at `%m = and`.*bits of a float"):
+        fwddiff(m, "f", ["dup", "dup"], release=14 if typed else 22)
+    ok = enzyme_compat.parse(src.replace(f"%m = and i64 {bits}, 9223372036854775807",
+                                         "%m = add i64 %seen, 0").replace(
+        "%a = bitcast i64 %m", "%a = bitcast i64 %seen"), "t.ll")
+    fwddiff(ok, "f", ["dup", "dup"], release=14 if typed else 22)

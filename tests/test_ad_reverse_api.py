@@ -11,7 +11,8 @@ import pytest
 
 import enzyme_compat
 from enzyme_compat.ad import (EnzymeABIError, NoDerivativeError, ShadowError,
-                              TypeAnalysisError, autodiff, differentiate_module)
+                              TypeAnalysisError, UnsupportedInstructionError, autodiff,
+                              differentiate_module)
 from enzyme_compat.ad import jit as ad_jit
 
 LOOP_SRC = """
@@ -181,6 +182,12 @@ def _f(body):
      _f("  %i = ptrtoint ptr %p to i64\n  %j = add i64 %i, 8\n"
         "  %q = inttoptr i64 %j to ptr\n  store double %x, ptr %q\n  ret double %x"),
      ShadowError, "no shadow"),
+    ("%r = call double (ptr, ...) @__enzyme_autodiff(ptr @f, double %x, ptr %p, ptr %dp)\n"
+     "  ret double %r",
+     _f("  %o = load atomic i64, ptr %p seq_cst, align 8\n  %od = bitcast i64 %o to double\n"
+        "  %n = fadd double %od, %x\n  %nb = bitcast double %n to i64\n"
+        "  %c = cmpxchg ptr %p, i64 %o, i64 %nb seq_cst seq_cst, align 8\n"
+        "  ret double %x"), UnsupportedInstructionError, "compare-and-swap of float bits"),
 ])
 def test_located_errors(body, decls, error, text):
     m = _module(body, decls)

@@ -83,6 +83,8 @@ class IntegerBits:
         self.activity = activity
         self._md = None
         self._copied_into = None
+        self._exchanges: dict = {}  # atomic exchange -> the kind of the bits it returns
+        self._writes = None  # id(pointer) -> the values this function writes through it
 
     def kind(self, v, depth: int = 0) -> str:
         from ..ir import instructions as I
@@ -101,29 +103,88 @@ class IntegerBits:
             return FLOAT if FLOAT in kinds else UNKNOWN if UNKNOWN in kinds else INT
         if isinstance(v, I.Load):
             return self._load(v)
+        if isinstance(v, I.ExtractValue) and isinstance(v.ops[0], I.CmpXchg) \
+                and v.indices == [0]:
+            return self._exchanged(v.ops[0], depth)
+        if isinstance(v, I.AtomicRMW) and v.operation == "xchg":
+            return self._exchanged(v, depth)
         if isinstance(v, (I.ExtractValue, I.ExtractElement)):
             return INT  # an integer element of a typed aggregate or vector
         if isinstance(v, I.Instruction) and v.opcode not in ("atomicrmw", "cmpxchg"):
             return INT  # integer arithmetic, calls returning integers, arguments
         return INT if not isinstance(v, I.Instruction) else UNKNOWN
 
+    def _exchanged(self, inst, depth) -> str:
+        """The old value an atomic exchange returns (a compare-and-swap loop of C11
+        `_Atomic double`): the location's bits, of the kind of the values written there
+        and of the memory itself."""
+        from ..ir import instructions as I
+
+        known = self._exchanges.get(inst)
+        if known is not None:
+            return known
+        self._exchanges[inst] = INT  # a loop back to itself adds nothing
+        kinds = {self.kind(o, depth + 1) for o in inst.ops[1:]}
+        kinds.add(self._memory_kind(inst, inst.ops[0], inst.ops[1].type))
+        if isinstance(inst, I.CmpXchg) and FLOAT not in kinds and INT in kinds:
+            kind = INT  # compared with or replaced by a known integer
+        else:
+            kind = FLOAT if FLOAT in kinds else UNKNOWN if UNKNOWN in kinds else INT
+        self._exchanges[inst] = kind
+        return kind
+
     # ---------------------------------------------------------------- loads
     def _load(self, load) -> str:
-        name = self._tbaa_name(load)
+        return self._memory_kind(load, load.ops[0], load.type)
+
+    def _memory_kind(self, inst, ptr, value_type) -> str:
+        """What the integer `inst` reads (a load, an atomic exchange) holds: TBAA, the
+        pointee a typed pointer had before a bitcast (`bitcast double* to i64*`), a typed
+        field, or allocations of integers only."""
+        name = self._tbaa_name(inst)
         if name is not None:
             k = _tbaa_kind(name)
             if k != UNKNOWN:
                 return k
-        field = self._gep_field_type(load.ops[0])
+        source = _cast_source_pointee(ptr)
+        if source is not None and source.scalar.is_float:
+            return FLOAT
+        if self._float_written_to(ptr):
+            return FLOAT
+        field = self._gep_field_type(ptr)
         if field is not None:
             if field.scalar.is_float:
                 return FLOAT
-            if field.scalar.is_int and field == load.type:
+            if field.scalar.is_int and field == value_type:
                 return INT
-        objs = self.activity.underlying_objects(load.ops[0])
+        objs = self.activity.underlying_objects(ptr)
         if objs and all(self._plain_integer_object(o) for o in objs):
             return INT
         return UNKNOWN
+
+    def _float_written_to(self, ptr) -> bool:
+        """Whether this function writes float bits through the same pointer (a store, an
+        atomic exchange or compare-and-swap of a float or of a float's bits)."""
+        from ..ir import instructions as I
+
+        if self._writes is None:
+            self._writes = {}
+            for b in self.function.blocks:
+                for i in b.instructions:
+                    if isinstance(i, I.Store):
+                        dst, vals = i.ops[1], [i.ops[0]]
+                    elif isinstance(i, I.CmpXchg):
+                        dst, vals = i.ops[0], [i.ops[2]]
+                    elif isinstance(i, I.AtomicRMW) and i.operation == "xchg":
+                        dst, vals = i.ops[0], [i.ops[1]]
+                    else:
+                        continue
+                    self._writes.setdefault(id(_strip_bitcasts(dst)), []).extend(vals)
+        for v in self._writes.get(id(_strip_bitcasts(ptr)), ()):
+            if holds_float(v.type) or (isinstance(v, I.Cast) and v.opcode == "bitcast"
+                                       and holds_float(v.ops[0].type)):
+                return True
+        return False
 
     def _plain_integer_object(self, obj) -> bool:
         from ..ir import instructions as I
@@ -192,6 +253,33 @@ class IntegerBits:
             if isinstance(e, MDString):
                 return e.text.strip('"')
         return None
+
+
+def _strip_bitcasts(ptr):
+    from ..ir import instructions as I
+    from ..ir.values import ConstantExpr
+
+    for _ in range(8):
+        if isinstance(ptr, (I.Cast, ConstantExpr)) and ptr.opcode == "bitcast" and ptr.ops:
+            ptr = ptr.ops[0]
+        else:
+            break
+    return ptr
+
+
+def _cast_source_pointee(ptr):
+    """Typed pointers: the element type of the pointer a chain of bitcasts started from."""
+    from ..ir import instructions as I
+    from ..ir.values import ConstantExpr
+
+    seen = None
+    for _ in range(8):
+        if isinstance(ptr, (I.Cast, ConstantExpr)) and ptr.opcode == "bitcast" and ptr.ops:
+            ptr = ptr.ops[0]
+            seen = getattr(ptr.type, "pointee", None)
+        else:
+            break
+    return seen
 
 
 # ------------------------------------------------------------- bytes behind a pointer
