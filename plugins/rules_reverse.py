@@ -10,6 +10,7 @@ the result's adjoint over the lanes.
 
 from enzyme_compat.ad.errors import TypeAnalysisError, UnsupportedInstructionError
 from enzyme_compat.ad.hookspecs import ad_hookimpl
+from enzyme_compat.ad.lanes import shuffle_mask
 from enzyme_compat.ad.rules import reverse_rules
 from enzyme_compat.ad.types_analysis import UNKNOWN, copied_kind, holds_float
 from enzyme_compat.ir import instructions as I
@@ -216,24 +217,10 @@ def _insertelement(rb, a, dy):
     return [d_vec, d_scalar, None]
 
 
-def _mask(inst):
-    from enzyme_compat.ir.values import ConstantAggregate, ZeroInitializer
-
-    m = inst.ops[2]
-    n = m.type.count
-    if isinstance(m, ZeroInitializer):
-        return [0] * n
-    if isinstance(m, ConstantAggregate):
-        return [e.value if isinstance(e, ConstantInt) else None for e in m.elems]
-    if isinstance(m, Undef):
-        return [None] * n
-    return None
-
-
 def _shufflevector(rb, a, dy):
     inst = rb.inst
     t0 = inst.ops[0].type
-    mask = _mask(inst)
+    mask = shuffle_mask(inst)
     if mask is None or t0.scalable:
         rb.error(UnsupportedInstructionError, "shufflevector with a mask that is not a "
                  "constant vector")

@@ -27,15 +27,16 @@ from dataclasses import dataclass, field
 from ..ir import instructions as I
 from ..ir.mem2reg import prepared
 from ..ir.module import BasicBlock, Function
-from ..ir.types import (I32, I64, VOID, ArrayType, FunctionType, IdentifiedStructType,
-                        StructType)
-from ..ir.values import Argument, ConstantInt, ConstantNull, Undef
+from ..ir.types import (I1, I32, I64, VOID, ArrayType, FunctionType, IdentifiedStructType,
+                        StructType, VectorType)
+from ..ir.values import Argument, ConstantAggregate, ConstantInt, ConstantNull, Undef
 from . import tape as T
 from .tape_reserve import reserve_loops
 from .activity import (ActivityAnalysis, allocation_like, called_function, dispatch,
                        known_functions, known_map, rule_name, user_candidates)
 from .custom import custom_rules, inactive_memory
 from .builder import zero_of
+from .lanes import partial_lanes
 from .cloning import BodyCloner, block_order, derived_name, is_debug, per_module
 from .errors import (DifferentiationError, NoDerivativeError, ShadowError, TypeAnalysisError,
                      UnsupportedInstructionError, located, no_derivative_message)
@@ -291,6 +292,7 @@ class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls):
         self.record_base: dict = {}  # primal block -> the pop of its record
         self.record_size: dict = {}  # primal block -> bytes in its record so far
         self.slots: dict = {}  # primal value -> alloca holding its adjoint
+        self.partial_lanes = partial_lanes(self.primal)  # vector -> the lanes read of it
         self.entry_allocas: list = []  # other stack slots of the reverse function
         self.rentry = self._new_block("entry")
         self.rblocks: dict = {}
@@ -577,7 +579,7 @@ class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls):
         if kind == "free":
             return
         if kind in ("unknown", "indirect", "custom"):
-            raise self.error(NoDerivativeError, inst, no_derivative_message(callee))
+            raise self.error(NoDerivativeError, inst, no_derivative_message(callee, inst))
         # memory transfers of pointer-holding bytes copy the shadows in this sweep
         rule = self._rule_for_call(inst, callee)
         if rule is None:
@@ -790,8 +792,18 @@ class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls):
         rb = ReverseBuilder(self, inst, self.vmap.get(inst, inst), self.rblock)
         args = LazyOperands(self, operands)
         adjoints = rule.adjoint(rb, args, dy)
+        live = self.partial_lanes.get(inst)
         for v, d in zip(operands, adjoints or ()):
+            if live is not None and d is not None and inst.opcode not in _LANE_ROUTING \
+                    and isinstance(d.type, VectorType) and d.type.count == inst.type.count:
+                d = self._dead_lanes_zeroed(d, live)
             self.add_adjoint(v, d)
+
+    def _dead_lanes_zeroed(self, d, live):
+        """`d` with the lanes the primal never reads set to 0 (see lanes.py)."""
+        mask = ConstantAggregate(VectorType(d.type.count, I1),
+                                 [ConstantInt(I1, int(k in live)) for k in range(d.type.count)])
+        return self.remit(I.Select("select", d.type, [mask, d, zero_of(d.type)]))
 
     def _reverse_call(self, inst):
         if inst in self.user_calls:
@@ -851,6 +863,10 @@ class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls):
             a = inst.args[i]
             d = self.remit(I.ExtractValue(a.type, [r], [k]))
             self.add_adjoint(a, d)
+
+# instructions that move lanes without multiplying them: their adjoints need no masking
+_LANE_ROUTING = frozenset(("shufflevector", "insertelement", "extractelement", "phi"))
+
 
 class _FromForward:
     """A reverse rule read off an elementwise forward rule."""
