@@ -38,6 +38,8 @@ def describe(inst) -> str:
     if isinstance(inst, I.Call):
         callee = inst.callee
         name = getattr(callee, "name", None)
+        if hasattr(callee, "asm"):
+            return f"{inst.opcode} asm {callee.asm}"
         return f"{inst.opcode} @{name}" if name else f"{inst.opcode} (indirect)"
     text = inst.opcode
     if inst.name:
@@ -99,9 +101,15 @@ def located(cls, module, function, inst, message: str):
     return cls(f"{' '.join(parts)}: {message}")
 
 
-def no_derivative_message(callee) -> str:
+def no_derivative_message(callee, call=None) -> str:
     """The message for a call with active arguments and no way to differentiate it,
     with the two fixes."""
+    from ..ir.values import InlineAsm
+
+    if callee is None and isinstance(getattr(call, "callee", None), InlineAsm):
+        return ("inline assembly has no derivative, and its operands carry derivatives: "
+                "move it into a function of its own and register a derivative for that function "
+                "(`__enzyme_register_gradient_NAME`, `__enzyme_register_derivative_NAME`)")
     if callee is None:
         return ("no derivative rule for an indirect callee whose targets are not known, "
                 "and its arguments carry derivatives")
