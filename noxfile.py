@@ -49,6 +49,25 @@ def matrix(session: nox.Session, llvm: str) -> None:
 
 
 @nox.session
+def fuzz(session: nox.Session) -> None:
+    """Differential AD fuzzing: random C functions built by clang 14 and 22 at -O0 and -O2,
+    reverse mode vs forward mode vs finite differences (tools/fuzz_ad.py).
+
+    Not a default session. `nox -s fuzz -- --count 10000 --seed 7` passes its arguments;
+    failures are reduced and saved in tests/fuzz_ad_regressions/."""
+    session.install("-e", ".")
+    session.run("python", "tools/fuzz_ad.py", *session.posargs)
+
+
+@nox.session(name="fuzz-parser")
+def fuzz_parser(session: nox.Session) -> None:
+    """Parser/printer fuzzing of mutated real modules (tools/fuzz_parser.py):
+    `nox -s fuzz-parser -- --count 100000 --jobs 2`."""
+    session.install("-e", ".")
+    session.run("python", "tools/fuzz_parser.py", *session.posargs)
+
+
+@nox.session
 def bench(session: nox.Session) -> None:
     """Benchmarks: gradient/primal time ratios of real kernels, transformation speed.
 
