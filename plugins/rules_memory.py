@@ -76,6 +76,16 @@ def _malloc(b, a, d):
     return b.libcall("calloc", b.inst.type, [size, ConstantInt(size.type, 1)])
 
 
+def _new(b, a, d):
+    """operator new / new[]: the shadow from the same operator (operator delete frees
+    it), zeroed."""
+    if not b.fs.activity.is_active(b.inst):
+        return None
+    shadow = b.clone(list(a))
+    _memset_zero(b, shadow, a[0])
+    return shadow
+
+
 def _calloc(b, a, d):
     return b.clone(list(a)) if b.fs.activity.is_active(b.inst) else None
 
@@ -147,7 +157,7 @@ RULES = (
                           "memmove": _memtransfer, "memset": _memset,
                           "memset.inline": _memset})
     + rules("function", {"malloc": _malloc, "calloc": _calloc, "realloc": _realloc,
-                         "free": _free})
+                         "free": _free, "_Znwm": _new, "_Znam": _new})
 )
 
 

@@ -72,6 +72,9 @@ def test_judge_verdicts():
     # the two steps disagree: a branch or a kink within a step, that input's check skipped
     rough = fuzz.judge("f", _line(fd_a=(1, 2, 3, 4, 9), fd_b=(1, 2, 3, 4, 7)))
     assert rough.kind is None and rough.fd_skipped == 1
+    # |f(x)| = 3e20: f(x +- h) cannot show a derivative of 1 (seen: forward 1, differences 0)
+    big = fuzz.judge("f", _line(primal=3.3e20, fd_a=(1, 0, 3, 4, 5), fd_b=(1, 0, 3, 4, 5)))
+    assert big.kind is None and big.fd_ill_conditioned == 5
     assert fuzz.judge("f", _line(primal=float("nan"))).kind == "not-finite"
     assert fuzz.judge("f", _line(rev=(1, 2, float("nan"), 4, 5), fwd=(1, 2, 3, 4, 5))).kind == "not-finite"
 

@@ -8,7 +8,9 @@ A program passes when, for each of its five inputs,
 - forward mode agrees with finite differences, |f - d| <= 1e-6 max(1, |f|, |d|), wherever
   the function is smooth at the point: two central differences (steps 1e-5 and 1e-6,
   relative) that disagree by more than 1e-4 mean a branch, kink or jump lies within a step
-  and that input's finite-difference check is skipped (counted in the summary).
+  and that input's finite-difference check is skipped (counted in the summary); so is an
+  input where the primal's own rounding (1e-14 |f(x)| over the step) could exceed the
+  tolerance (a large value with a small derivative).
 Anything else fails: a disagreement, an error of `enzyme-compat cc` (the generator only
 writes what the engine must support), a crash or timeout of the program. A failing
 function is built again on its own, reduced (statement lines deleted while the failure
@@ -46,12 +48,16 @@ INPUTS = ARRAY + 1  # x[0..3] and y
 REV_FWD_TOL = 1e-8
 FD_TOL = 1e-6
 SMOOTH_TOL = 1e-4
+STEP_B = 1e-6  # the smaller relative step of the two central differences
+ROUNDING = 1e-14  # relative error of a primal value after a few dozen roundings
 BUILD_TIMEOUT = 600
 RUN_TIMEOUT = 60
 
 PRELUDE = """\
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 extern int enzyme_dup, enzyme_const;
 extern double __enzyme_autodiff(void *, ...);
 extern double __enzyme_fwddiff(void *, ...);
@@ -73,11 +79,11 @@ static void fuzz_report(const char *name, fuzz_fn f, const double *x, double y, 
   for (int j = 0; j < 5; j++) printf(" %.17g", rev[j]);
   for (int j = 0; j < 5; j++) printf(" %.17g", fwd[j]);
   for (int j = 0; j < 5; j++) printf(" %.17g", fuzz_fd(f, x, y, n, j, 1e-5));
-  for (int j = 0; j < 5; j++) printf(" %.17g", fuzz_fd(f, x, y, n, j, 1e-6));
+  for (int j = 0; j < 5; j++) printf(" %.17g", fuzz_fd(f, x, y, n, j, STEP_B));
   printf("\\n");
   fflush(stdout);
 }
-"""
+""".replace("STEP_B", repr(STEP_B))
 
 CHECK = """\
 static void check_{name}(void) {{
@@ -122,6 +128,7 @@ class Verdict:
     kind: str | None = None
     detail: str = ""
     fd_skipped: int = 0
+    fd_ill_conditioned: int = 0
     worst_fd: float = 0.0
     worst_rev_fwd: float = 0.0
 
@@ -149,6 +156,9 @@ def judge(name: str, fields: list[float]) -> Verdict:
             return v
         if not (math.isfinite(fd_a[j]) and math.isfinite(fd_b[j])) or _rel(fd_a[j], fd_b[j]) > SMOOTH_TOL:
             v.fd_skipped += 1
+            continue
+        if ROUNDING * max(1.0, abs(primal)) / STEP_B > FD_TOL * max(1.0, abs(fwd[j]), abs(fd_b[j])):
+            v.fd_ill_conditioned += 1  # f(x +- h) rounds away more than the tolerance
             continue
         e = _rel(fwd[j], fd_b[j])
         v.worst_fd = max(v.worst_fd, e)
@@ -331,7 +341,7 @@ def main(argv=None) -> int:
     started = time.time()
     per_config: Counter = Counter()
     kinds: Counter = Counter()
-    skipped = worst_fd = worst_rf = 0.0
+    skipped = ill = worst_fd = worst_rf = 0.0
     failures = []
     done = 0
 
@@ -345,6 +355,7 @@ def main(argv=None) -> int:
             per_config[str(result.config)] += len(result.verdicts)
             for v in result.verdicts:
                 skipped += v.fd_skipped
+                ill += v.fd_ill_conditioned
                 worst_fd = max(worst_fd, v.worst_fd)
                 worst_rf = max(worst_rf, v.worst_rev_fwd)
             for g, v in result.failures:
@@ -373,8 +384,8 @@ def main(argv=None) -> int:
     print(f"{done} programs ({', '.join(f'{n} {c}' for c, n in sorted(per_config.items()))}), "
           f"seed {args.seed}, {time.time() - started:.0f} s")
     print(f"{checks} partial derivatives: reverse vs forward worst relative difference {worst_rf:.2g}; "
-          f"forward vs finite differences worst {worst_fd:.2g} on {checks - int(skipped)} "
-          f"({int(skipped)} not smooth at the point, skipped)")
+          f"forward vs finite differences worst {worst_fd:.2g} on {checks - int(skipped + ill)} "
+          f"({int(skipped)} not smooth at the point, {int(ill)} ill-conditioned: skipped)")
     print(f"{len(failures)} disagreements or failures" +
           (": " + ", ".join(f"{n} {k}" for k, n in kinds.most_common()) if kinds else ""))
     for path in saved:

@@ -33,7 +33,7 @@ UNARY = (
     "log2(2.0 + ({0})*({0}))", "log10(1.5 + sin({}))", "tan(0.5*tanh({}))", "fabs({})",
     "lgamma(1.5 + ({0})*({0}))", "tgamma(1.2 + 0.5*tanh({}))", "acosh(1.5 + ({0})*({0}))",
     "floor({})", "ceil({})", "round({})", "trunc({})", "(double)(long)({})",
-    "pow(1.0 + ({0})*({0}), 0.75)", "pow(1.25, sin({}))", "ldexp({}, 2)", "square({})",
+    "pow(1.0 + ({0})*({0}), 0.75)", "pow(1.25, sin({}))", "ldexp({}, -1)", "square({})",
 )
 BINARY = (
     "({0} + {1})", "({0} - {1})", "({0} * {1})", "({0} / (1.0 + ({1})*({1})))",
@@ -132,14 +132,38 @@ class _Gen:
             return f"{self.target(loop)} = {name}({self.expr(2, loop)}, {self.expr(2, loop)});"
         return self.assignment(loop)
 
+    def index(self, loop: str | None) -> str:
+        """An array index: constant, the induction variable, or computed from a float
+        (data-dependent addressing, which reverse mode must replay)."""
+        r = self.rng
+        pick = r.random()
+        if loop and pick < 0.4:
+            return f"{loop} % {ARRAY}"
+        if pick < 0.7:
+            return str(r.randrange(ARRAY))
+        return f"(int)(3.9 * fabs(sin({self.leaf(loop)})))"
+
     def statement(self, depth: int = 0) -> str:
         r = self.rng
         pick = r.random()
-        if depth > 0 or pick < 0.45:
+        if depth > 0 or pick < 0.35:
             return self.simple(None)
-        if pick < 0.6:
+        if pick < 0.47:
             cond = f"{self.expr(2)} {r.choice(COMPARE)} {self.expr(1)}"
             return f"if ({cond}) {{ {self.simple(None)} }} else {{ {self.simple(None)} }}"
+        if pick < 0.55:  # elementwise over the arrays: SLP/loop vectorization at -O2
+            op = r.choice(("t[i] * (0.5 + 0.25 * sin(x[i]))", "t[i] + x[i] * y",
+                           "fma(t[i], 0.5, x[i])", "sqrt(1.0 + t[i] * t[i])", "t[i] * x[i]",
+                           "(t[i] > x[i] ? t[i] : x[i])", "0.5 * (t[i] + x[(i + 1) % 4])"))
+            return f"for (int i = 0; i < {ARRAY}; i++) {{ t[i] = {op}; }}"
+        if pick < 0.6:  # data-dependent addresses
+            return f"t[{self.index(None)}] {r.choice(('=', '+='))} {self.expr(2)} + x[{self.index(None)}];"
+        if pick < 0.64:  # a while loop whose trip count depends on floats
+            v = r.choice(self.scalars)
+            return (f"for (int w = 0; w < 8 && {v} < 2.0; w++) "
+                    f"{{ {v} += 0.25 + 0.125 * {self.bounded(1)}; {self.simple(None)} }}")
+        if pick < 0.67:
+            return f"memcpy(t, x, sizeof(double) * {r.randint(1, ARRAY)});"
         loop = "i"
         body = [self.simple(loop) for _ in range(r.randint(1, 3))]
         extra = r.random()
@@ -152,6 +176,8 @@ class _Gen:
         elif extra < 0.5:
             inner = f"for (int j = 0; j < 2; j++) {{ t[(i + j) % {ARRAY}] += 0.5 * {self.bounded(1, loop)}; }}"
             body.append(inner)
+        elif extra < 0.6:
+            body.append(f"t[{self.index(loop)}] += 0.25 * {self.bounded(1, loop)};")
         bound = r.choice(("n", "n", f"{ARRAY}", "n - 1"))
         return f"for (int {loop} = 0; {loop} < {bound}; {loop}++) {{ {' '.join(body)} }}"
 
@@ -160,7 +186,15 @@ class _Gen:
         r = self.rng
         for k in range(r.choice((0, 1, 1, 2))):
             name = f"{self.name}_h{k}"
-            if r.random() < 0.6:
+            kind = r.random()
+            if kind < 0.15:  # recursion (a scalar helper of (value, depth))
+                self.scope = ()
+                e = self.expr(2, extra=("a", "a"))
+                self.scope = ("x", "t", "locals")
+                self.helpers.append(f"static double {name}(double a, double b) {{ "
+                                    f"return b < 1.0 ? a : 0.5 * {e} + {name}(0.9 * a, b - 1.0); }}")
+                self.helper_names.append((name, "scalar"))
+            elif kind < 0.6:
                 self.scope = ()
                 e1 = self.expr(3, extra=("a", "b", "a", "b"))
                 e2 = self.expr(2, extra=("a", "b", "c"))
@@ -184,11 +218,17 @@ class _Gen:
         self.make_helpers()
         g = Generated(self.name, helpers=self.helpers)
         g.body.append("double v0 = x[0], v1 = y, v2 = 0.5;")
-        g.body.append(f"double t[{ARRAY}] = {{x[1], x[2], y, 0.25}};")
-        g.body += [self.statement() for _ in range(r.randint(2, 6))]
+        heap = r.random() < 0.25
+        if heap:  # the local array on the heap (its shadow on the shadow heap)
+            g.body.append(f"double *t = malloc(sizeof(double) * {ARRAY}); "
+                          f"t[0] = x[1]; t[1] = x[2]; t[2] = y; t[3] = 0.25;")
+        else:
+            g.body.append(f"double t[{ARRAY}] = {{x[1], x[2], y, 0.25}};")
+        g.body += [self.statement() for _ in range(r.randint(2, 7))]
         terms = ["v0", "v1", "v2", *(f"t[{k}]" for k in range(ARRAY))]
         r.shuffle(terms)
-        g.body.append(f"return {' + '.join(terms[:r.randint(2, len(terms))])};")
+        result = " + ".join(terms[:r.randint(2, len(terms))])
+        g.body.append(f"double result = {result}; free(t); return result;" if heap else f"return {result};")
         g.x = tuple(round(r.uniform(-1.2, 1.2), 3) for _ in range(ARRAY))
         g.y = round(r.uniform(-1.2, 1.2), 3)
         g.n = r.randint(1, 5)

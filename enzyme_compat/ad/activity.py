@@ -219,8 +219,14 @@ _POINTER_THROUGH = ("getelementptr", "bitcast", "addrspacecast")
 class ActivityAnalysis:
     """`is_active(v)`: whether `v` (a value of the primal function) has a tangent/shadow."""
 
-    def __init__(self, function, active_args, registry, known=None, custom=None):
+    def __init__(self, function, active_args, registry, known=None, custom=None,
+                 through_calls: bool = False, shadow_return: bool = False):
+        """Forward mode: `through_calls`, a pointer a function of the module returns
+        points into memory its pointer arguments reach (C++ accessors, allocator chains);
+        `shadow_return`, the caller needs the shadow of the pointer this one returns."""
         self.function = function
+        self.through_calls = through_calls
+        self.shadow_return = shadow_return
         self.known = known or {}  # Argument -> the functions it is known to be
         self.custom = custom  # derivatives registered in the IR (custom.CustomRules)
         self.registry = registry
@@ -250,12 +256,16 @@ class ActivityAnalysis:
                     changed = True
             for inst in self.insts:
                 changed |= self._memory(inst)
+                if self.shadow_return and inst.opcode == "ret" and inst.ops \
+                        and inst.ops[0].type.is_pointer:
+                    changed |= self._mark(inst.ops[0])
 
     def _any_active(self, values) -> bool:
         return any(v in self.active for v in values)
 
     def _forward(self, inst) -> bool:
-        if isinstance(inst, (I.Alloca, I.Store)) or inst.is_terminator:
+        if isinstance(inst, (I.Alloca, I.Store)) or (inst.is_terminator
+                                                     and inst.opcode != "invoke"):
             return False
         if isinstance(inst, I.Load):
             return inst.ops[0] in self.active
@@ -319,6 +329,21 @@ class ActivityAnalysis:
             holder = _loaded_from(pointer)
             if holder is not None and holder not in self.active:
                 changed |= self._mark(holder)
+            elif holder is None and self.through_calls:
+                changed |= self._mark_call_arguments(pointer)
+        return changed
+
+    def _mark_call_arguments(self, pointer) -> bool:
+        """A pointer a function of the module returned (C++ `v[i]`, an accessor): it
+        points into memory reached from the call's pointer arguments, which get shadows
+        (the call is then differentiated and returns the shadow pointer too)."""
+        call = _base_pointer(pointer)
+        if not isinstance(call, I.Call) or self._kinds.get(call) != "user":
+            return False
+        changed = False
+        for a in call.args:
+            if a.type.is_pointer and a not in self.active and not self._points_into_active(a):
+                changed |= self._mark(a)
         return changed
 
     def underlying_objects(self, pointer, seen=None):
@@ -403,6 +428,17 @@ def _loaded_from(pointer):
         else:
             return None
     return None
+
+
+def _base_pointer(pointer):
+    """`pointer` under GEPs and casts."""
+    for _ in range(32):
+        if isinstance(pointer, (I.GetElementPtr, I.Cast)) or (
+                isinstance(pointer, ConstantExpr) and pointer.opcode in _POINTER_THROUGH):
+            pointer = pointer.ops[0]
+        else:
+            break
+    return pointer
 
 
 def dispatch(emit, value, pairs):

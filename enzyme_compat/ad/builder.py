@@ -93,6 +93,8 @@ class TangentBuilder:
         if type is not None:
             c.type = type
         if isinstance(c, I.Call):
+            c.opcode = "call"  # a copy of an `invoke` does not unwind (nor end the block)
+            c.normal = c.unwind = None
             c.arg_attrs = [[] for _ in ops]
             c.fn_attrs = []
             c.ret_attrs = []

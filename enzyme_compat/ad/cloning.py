@@ -56,9 +56,9 @@ class BodyCloner:
     def new(self, v):
         return self.vmap.get(v, v)
 
-    def check_user_call(self, inst, callee):
+    def check_user_call(self, inst, callee, unwinds: bool = False):
         """A call of a function of the module that can be differentiated as a call: the
-        same prototype as the callee, a plain `call`."""
+        same prototype as the callee, a plain `call` (or an `invoke` when `unwinds`)."""
         from ..ir.typeutil import compatible
         from .errors import UnsupportedInstructionError
 
@@ -67,7 +67,7 @@ class BodyCloner:
                 or not all(compatible(a.type, t) for a, t in zip(inst.args, params)):
             raise self.error(UnsupportedInstructionError, inst,
                              "the call's prototype differs from the callee's")
-        if inst.opcode != "call":
+        if inst.opcode != "call" and not (unwinds and inst.opcode == "invoke"):
             raise self.error(UnsupportedInstructionError, inst,
                              f"`{inst.opcode}` of a differentiated function is not supported")
 

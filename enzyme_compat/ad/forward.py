@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from ..ir import instructions as I
 from ..ir.mem2reg import prepared
-from ..ir.module import Function
+from ..ir.module import BasicBlock, Function
 from ..ir.types import VOID, ArrayType, FunctionType, StructType
 from ..ir.values import Argument, ConstantExpr, ConstantInt, Undef
 from .abi import CONST
@@ -33,7 +33,7 @@ from .errors import (DifferentiationError, NoDerivativeError, TypeAnalysisError,
 from .types_analysis import FLOAT, UNKNOWN, IntegerBits, carries_tangent, holds_float
 
 RETURNS = ("tangent", "both", "primal", "none")
-_TERMINATORS_CLONED = ("br", "switch", "unreachable")
+_TERMINATORS_CLONED = ("br", "switch", "unreachable", "resume")
 
 
 def wide(t, width: int):
@@ -109,6 +109,7 @@ class ForwardMode:
                 params.append(wide(a.type, width))
         fn = Function(name, FunctionType(return_type(primal, returns, width), params))
         fn.pre = ["internal"]
+        fn.personality = primal.personality  # landing pads are cloned
         fn.is_declaration = False
         fn.defined = True
         self.module.functions.append(fn)
@@ -150,12 +151,15 @@ class FunctionSynthesis(BodyCloner):
         self.known = known_map(primal, self.module, known)
         self.custom = custom_rules(self.module)
         self.activity = ActivityAnalysis(primal, active_args, self.registry, self.known,
-                                         self.custom)
+                                         self.custom, through_calls=True,
+                                         shadow_return=returns in ("both", "tangent"))
         self.integer_bits = IntegerBits(self.module, primal, self.activity)
         self._active_ptrtoint = None
         self._users = None
         fn.blocks = [self.bmap[b] for b in primal.blocks]
         self.phis: list = []
+        self.unwinding = None  # (continuation, landing pad) while an invoke is placed
+        self.split_edges: list = []  # (block of an invoke, its continuation, normal dest)
 
     # ------------------------------------------------------------------ helpers
     @property
@@ -204,6 +208,10 @@ class FunctionSynthesis(BodyCloner):
             self.unpack(a, sa, entry)
         for b in block_order(self.primal):
             self._block(b)
+        for nb, cont, normal in self.split_edges:  # phis of a normal destination
+            for phi in normal.instructions:
+                if isinstance(phi, I.Phi):
+                    phi.blocks = [cont if b is nb else b for b in phi.blocks]
         self.each_lane(lambda k: self._fill_phis())
 
     def _block(self, pb):
@@ -222,6 +230,8 @@ class FunctionSynthesis(BodyCloner):
             self.remap(c)
             if inst.opcode == "ret":
                 self._return(inst, nb)
+            elif inst.opcode == "invoke":
+                self._invoke(inst, c, nb)
             elif inst.is_terminator:
                 if inst.opcode not in _TERMINATORS_CLONED:
                     raise self.error(UnsupportedInstructionError, inst,
@@ -232,6 +242,34 @@ class FunctionSynthesis(BodyCloner):
             else:
                 nb.append(c)
                 self._instruction(inst, c, nb)
+
+    def _invoke(self, inst, c, nb):
+        """An `invoke`: differentiated like a call, the call replacing it (the primal's,
+        or the tangent function's) invoked with the same landing pad, and the tangent
+        code after it in a new block on the normal edge (a continuation block before
+        the normal destination, whose phis now name it)."""
+        pb = inst.parent
+        cont = BasicBlock(derived_name(pb.name, suffix=".fwd"), parent=self.fn)
+        self.fn.blocks.insert(self.fn.blocks.index(nb) + 1, cont)
+        c.opcode, c.normal, c.unwind = "call", None, None  # placed by `place`
+        self.unwinding = (cont, self.bmap[inst.unwind])
+        self._call(inst, c, nb)
+        if self.unwinding is not None:
+            raise self.error(DifferentiationError, inst, "internal: the invoke was not placed")
+        normal = self.bmap[inst.normal]
+        cont.append(I.Br([], [normal]))
+        self.split_edges.append((nb, cont, normal))
+
+    def place(self, call, nb):
+        """Append the call standing for the primal call to `nb`; returns the block tangent
+        code continues in (the continuation block when the primal call was an invoke)."""
+        nb.append(call)
+        if self.unwinding is None:
+            return nb
+        cont, pad = self.unwinding
+        self.unwinding = None
+        call.opcode, call.normal, call.unwind, call.tail = "invoke", cont, pad, ""
+        return cont
 
     def _fill_phis(self):
         for phi in self.phis:
@@ -363,7 +401,7 @@ class FunctionSynthesis(BodyCloner):
         dargs = [self.tangent(v) for v in inst.args]
         if kind == "inactive" or (all(d is None for d in dargs)
                                   and not self.activity.is_active(inst)):
-            nb.append(c)
+            self.place(c, nb)
             return
         callee = called_function(inst)
         if kind == "custom" and callee.name in self.custom.derivatives:
@@ -374,7 +412,7 @@ class FunctionSynthesis(BodyCloner):
             return
         if kind == "allocation" and callee is not None and \
                 allocation_like(self.registry, self.custom, callee.name) is not None:
-            nb.append(c)
+            nb = self.place(c, nb)
             self._custom_allocation(inst, c, nb, callee)
             return
         rule = None
@@ -384,7 +422,7 @@ class FunctionSynthesis(BodyCloner):
                     else self.registry.function(name))
         if rule is None:
             if kind == "free":  # a registered deallocator: the shadow goes through it too
-                nb.append(c)
+                nb = self.place(c, nb)
 
                 def release(lane):
                     d = self.tangent(inst.args[0]) if inst.args else None
@@ -392,8 +430,8 @@ class FunctionSynthesis(BodyCloner):
                         TangentBuilder(self, inst, c, nb).clone([d, *c.args[1:]])
                 self.each_lane(release)
                 return
-            raise self.error(NoDerivativeError, inst, no_derivative_message(callee, inst))
-        nb.append(c)
+            raise self.error(NoDerivativeError, inst, no_derivative_message(callee))
+        nb = self.place(c, nb)
         if not rule.inactive:
             self._run_rule(rule, inst, c, nb, c.args, inst.args)
 
@@ -429,7 +467,7 @@ class FunctionSynthesis(BodyCloner):
         if self.width != 1:
             raise self.error(UnsupportedInstructionError, inst,
                              "a registered derivative cannot be used in vector mode")
-        nb.append(c)
+        nb = self.place(c, nb)
         args = []
         for a, v in zip(inst.args, c.args):
             args.append(v)
@@ -462,7 +500,7 @@ class FunctionSynthesis(BodyCloner):
         """A call of a function of this module (or of one of several known ones through a
         function pointer): its tangent function, memoised per activity."""
         callee = callees[0]
-        self.check_user_call(inst, callee)
+        self.check_user_call(inst, callee, unwinds=True)
         activity = tuple("dup" if d is not None else CONST for d in dargs)
         if inst.type == VOID:
             returns = "none"
@@ -480,8 +518,8 @@ class FunctionSynthesis(BodyCloner):
             args.append(a)
             if d is not None:
                 args.append(d if self.width == 1 else self.pack(pa, nb))
-        call = nb.append(I.Call("call", dfn.fn_type.ret, dfn.fn_type, target, args,
-                                [[] for _ in args]))
+        call = I.Call("call", dfn.fn_type.ret, dfn.fn_type, target, args, [[] for _ in args])
+        nb = self.place(call, nb)
         if returns == "both":
             self.vmap[inst] = nb.append(I.ExtractValue(inst.type, [call], [0]))
             t = nb.append(I.ExtractValue(dfn.fn_type.ret.elems[1], [call], [1]))
