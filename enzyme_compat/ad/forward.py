@@ -430,7 +430,7 @@ class FunctionSynthesis(BodyCloner):
                         TangentBuilder(self, inst, c, nb).clone([d, *c.args[1:]])
                 self.each_lane(release)
                 return
-            raise self.error(NoDerivativeError, inst, no_derivative_message(callee))
+            raise self.error(NoDerivativeError, inst, no_derivative_message(callee, inst))
         nb = self.place(c, nb)
         if not rule.inactive:
             self._run_rule(rule, inst, c, nb, c.args, inst.args)
