@@ -22,14 +22,14 @@ from enzyme_compat.ir.values import ConstantInt, Undef
 def _load(rb, a, dy):
     if dy is not None:
         ptr = rb.shadow(0)
-        if ptr is not None:
-            rb.add_to_memory(ptr, rb.inst.type, dy)
+        if ptr is not None:  # dy is a float also where the load reads float bits as an integer
+            rb.add_to_memory(ptr, dy.type, dy)
     return [None]
 
 
 def _store(rb, a, dy):
-    t = rb.inst.ops[0].type
-    if not holds_float(t) or t.is_pointer:
+    t = rb.gs.adjoint_type(rb.inst.ops[0])  # a float type, also for an integer of float bits
+    if t is None:
         return [None, None]
     ptr = rb.shadow(1)
     d = rb.load(t, ptr)
@@ -196,8 +196,8 @@ def _float_cast(rb, a, dy):  # fpext <-> fptrunc
 
 def _bitcast(rb, a, dy):
     src = rb.inst.ops[0].type
-    if src == rb.inst.type:
-        return [dy]
+    if src == rb.inst.type or dy.type == rb.gs.adjoint_type(rb.inst.ops[0]):
+        return [dy]  # also float <-> integer holding its bits: one adjoint, a float
     if src.scalar == rb.inst.type.scalar or not holds_float(src):
         return [rb.cast("bitcast", src, dy) if holds_float(src) else None]
     rb.error(UnsupportedInstructionError, f"bitcast from {src!r} to {rb.inst.type!r} "

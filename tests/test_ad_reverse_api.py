@@ -188,6 +188,11 @@ def _f(body):
         "  %n = fadd double %od, %x\n  %nb = bitcast double %n to i64\n"
         "  %c = cmpxchg ptr %p, i64 %o, i64 %nb seq_cst seq_cst, align 8\n"
         "  ret double %x"), UnsupportedInstructionError, "compare-and-swap of float bits"),
+    ("%r = call double (ptr, ...) @__enzyme_autodiff(ptr @f, double %x, ptr %p, ptr %dp)\n"
+     "  ret double %r",
+     _f("  %xb = bitcast double %x to i64\n  %a = and i64 %xb, 9223372036854775807\n"
+        "  %ab = bitcast i64 %a to double\n  ret double %ab"),
+     UnsupportedInstructionError, "bits of a float, as the integer %xb, are used by `and`"),
 ])
 def test_located_errors(body, decls, error, text):
     m = _module(body, decls)

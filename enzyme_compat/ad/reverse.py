@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from ..ir import instructions as I
 from ..ir.mem2reg import prepared
 from ..ir.module import BasicBlock, Function
-from ..ir.types import (I1, I32, I64, VOID, ArrayType, FunctionType, IdentifiedStructType,
+from ..ir.types import (DOUBLE, FLOAT as FLOAT_T, HALF, I1, I32, I64, VOID, ArrayType, FunctionType, IdentifiedStructType,
                         StructType, VectorType)
 from ..ir.values import Argument, ConstantAggregate, ConstantInt, ConstantNull, Undef
 from . import tape as T
@@ -293,6 +293,7 @@ class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls):
         self.record_size: dict = {}  # primal block -> bytes in its record so far
         self.slots: dict = {}  # primal value -> alloca holding its adjoint
         self.partial_lanes = partial_lanes(self.primal)  # vector -> the lanes read of it
+        self.float_bits_types: dict = {}  # integer value -> float type of its adjoint
         self.entry_allocas: list = []  # other stack slots of the reverse function
         self.rentry = self._new_block("entry")
         self.rblocks: dict = {}
@@ -302,11 +303,27 @@ class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls):
         return located(cls, self.module, self.primal, inst, message)
 
     def has_adjoint(self, v) -> bool:
-        """Whether primal value `v` accumulates an adjoint (an active float value)."""
+        """Whether primal value `v` accumulates an adjoint (an active float value, or an
+        active integer holding the bits of a float)."""
         if isinstance(v, Argument):
             return v in self.out_args
-        return isinstance(v, I.Instruction) and holds_float(v.type) \
-            and not v.type.is_pointer and self.activity.is_active(v)
+        return isinstance(v, I.Instruction) and self.adjoint_type(v) is not None \
+            and self.activity.is_active(v)
+
+    def adjoint_type(self, v):
+        """The type of `v`'s adjoint: its own for floats, the float of the same width for
+        an integer that holds a float's bits (memcpy of a double at -O2 is `load i64` /
+        `store i64`), None for other values."""
+        if v.type.is_pointer:
+            return None
+        if holds_float(v.type):
+            return v.type
+        t = self.float_bits_types.get(v, False)
+        if t is False:
+            t = _FLOAT_OF_WIDTH.get(getattr(v.type, "bits", None)) \
+                if isinstance(v, I.Instruction) and self.integer_bits.kind(v) == FLOAT else None
+            self.float_bits_types[v] = t
+        return t
 
     def _in_forward(self, v) -> bool:
         b = getattr(v, "parent", None)
@@ -335,7 +352,8 @@ class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls):
     def slot(self, v):
         s = self.slots.get(v)
         if s is None:
-            s = I.Alloca(self.tape.pointer_to(v.type), v.type, [], align=None)
+            t = self.adjoint_type(v)
+            s = I.Alloca(self.tape.pointer_to(t), t, [], align=None)
             s.parent = self.rentry
             self.slots[v] = s
         return s
@@ -344,12 +362,13 @@ class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls):
         """adjoint(v) += d (nothing for values without an adjoint)."""
         if d is None or not self.has_adjoint(v):
             return
-        if d.type != v.type:
+        t = self.adjoint_type(v)
+        if d.type != t:
             raise self.error(DifferentiationError, v if isinstance(v, I.Instruction) else None,
                              f"internal: adjoint of type {d.type!r} for a value of type "
                              f"{v.type!r}")
         s = self.slot(v)
-        old = self.remit(I.Load(v.type, [s], align=None))
+        old = self.remit(I.Load(t, [s], align=None))
         self.remit(I.Store([self.add(old, d), s], align=None))
 
     def take_adjoint(self, v):
@@ -358,8 +377,9 @@ class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls):
         if not self.has_adjoint(v):
             return None
         s = self.slot(v)
-        d = self.remit(I.Load(v.type, [s], align=None))
-        self.remit(I.Store([zero_of(v.type), s], align=None))
+        t = self.adjoint_type(v)
+        d = self.remit(I.Load(t, [s], align=None))
+        self.remit(I.Store([zero_of(t), s], align=None))
         return d
 
     # --------------------------------------------------------------------- run
@@ -409,6 +429,7 @@ class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls):
                 continue
             c = self.vmap[inst]
             self.remap(c)
+            self._check_float_bits_uses(inst)
             if inst.opcode == "ret":
                 self._forward_return(inst, c, nb)
                 continue
@@ -522,14 +543,31 @@ class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls):
         if kind == INT:
             return
         if kind == FLOAT:
-            raise self.error(UnsupportedInstructionError, inst,
-                             "the bits of a float stored as an integer: its adjoint would be "
-                             "lost")
+            return  # its adjoint moves as a float (adjoint_type)
         if not self.mode.loose_types:
             raise self.error(TypeAnalysisError, inst,
                              "cannot deduce whether the stored integer holds an integer or "
                              "the bits of a float (no TBAA type, no typed field); pass "
                              "--loose-types to treat it as an integer")
+
+    def _check_float_bits_uses(self, inst):
+        """An integer holding a float's bits carries its adjoint through loads, stores,
+        bitcasts, phis, selects and freezes; any other use (integer arithmetic on the bits,
+        a call, a return) would lose it, so it is refused. (Atomics have rules of their
+        own.)"""
+        if isinstance(inst, (I.Store, I.Phi, I.Freeze, I.Compare, I.CmpXchg, I.AtomicRMW)) or \
+                isinstance(inst, I.Cast) and inst.opcode == "bitcast":
+            return
+        ops = inst.ops[1:] if isinstance(inst, I.Select) else \
+            inst.args if isinstance(inst, I.Call) else inst.ops
+        for v in ops:
+            if isinstance(v, I.Instruction) and not holds_float(v.type) \
+                    and self.has_adjoint(v):
+                raise self.error(UnsupportedInstructionError, inst,
+                                 f"the bits of a float, as the integer %{v.name}, are used by "
+                                 f"`{inst.opcode}`: their derivative would be lost (only "
+                                 "loads, stores, bitcasts, phis and selects of such bits are "
+                                 "supported)")
 
     def _fill_shadow_phis(self):
         for b in self.primal.blocks:
@@ -699,7 +737,7 @@ class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls):
         # entry: adjoint slots, zeroed, before the return dispatch
         head = list(self.entry_allocas) + list(self.slots.values())
         for v, s in self.slots.items():
-            st = I.Store([zero_of(v.type), s], align=None)
+            st = I.Store([zero_of(s.allocated_type), s], align=None)
             st.parent = self.rentry
             head.append(st)
         self.rentry.instructions[0:0] = head
@@ -776,6 +814,9 @@ class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls):
             dy = self.take_adjoint(inst)
             if dy is None:
                 return
+            if dy.type != inst.type and isinstance(inst, (I.Select, I.Freeze)):
+                self._route_float_bits(inst, dy)
+                return
         rule = self.registry.reverse("instruction", opcode)
         if rule is None:
             frule = self.registry.instruction(opcode)
@@ -785,6 +826,17 @@ class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls):
                                  "derivatives")
             rule = _FromForward(frule)
         self._apply(rule, inst, inst.ops, dy)
+
+    def _route_float_bits(self, inst, dy):
+        """select/freeze of integers holding float bits: their adjoint (a float) goes to
+        the operand the value came from."""
+        if isinstance(inst, I.Freeze):
+            self.add_adjoint(inst.ops[0], dy)
+            return
+        cond = self.fwd(self.new(inst.ops[0]))
+        zero = zero_of(dy.type)
+        self.add_adjoint(inst.ops[1], self.remit(I.Select("select", dy.type, [cond, dy, zero])))
+        self.add_adjoint(inst.ops[2], self.remit(I.Select("select", dy.type, [cond, zero, dy])))
 
     def _apply(self, rule, inst, operands, dy):
         if rule.adjoint is None:
@@ -863,6 +915,8 @@ class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls):
             a = inst.args[i]
             d = self.remit(I.ExtractValue(a.type, [r], [k]))
             self.add_adjoint(a, d)
+
+_FLOAT_OF_WIDTH = {64: DOUBLE, 32: FLOAT_T, 16: HALF}
 
 # instructions that move lanes without multiplying them: their adjoints need no masking
 _LANE_ROUTING = frozenset(("shufflevector", "insertelement", "extractelement", "phi"))

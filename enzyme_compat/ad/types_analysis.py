@@ -85,6 +85,7 @@ class IntegerBits:
         self._copied_into = None
         self._exchanges: dict = {}  # atomic exchange -> the kind of the bits it returns
         self._writes = None  # id(pointer) -> the values this function writes through it
+        self._users = None  # id(value) -> the instructions using it
 
     def kind(self, v, depth: int = 0) -> str:
         from ..ir import instructions as I
@@ -102,7 +103,8 @@ class IntegerBits:
             kinds = {self.kind(o, depth + 1) for o in ops}
             return FLOAT if FLOAT in kinds else UNKNOWN if UNKNOWN in kinds else INT
         if isinstance(v, I.Load):
-            return self._load(v)
+            kind = self._load(v)
+            return FLOAT if kind == UNKNOWN and self._bitcast_to_float(v) else kind
         if isinstance(v, I.ExtractValue) and isinstance(v.ops[0], I.CmpXchg) \
                 and v.indices == [0]:
             return self._exchanged(v.ops[0], depth)
@@ -113,6 +115,20 @@ class IntegerBits:
         if isinstance(v, I.Instruction) and v.opcode not in ("atomicrmw", "cmpxchg"):
             return INT  # integer arithmetic, calls returning integers, arguments
         return INT if not isinstance(v, I.Instruction) else UNKNOWN
+
+    def _bitcast_to_float(self, v) -> bool:
+        """Some user of `v` reinterprets it as a float (clang -O2 copies a double through
+        `load i64` and uses the bits as a double too)."""
+        from ..ir import instructions as I
+
+        if self._users is None:
+            self._users = {}
+            for b in self.function.blocks:
+                for inst in b.instructions:
+                    for op in inst.ops:
+                        self._users.setdefault(id(op), []).append(inst)
+        return any(isinstance(u, I.Cast) and u.opcode == "bitcast" and holds_float(u.type)
+                   for u in self._users.get(id(v), ()))
 
     def _exchanged(self, inst, depth) -> str:
         """The old value an atomic exchange returns (a compare-and-swap loop of C11
