@@ -552,7 +552,9 @@ def differentiated_located(item: Input, build: Build, s: Session, stem: str):
                 first = located
         except EnzymeCompatError:
             pass
-    raise CcError(f"{item.path}: error: {first.format()}{_cross_file_hint(first)}", first.exit_code) from None
+    lines = first.format().splitlines() or [""]  # several refused constructs: one line each
+    text = "\n".join(f"{item.path}: error: {line}" for line in lines)
+    raise CcError(f"{text}{_cross_file_hint(first)}", first.exit_code) from None
 
 
 def _cross_file_hint(error) -> str:

@@ -15,12 +15,17 @@ def cmd_ad(args) -> int:
     from ..cli import _read, write_atomically
     from ..ir.parser import parse
     from .driver import differentiate_module, input_release
+    from .errors import DifferentiationError
 
     text = _read(args.input)
     module = parse(text, args.input)
     release = input_release(module, text)
     target = args.to if args.to is not None else release
-    names = differentiate_module(module, release=release, loose_types=args.loose_types)
+    try:
+        names = differentiate_module(module, release=release, loose_types=args.loose_types)
+    except DifferentiationError as e:  # `IN.ll: error: ...`, a line per refused construct
+        raise DifferentiationError("\n".join(f"{args.input}: error: {line}"
+                                for line in e.format().splitlines())) from None
     write_atomically(args.output, module.to_text(release=target))
     if args.verbose:
         for n in names:

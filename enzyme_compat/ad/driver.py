@@ -14,7 +14,7 @@ from ..values_walk import walk_constants
 from . import abi
 from .activity import dispatch
 from .builder import zero_of
-from .errors import EnzymeABIError, located
+from .errors import COLLECTED, EnzymeABIError, located, raise_all
 from .forward import ForwardMode
 from .rules import default_registry
 from .types_analysis import carries_tangent
@@ -270,14 +270,18 @@ def differentiate_module(module, release: int | None = None, registry=None,
     rmode = ReverseMode.of(module, registry, loose_types)
     calls = [(caller, call, abi.FWDDIFF) for caller, call in abi.find_calls(module)]
     calls += abi_reverse.find_calls(module)
-    names = []
+    names, problems = [], []
     for caller, call, kind in calls:
-        if kind == abi.FWDDIFF:
-            names.append(lower_call(mode, caller, call))
-        else:
-            name = driver_reverse.lower_call(rmode, caller, call, kind)
-            if name is not None:
-                names.append(name)
+        try:
+            if kind == abi.FWDDIFF:
+                names.append(lower_call(mode, caller, call))
+            else:
+                name = driver_reverse.lower_call(rmode, caller, call, kind)
+                if name is not None:
+                    names.append(name)
+        except COLLECTED as e:  # the other calls may have problems of their own: list all
+            problems.append(e)
+    raise_all(problems)
     _cleanup(module)
     return names
 

@@ -31,6 +31,49 @@ class ShadowError(DifferentiationError):
     """An active value flows into memory that has no shadow (constant memory)."""
 
 
+class DifferentiationErrors(DifferentiationError):
+    """Every unsupported construct found, reported together (one located message a line),
+    so a user sees all of them at once rather than one per run."""
+
+    def __init__(self, errors: list):
+        unique = list(dict.fromkeys(str(e) for e in errors))
+        self.errors = errors
+        super().__init__("\n".join(unique))
+
+
+# what one instruction can be refused for; the synthesis goes on with the next instruction
+# to find the others (anything else, internal errors included, stops it at once)
+COLLECTED = (NoDerivativeError, UnsupportedInstructionError, TypeAnalysisError, ShadowError,
+             DifferentiationErrors)
+
+
+def flattened(error) -> list:
+    return list(error.errors) if isinstance(error, DifferentiationErrors) else [error]
+
+
+def raise_all(problems: list, cause=None):
+    """Raise the collected problems: the one, or all of them."""
+    if not problems:
+        return
+    errors = [x for p in problems for x in flattened(p)]
+    if len(errors) == 1:
+        raise errors[0] from cause
+    kinds = {type(e) for e in errors}
+    cls = _several(kinds.pop()) if len(kinds) == 1 else DifferentiationErrors
+    raise cls(errors) from cause
+
+
+_SEVERAL: dict = {}
+
+
+def _several(kind):
+    """DifferentiationErrors that is also a `kind` (NoDerivativeError, ...) when all the
+    errors are of that one kind, so `except NoDerivativeError` still catches them."""
+    if kind not in _SEVERAL:
+        _SEVERAL[kind] = type(f"Several{kind.__name__}s", (DifferentiationErrors, kind), {})
+    return _SEVERAL[kind]
+
+
 def describe(inst) -> str:
     """`fmul` / `call @name` / `store`: a short text naming an instruction."""
     from ..ir import instructions as I

@@ -28,8 +28,9 @@ from .activity import (ActivityAnalysis, allocation_like, called_function, dispa
 from .custom import custom_rules
 from .builder import TangentBuilder, zero_of
 from .cloning import BodyCloner, block_order, derived_name, is_debug, per_module
-from .errors import (DifferentiationError, NoDerivativeError, TypeAnalysisError,
-                     UnsupportedInstructionError, describe, located, no_derivative_message)
+from .errors import (COLLECTED, DifferentiationError, NoDerivativeError, TypeAnalysisError,
+                     UnsupportedInstructionError, describe, located, no_derivative_message,
+                     raise_all)
 from .types_analysis import FLOAT, UNKNOWN, IntegerBits, carries_tangent, holds_float
 
 RETURNS = ("tangent", "both", "primal", "none")
@@ -160,6 +161,7 @@ class FunctionSynthesis(BodyCloner):
         self.phis: list = []
         self.unwinding = None  # (continuation, landing pad) while an invoke is placed
         self.split_edges: list = []  # (block of an invoke, its continuation, normal dest)
+        self.problems: list = []  # located errors of instructions refused so far
 
     # ------------------------------------------------------------------ helpers
     @property
@@ -206,8 +208,13 @@ class FunctionSynthesis(BodyCloner):
         entry = self.bmap[self.primal.blocks[0]]
         for a, sa in self.wide_args:
             self.unpack(a, sa, entry)
-        for b in block_order(self.primal):
-            self._block(b)
+        try:
+            for b in block_order(self.primal):
+                self._block(b)
+        except Exception as e:  # after a refused instruction, an error it caused
+            raise_all(self.problems, e)
+            raise
+        raise_all(self.problems)
         for nb, cont, normal in self.split_edges:  # phis of a normal destination
             for phi in normal.instructions:
                 if isinstance(phi, I.Phi):
@@ -228,20 +235,26 @@ class FunctionSynthesis(BodyCloner):
                         lane[inst] = nb.append(I.Phi(inst.type, [], []))
                 continue
             self.remap(c)
-            if inst.opcode == "ret":
-                self._return(inst, nb)
-            elif inst.opcode == "invoke":
-                self._invoke(inst, c, nb)
-            elif inst.is_terminator:
-                if inst.opcode not in _TERMINATORS_CLONED:
-                    raise self.error(UnsupportedInstructionError, inst,
-                                     f"`{inst.opcode}` is not supported in forward mode yet")
-                nb.append(c)
-            elif isinstance(inst, I.Call):
-                self._call(inst, c, nb)
-            else:
-                nb.append(c)
-                self._instruction(inst, c, nb)
+            try:
+                self._instruction_of_block(inst, c, nb)
+            except COLLECTED as e:  # go on: report every refused instruction at once
+                self.problems.append(e)
+
+    def _instruction_of_block(self, inst, c, nb):
+        if inst.opcode == "ret":
+            self._return(inst, nb)
+        elif inst.opcode == "invoke":
+            self._invoke(inst, c, nb)
+        elif inst.is_terminator:
+            if inst.opcode not in _TERMINATORS_CLONED:
+                raise self.error(UnsupportedInstructionError, inst,
+                                 f"`{inst.opcode}` is not supported in forward mode yet")
+            nb.append(c)
+        elif isinstance(inst, I.Call):
+            self._call(inst, c, nb)
+        else:
+            nb.append(c)
+            self._instruction(inst, c, nb)
 
     def _invoke(self, inst, c, nb):
         """An `invoke`: differentiated like a call, the call replacing it (the primal's,

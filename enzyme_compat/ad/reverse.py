@@ -38,8 +38,9 @@ from .custom import custom_rules, inactive_memory
 from .builder import zero_of
 from .lanes import partial_lanes
 from .cloning import BodyCloner, block_order, derived_name, is_debug, per_module
-from .errors import (DifferentiationError, NoDerivativeError, ShadowError, TypeAnalysisError,
-                     UnsupportedInstructionError, located, no_derivative_message)
+from .errors import (COLLECTED, DifferentiationError, NoDerivativeError, ShadowError,
+                     TypeAnalysisError, UnsupportedInstructionError, located,
+                     no_derivative_message, raise_all)
 from .reverse_custom import CustomCalls
 from .reverse_records import TapeRecords
 from .reverse_memory import ShadowMemory
@@ -294,6 +295,7 @@ class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls):
         self.slots: dict = {}  # primal value -> alloca holding its adjoint
         self.partial_lanes = partial_lanes(self.primal)  # vector -> the lanes read of it
         self.float_bits_types: dict = {}  # integer value -> float type of its adjoint
+        self.problems: list = []  # located errors of instructions refused so far
         self.entry_allocas: list = []  # other stack slots of the reverse function
         self.rentry = self._new_block("entry")
         self.rblocks: dict = {}
@@ -391,11 +393,19 @@ class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls):
             for s in dict.fromkeys(b.successors()):
                 self.preds.setdefault(s, []).append(b)
         self.fn.blocks = [self.bmap[b] for b in self.primal.blocks]
-        for b in order:
-            self._forward_block(b)
-        self._fill_shadow_phis()
-        self._allocas_to_heap()
-        self._reverse()
+        try:  # every refused instruction is collected (see errors.COLLECTED), then reported
+            for b in order:
+                self._forward_block(b)
+            raise_all(self.problems)
+            self._fill_shadow_phis()
+            self._allocas_to_heap()
+            self._reverse()
+        except COLLECTED:
+            raise
+        except Exception as e:  # after a refused instruction, an error it caused
+            raise_all(self.problems, e)
+            raise
+        raise_all(self.problems)
         self._place_pushes()
         reserve_loops(self)
 
@@ -429,21 +439,27 @@ class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls):
                 continue
             c = self.vmap[inst]
             self.remap(c)
-            self._check_float_bits_uses(inst)
-            if inst.opcode == "ret":
-                self._forward_return(inst, c, nb)
-                continue
-            if inst.is_terminator:
-                if inst.opcode not in _TERMINATORS_CLONED:
-                    raise self.error(UnsupportedInstructionError, inst,
-                                     f"`{inst.opcode}` is not supported in reverse mode yet")
-                nb.append(c)
-                continue
-            if isinstance(inst, I.Call):
-                self._forward_call(inst, c, nb)
-            else:
-                nb.append(c)
-                self._forward_shadow(inst, c, nb)
+            try:
+                self._forward_instruction(inst, c, nb)
+            except COLLECTED as e:  # go on: report every refused instruction at once
+                self.problems.append(e)
+
+    def _forward_instruction(self, inst, c, nb):
+        self._check_float_bits_uses(inst)
+        if inst.opcode == "ret":
+            self._forward_return(inst, c, nb)
+            return
+        if inst.is_terminator:
+            if inst.opcode not in _TERMINATORS_CLONED:
+                raise self.error(UnsupportedInstructionError, inst,
+                                 f"`{inst.opcode}` is not supported in reverse mode yet")
+            nb.append(c)
+            return
+        if isinstance(inst, I.Call):
+            self._forward_call(inst, c, nb)
+        else:
+            nb.append(c)
+            self._forward_shadow(inst, c, nb)
 
     def _forward_return(self, inst, c, nb):
         self.ret_blocks.append(inst.parent)
@@ -758,7 +774,10 @@ class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls):
             if isinstance(inst, I.Phi) or inst.is_terminator or is_debug(inst):
                 continue
             self.anchor = inst
-            self._reverse_instruction(inst)
+            try:
+                self._reverse_instruction(inst)
+            except COLLECTED as e:
+                self.problems.append(e)
         # phis: their adjoints go to the incoming value of the edge that was taken
         self.anchor = ("block", pb)
         phis = [(phi, self.take_adjoint(phi)) for phi in pb.instructions
