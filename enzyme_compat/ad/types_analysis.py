@@ -104,7 +104,9 @@ class IntegerBits:
             return FLOAT if FLOAT in kinds else UNKNOWN if UNKNOWN in kinds else INT
         if isinstance(v, I.Load):
             kind = self._load(v)
-            return FLOAT if kind == UNKNOWN and self._bitcast_to_float(v) else kind
+            if kind == UNKNOWN and (self._bitcast_to_float(v) or self._copied_to_float(v)):
+                return FLOAT
+            return kind
         if isinstance(v, I.ExtractValue) and isinstance(v.ops[0], I.CmpXchg) \
                 and v.indices == [0]:
             return self._exchanged(v.ops[0], depth)
@@ -129,6 +131,28 @@ class IntegerBits:
                         self._users.setdefault(id(op), []).append(inst)
         return any(isinstance(u, I.Cast) and u.opcode == "bitcast" and holds_float(u.type)
                    for u in self._users.get(id(v), ()))
+
+    def _copied_to_float(self, v) -> bool:
+        """`v` is only stored (a copy: clang -O2 moves a memcpy'd double as `load i64` /
+        `store i64`) and some destination is float memory: a local array of floats, a typed
+        field or pointee that is a float, or a location the function stores floats into."""
+        from ..ir import instructions as I
+
+        self._bitcast_to_float(v)  # builds the users map
+        users = self._users.get(id(v), ())
+        if not users or not all(isinstance(u, I.Store) and u.ops[0] is v for u in users):
+            return False
+        for store in users:
+            dst = store.ops[1]
+            source = _cast_source_pointee(dst)
+            field = self._gep_field_type(dst)
+            objs = self.activity.underlying_objects(dst)
+            if (source is not None and source.scalar.is_float) or \
+                    (field is not None and field.scalar.is_float) or self._float_written_to(dst) \
+                    or objs and all(isinstance(o, I.Alloca) and _only_floats(o.allocated_type)
+                                    for o in objs):
+                return True
+        return False
 
     def _exchanged(self, inst, depth) -> str:
         """The old value an atomic exchange returns (a compare-and-swap loop of C11
@@ -269,6 +293,17 @@ class IntegerBits:
             if isinstance(e, MDString):
                 return e.text.strip('"')
         return None
+
+
+def _only_floats(t) -> bool:
+    """A type whose scalars are all floats (`double`, `[4 x double]`, `{float, float}`)."""
+    from ..ir.types import ArrayType, IdentifiedStructType, StructType, VectorType
+
+    if isinstance(t, (ArrayType, VectorType)):
+        return _only_floats(t.elem)
+    if isinstance(t, (StructType, IdentifiedStructType)):
+        return bool(t.elems) and all(_only_floats(e) for e in t.elems)
+    return t.is_float
 
 
 def _strip_bitcasts(ptr):

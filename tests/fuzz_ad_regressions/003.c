@@ -1,0 +1,57 @@
+/* fuzz_ad: cc=clang-22 opt=O2 kind=ad-error */
+/* found by `python tools/fuzz_ad.py --seed 100` as program 1184: /tmp/tmpeu2w87n2/f1184.c: error: in function @f1184 at `store` (f1184.c:34:3): cannot deduce whether the stored integer holds an integer or the bits of a float (no TBAA type, no typed field); pass --loose-types to treat it as an integer */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+extern int enzyme_dup, enzyme_const;
+extern double __enzyme_autodiff(void *, ...);
+extern double __enzyme_fwddiff(void *, ...);
+static double square(double v) { return v * v; }
+typedef double (*fuzz_fn)(const double *, double, int);
+
+/* central difference of f along input j (x[0..3], then y) with step h * max(1, |p_j|) */
+static double fuzz_fd(fuzz_fn f, const double *x0, double y0, int n, int j, double h) {
+  double xp[4], xm[4], yp = y0, ym = y0;
+  for (int k = 0; k < 4; k++) xp[k] = xm[k] = x0[k];
+  double p = j < 4 ? x0[j] : y0, step = h * (fabs(p) > 1 ? fabs(p) : 1);
+  if (j < 4) { xp[j] += step; xm[j] -= step; } else { yp += step; ym -= step; }
+  return (f(xp, yp, n) - f(xm, ym, n)) / (2 * step);
+}
+
+static void fuzz_report(const char *name, fuzz_fn f, const double *x, double y, int n,
+                        const double *rev, const double *fwd) {
+  printf("R %s %.17g", name, f(x, y, n));
+  for (int j = 0; j < 5; j++) printf(" %.17g", rev[j]);
+  for (int j = 0; j < 5; j++) printf(" %.17g", fwd[j]);
+  for (int j = 0; j < 5; j++) printf(" %.17g", fuzz_fd(f, x, y, n, j, 1e-5));
+  for (int j = 0; j < 5; j++) printf(" %.17g", fuzz_fd(f, x, y, n, j, 1e-06));
+  printf("\n");
+  fflush(stdout);
+}
+
+double f1184(const double *x, double y, int n) {
+  double v0 = x[0], v1 = y, v2 = 0.5;
+  double t[4] = {x[1], x[2], y, 0.25};
+  memcpy(t, x, sizeof(double) * 1);
+  for (int i = 0; i < n; i++) { t[i % 4] += ldexp(hypot(-1.5, 1.0 + v2), -1); v0 = expm1(tanh(lgamma(1.5 + (tgamma(1.2 + 0.5*tanh(t[(i + 1) % 4])))*(tgamma(1.2 + 0.5*tanh(t[(i + 1) % 4])))))); }
+  return v1 + t[2];
+}
+
+static void check_f1184(void) {
+  double x[4] = {-0.894, 0.365, 1.135, 1.122}, y = -0.211, dx[4] = {0, 0, 0, 0}, rev[5], fwd[5];
+  int n = 1;
+  rev[4] = __enzyme_autodiff((void *)f1184, enzyme_dup, x, dx, y, enzyme_const, n);
+  for (int j = 0; j < 4; j++) rev[j] = dx[j];
+  for (int j = 0; j < 5; j++) {
+    double xd[4] = {0, 0, 0, 0}, yd = j == 4;
+    if (j < 4) xd[j] = 1;
+    fwd[j] = __enzyme_fwddiff((void *)f1184, enzyme_dup, x, xd, y, yd, enzyme_const, n);
+  }
+  fuzz_report("f1184", f1184, x, y, n, rev, fwd);
+}
+
+int main(void) {
+  check_f1184();
+  return 0;
+}
