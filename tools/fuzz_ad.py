@@ -15,7 +15,8 @@ Anything else fails: a disagreement, an error of `enzyme-compat cc` (the generat
 writes what the engine must support), a crash or timeout of the program. A failing
 function is built again on its own, reduced (statement lines deleted while the failure
 stays the same kind) and saved as tests/fuzz_ad_regressions/NNN.c with the configuration
-in its first line; tests/test_fuzz_ad.py replays those files.
+in its first line (each failure, up to --max-saved); tests/test_fuzz_ad.py replays those
+files.
 
 Programs go in batches of --batch functions to one C file (one build each); batch b uses
 the configuration b mod len(configs) of --cc x --opt. Program i of a run depends only on
@@ -326,6 +327,7 @@ def main(argv=None) -> int:
     ap.add_argument("--opt", default="O0,O2", help="comma-separated optimization levels")
     ap.add_argument("--no-save", action="store_true", help="do not reduce and save failures")
     ap.add_argument("--reduce-seconds", type=float, default=300, help="time for reducing one failure")
+    ap.add_argument("--max-saved", type=int, default=50, help="failures to reduce and save at most")
     args = ap.parse_args(argv)
 
     import shutil
@@ -369,16 +371,18 @@ def main(argv=None) -> int:
 
     saved = []
     if failures and not args.no_save:
-        seen_kinds = set()
-        for g, v, config, index in failures:
-            if v.kind in seen_kinds:  # one reproducer per kind per run; the rest are listed above
-                continue
-            seen_kinds.add(v.kind)
+        reduced = set()
+        for g, v, config, index in failures[:args.max_saved]:  # each one, reduced
             small = reduce(g, config, v.kind, time.time() + args.reduce_seconds)
-            again = Verdict(g.name, v.kind, v.detail)
+            body = "\n".join(small.helpers + small.body)
+            if (v.kind, str(config), body) in reduced:  # the same reproducer again
+                continue
+            reduced.add((v.kind, str(config), body))
             with tempfile.TemporaryDirectory() as tmp:
                 again = check_one(small, config, Path(tmp))
             saved.append(save_regression(small, config, again if again.kind else v, args.seed, index))
+        if len(failures) > args.max_saved:
+            print(f"{len(failures) - args.max_saved} more failures not reduced (--max-saved)")
 
     checks = done * INPUTS
     print(f"{done} programs ({', '.join(f'{n} {c}' for c, n in sorted(per_config.items()))}), "
