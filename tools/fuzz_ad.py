@@ -49,42 +49,13 @@ INPUTS = ARRAY + 1  # x[0..3] and y
 REV_FWD_TOL = 1e-8
 FD_TOL = 1e-6
 SMOOTH_TOL = 1e-4
-STEP_B = 1e-6  # the smaller relative step of the two central differences
+STEP_B = 1e-6  # the smaller relative step of the two central differences (FUZZ_STEP_B)
 ROUNDING = 1e-14  # relative error of a primal value after a few dozen roundings
 BUILD_TIMEOUT = 600
 RUN_TIMEOUT = 60
 
-PRELUDE = """\
-#include <math.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-extern int enzyme_dup, enzyme_const;
-extern double __enzyme_autodiff(void *, ...);
-extern double __enzyme_fwddiff(void *, ...);
-static double square(double v) { return v * v; }
-typedef double (*fuzz_fn)(const double *, double, int);
-
-/* central difference of f along input j (x[0..3], then y) with step h * max(1, |p_j|) */
-static double fuzz_fd(fuzz_fn f, const double *x0, double y0, int n, int j, double h) {
-  double xp[4], xm[4], yp = y0, ym = y0;
-  for (int k = 0; k < 4; k++) xp[k] = xm[k] = x0[k];
-  double p = j < 4 ? x0[j] : y0, step = h * (fabs(p) > 1 ? fabs(p) : 1);
-  if (j < 4) { xp[j] += step; xm[j] -= step; } else { yp += step; ym -= step; }
-  return (f(xp, yp, n) - f(xm, ym, n)) / (2 * step);
-}
-
-static void fuzz_report(const char *name, fuzz_fn f, const double *x, double y, int n,
-                        const double *rev, const double *fwd) {
-  printf("R %s %.17g", name, f(x, y, n));
-  for (int j = 0; j < 5; j++) printf(" %.17g", rev[j]);
-  for (int j = 0; j < 5; j++) printf(" %.17g", fwd[j]);
-  for (int j = 0; j < 5; j++) printf(" %.17g", fuzz_fd(f, x, y, n, j, 1e-5));
-  for (int j = 0; j < 5; j++) printf(" %.17g", fuzz_fd(f, x, y, n, j, STEP_B));
-  printf("\\n");
-  fflush(stdout);
-}
-""".replace("STEP_B", repr(STEP_B))
+HEADER_FILE = Path(__file__).resolve().parent / "fuzz_ad.h"  # ABI, differences, report
+PRELUDE = '#include "fuzz_ad.h"\n'
 
 CHECK = """\
 static void check_{name}(void) {{
@@ -183,6 +154,8 @@ def parse_report(stdout: str) -> dict[str, list[float]]:
 
 
 def _first_error(text: str) -> str:
+    """The first error line, with the build folder's paths cut to file names."""
+    text = re.sub(r"(?:/[^\s/:]+)+/([^\s/:]+\.c)", r"\1", text)
     for line in text.splitlines():
         if "error" in line.lower():
             return line.strip()[:300]
@@ -194,7 +167,7 @@ def build_and_run(source: str, config: Config, folder: Path, stem: str) -> tuple
     src, exe = folder / f"{stem}.c", folder / stem
     src.write_text(source)
     cmd = [sys.executable, "-m", "enzyme_compat", "cc", "--cc", config.cc, f"-{config.opt}",
-           str(src), "-lm", "-o", str(exe)]
+           f"-I{HEADER_FILE.parent}", str(src), "-lm", "-o", str(exe)]
     try:
         r = subprocess.run(cmd, capture_output=True, text=True, timeout=BUILD_TIMEOUT, cwd=folder)
     except subprocess.TimeoutExpired:

@@ -1,34 +1,6 @@
 /* fuzz_ad: cc=clang-14 opt=O2 kind=ad-error */
-/* found by `python tools/fuzz_ad.py --seed 5` as program 330: /tmp/tmpq45pshvz/f330.c: error: in function @f330 at `store` (f330.c:34:3): the bits of a float stored as an integer: its adjoint would be lost */
-#include <math.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-extern int enzyme_dup, enzyme_const;
-extern double __enzyme_autodiff(void *, ...);
-extern double __enzyme_fwddiff(void *, ...);
-static double square(double v) { return v * v; }
-typedef double (*fuzz_fn)(const double *, double, int);
-
-/* central difference of f along input j (x[0..3], then y) with step h * max(1, |p_j|) */
-static double fuzz_fd(fuzz_fn f, const double *x0, double y0, int n, int j, double h) {
-  double xp[4], xm[4], yp = y0, ym = y0;
-  for (int k = 0; k < 4; k++) xp[k] = xm[k] = x0[k];
-  double p = j < 4 ? x0[j] : y0, step = h * (fabs(p) > 1 ? fabs(p) : 1);
-  if (j < 4) { xp[j] += step; xm[j] -= step; } else { yp += step; ym -= step; }
-  return (f(xp, yp, n) - f(xm, ym, n)) / (2 * step);
-}
-
-static void fuzz_report(const char *name, fuzz_fn f, const double *x, double y, int n,
-                        const double *rev, const double *fwd) {
-  printf("R %s %.17g", name, f(x, y, n));
-  for (int j = 0; j < 5; j++) printf(" %.17g", rev[j]);
-  for (int j = 0; j < 5; j++) printf(" %.17g", fwd[j]);
-  for (int j = 0; j < 5; j++) printf(" %.17g", fuzz_fd(f, x, y, n, j, 1e-5));
-  for (int j = 0; j < 5; j++) printf(" %.17g", fuzz_fd(f, x, y, n, j, 1e-06));
-  printf("\n");
-  fflush(stdout);
-}
+/* found by `python tools/fuzz_ad.py --seed 5` as program 330: f330.c: error: in function @f330 at `store` (f330.c:34:3): the bits of a float stored as an integer: its adjoint would be lost */
+#include "fuzz_ad.h"
 
 double f330(const double *x, double y, int n) {
   double v0 = x[0], v1 = y, v2 = 0.5;

@@ -1,0 +1,36 @@
+/* Shared by the programs of the AD fuzzer (tools/fuzz_ad.py) and the reproducers it saves
+   in tests/fuzz_ad_regressions/: Enzyme's C ABI, the central differences and the report
+   line "R name f(x) rev[5] fwd[5] fd(1e-5)[5] fd(FUZZ_STEP_B)[5]" the fuzzer parses. */
+#ifndef FUZZ_AD_H
+#define FUZZ_AD_H
+#define FUZZ_STEP_B 1e-6 /* STEP_B of tools/fuzz_ad.py */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+extern int enzyme_dup, enzyme_const;
+extern double __enzyme_autodiff(void *, ...);
+extern double __enzyme_fwddiff(void *, ...);
+static double square(double v) { return v * v; }
+typedef double (*fuzz_fn)(const double *, double, int);
+
+/* central difference of f along input j (x[0..3], then y) with step h * max(1, |p_j|) */
+static double fuzz_fd(fuzz_fn f, const double *x0, double y0, int n, int j, double h) {
+  double xp[4], xm[4], yp = y0, ym = y0;
+  for (int k = 0; k < 4; k++) xp[k] = xm[k] = x0[k];
+  double p = j < 4 ? x0[j] : y0, step = h * (fabs(p) > 1 ? fabs(p) : 1);
+  if (j < 4) { xp[j] += step; xm[j] -= step; } else { yp += step; ym -= step; }
+  return (f(xp, yp, n) - f(xm, ym, n)) / (2 * step);
+}
+
+static void fuzz_report(const char *name, fuzz_fn f, const double *x, double y, int n,
+                        const double *rev, const double *fwd) {
+  printf("R %s %.17g", name, f(x, y, n));
+  for (int j = 0; j < 5; j++) printf(" %.17g", rev[j]);
+  for (int j = 0; j < 5; j++) printf(" %.17g", fwd[j]);
+  for (int j = 0; j < 5; j++) printf(" %.17g", fuzz_fd(f, x, y, n, j, 1e-5));
+  for (int j = 0; j < 5; j++) printf(" %.17g", fuzz_fd(f, x, y, n, j, FUZZ_STEP_B));
+  printf("\n");
+  fflush(stdout);
+}
+#endif
