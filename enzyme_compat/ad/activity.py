@@ -195,7 +195,9 @@ def call_kind(registry, call, known=None, custom=None) -> str:
     if name in FREE_FUNCTIONS:
         return "free"
     if not fn.is_declaration:
-        return "user"
+        # a body registered inactive by a plugin (a runtime linked into the module,
+        # numba's NRT_incref) is still inactive
+        return "inactive" if registry.is_inactive_function(name) else "user"
     rule = registry.function(name)
     if rule is not None:
         return "inactive" if rule.inactive else "rule"
