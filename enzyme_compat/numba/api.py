@@ -1,0 +1,111 @@
+"""`grad(f)` and `jvp(f)`: derivatives of numba functions, callable from Python and from
+@njit code.
+
+Each returns a plain Python function (`x0, x1, ...` for grad, `x0, ..., t0, ...` for
+jvp) whose body runs the derivative through ctypes, and registers a numba `@overload`
+of it: inside @njit code numba types a call of it by its argument types, compiles the
+derivative for them and inlines a call of the JIT-compiled C wrapper (a ctypes function
+numba calls directly). Derivatives are compiled lazily, once per argument kinds, and
+kept (`.derivative(kinds)` gives the compiled `Derivative`, with its `address`).
+"""
+
+from __future__ import annotations
+
+import inspect
+import threading
+
+from . import calls, derivative, wrapper
+from . import kinds as K
+from .errors import NumbaADError
+from .source import python_function
+
+
+class _Compiled:
+    """The derivatives of one function in one mode, one per argument kinds."""
+
+    def __init__(self, f, mode):
+        self.f, self.mode = f, mode
+        self.name = python_function(f).__name__
+        self._cache: dict = {}
+        self._lock = threading.RLock()
+
+    def get(self, kinds) -> derivative.Derivative:
+        with self._lock:
+            d = self._cache.get(kinds)
+            if d is None:
+                d = self._cache[kinds] = derivative.build(self.f, kinds, self.mode)
+            return d
+
+
+def _arity(f) -> int:
+    py = python_function(f)
+    params = inspect.signature(py).parameters.values()
+    if any(p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params):
+        raise NumbaADError(f"{py.__name__}: only functions of positional arguments can be "
+                           "differentiated (no *args, **kwargs or keyword-only arguments)")
+    return len(params)
+
+
+def _stub(name: str, params: list, body):
+    """`def name(params...): return body(params...)` with the real parameter list, so
+    numba's @overload (which matches parameter names) can type it."""
+    text = f"def {name}({', '.join(params)}):\n    return _body({', '.join(params)})\n"
+    scope = {"_body": lambda *a: body(a)}
+    exec(text, scope)  # noqa: S102 - generated from integer counts only
+    return scope[name]
+
+
+def _kinds_of(args, fname) -> tuple:
+    return tuple(K.of_value(a, i, fname) for i, a in enumerate(args))
+
+
+def grad(f):
+    """The gradient of `f` (an @njit or @cfunc function of float scalars and 1-D/2-D
+    float64 arrays returning a float): `grad(f)(x, y, a)` returns a float per scalar
+    argument and an array of `a`'s shape per array argument, as a tuple, or the one
+    gradient itself when `f` has one argument."""
+    compiled = _Compiled(f, wrapper.REVERSE)
+    n = _arity(f)
+    fname = f"grad({compiled.name})"
+
+    def body(args):
+        _count(fname, args, n)
+        kinds = _kinds_of(args, fname)
+        _, grads = calls.gradient(compiled.get(kinds), f, fname, args)
+        return grads if n != 1 else grads[0]
+
+    params = [f"x{i}" for i in range(n)]
+    stub = _stub(f"grad_{compiled.name}", params, body)
+    from .overloads import register
+
+    register(stub, compiled, params, n, fname)
+    stub.derivative = compiled.get
+    return stub
+
+
+def jvp(f):
+    """The directional derivative of `f`: `jvp(f)(x, y, a, dx, dy, da)` returns the
+    derivative of `f` at (x, y, a) along (dx, dy, da) (floats for scalars, arrays of the
+    same shapes for arrays), computed in forward mode."""
+    compiled = _Compiled(f, wrapper.FORWARD)
+    n = _arity(f)
+    fname = f"jvp({compiled.name})"
+
+    def body(args):
+        _count(fname, args, 2 * n)
+        kinds = _kinds_of(args[:n], fname)
+        _, t = calls.tangent(compiled.get(kinds), f, fname, args[:n], args[n:])
+        return t
+
+    params = [f"x{i}" for i in range(n)] + [f"t{i}" for i in range(n)]
+    stub = _stub(f"jvp_{compiled.name}", params, body)
+    from .overloads import register
+
+    register(stub, compiled, params, n, fname)
+    stub.derivative = compiled.get
+    return stub
+
+
+def _count(fname, args, n):
+    if len(args) != n:
+        raise NumbaADError(f"{fname} takes {n} arguments, got {len(args)}")

@@ -1,0 +1,77 @@
+"""One compiled derivative: numba's IR for a signature, differentiated by the engine,
+wrapped in a C-ABI function and JIT-compiled. `Derivative.cfunc` is a ctypes function
+(callable from Python and from @njit code), `address` its raw address."""
+
+from __future__ import annotations
+
+import ctypes
+import itertools
+from dataclasses import dataclass
+
+from .. import parse
+from ..ad import autodiff, fwddiff
+from ..ad.errors import DifferentiationError
+from ..ad.prune import prune
+from ..ir.errors import ParseError
+from . import kinds as K
+from . import native, source, wrapper
+from .errors import NumbaADError
+
+_COUNTER = itertools.count()
+
+
+@dataclass(frozen=True)
+class Derivative:
+    kinds: tuple
+    mode: str  # wrapper.REVERSE or wrapper.FORWARD
+    address: int
+    cfunc: object  # ctypes function: i32 (out address, arguments as in wrapper.py)
+    n_out: int  # doubles the out buffer holds
+
+
+def _derive(module, symbol, kinds, mode, release) -> str:
+    acts = wrapper.activities(kinds, mode)
+    if mode == wrapper.REVERSE:
+        return autodiff(module, symbol, acts, release=release)
+    return fwddiff(module, symbol, acts, returns="none", release=release)
+
+
+def _ret_text(fn_type) -> str:
+    ret = fn_type.ret
+    if ret.key() == "void":
+        return "void"
+    if ret.is_float:
+        return "double"
+    return "{" + ", ".join("double" for _ in ret.elems) + "}"
+
+
+def build(f, kinds: tuple, mode: str) -> Derivative:
+    """Compile `f` for `kinds` and return its derivative in `mode`."""
+    src = source.of_function(f, kinds)
+    what = f"{src.name}{K.describe(kinds)}"
+    release = native.llvm_release()
+    try:
+        module = parse(src.text, f"<numba {src.name}>")
+        fn = module.get_function(src.symbol)
+        if fn is None or fn.is_declaration:
+            raise NumbaADError(f"{what}: numba's function @{src.symbol} is not in its IR")
+        if len(fn.fn_type.params) != wrapper.parameter_count(kinds):
+            raise NumbaADError(f"{what}: numba passes {len(fn.fn_type.params)} native "
+                               f"parameters, expected {wrapper.parameter_count(kinds)} for "
+                               f"{K.SUPPORTED}")
+        prune(module, [fn])
+        derived = _derive(module, src.symbol, kinds, mode, release)
+        ret = _ret_text(module.get_function(derived).fn_type)
+        text = module.to_text(release=release) + wrapper.wrapper_ir(kinds, mode, derived, ret)
+        full = parse(text, f"<numba {src.name} wrapper>")
+        prune(full, [full.get_function(wrapper.NAME)])
+        unique = f"{wrapper.NAME}_{next(_COUNTER)}"
+        final = full.to_text(release=release).replace(f"@{wrapper.NAME}(", f"@{unique}(")
+    except (DifferentiationError, ParseError) as e:
+        if isinstance(e, NumbaADError):
+            raise
+        raise NumbaADError(f"cannot differentiate {what} ({mode} mode): {e}") from None
+    address = native.compile_function(final, unique, what)
+    proto = ctypes.CFUNCTYPE(ctypes.c_int32, *wrapper.ctypes_signature(kinds, mode))
+    n_out = 2 if mode == wrapper.FORWARD else 1 + sum(k == K.SCALAR for k in kinds)
+    return Derivative(tuple(kinds), mode, address, proto(address), n_out)
