@@ -13,8 +13,8 @@ NUMBA_RUNTIME = (
     "NRT_incref", "NRT_decref", "NRT_MemInfo_*", "NRT_Free", "NRT_Allocate*",
     "NRT_adapt_*", "NRT_meminfo_*", "NRT_dealloc", "NRT_Reallocate*", "nrt_*",
     "numba_do_raise", "numba_runtime_build_excinfo_struct", "numba_unpickle",
-    "numba_gil_ensure", "numba_gil_release", "numba_fatal_error", "numba_attempt_nocopy_reshape",
-    "numba_xxnrm2*", "numba_get_np_random_state",
+    "numba_gil_ensure", "numba_gil_release", "numba_fatal_error",
+    "numba_attempt_nocopy_reshape", "numba_get_np_random_state",
     "llvm.x86.atomic.*", "PyErr_*", "PyGILState_*",
 )
 
