@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from .. import parse
 from ..ad import autodiff, fwddiff
-from ..ad.errors import DifferentiationError
+from ..ad.errors import DifferentiationError, NoDerivativeError, ShadowError
 from ..ad.prune import prune
 from ..ir.errors import ParseError
 from . import kinds as K
@@ -70,8 +70,22 @@ def build(f, kinds: tuple, mode: str) -> Derivative:
     except (DifferentiationError, ParseError) as e:
         if isinstance(e, NumbaADError):
             raise
-        raise NumbaADError(f"cannot differentiate {what} ({mode} mode): {e}") from None
+        raise NumbaADError(_message(what, mode, src, e)) from None
     address = native.compile_function(final, unique, what)
     proto = ctypes.CFUNCTYPE(ctypes.c_int32, *wrapper.ctypes_signature(kinds, mode))
     n_out = 2 if mode == wrapper.FORWARD else 1 + sum(k == K.SCALAR for k in kinds)
     return Derivative(tuple(kinds), mode, address, proto(address), n_out)
+
+
+HINT = ("(numba front end: arrays created inside the function, by np.zeros or array "
+        "expressions such as `a * b` or np.tanh(a), and numpy routines that call BLAS get "
+        "no derivative yet; write the computation as loops over the arguments)")
+
+
+def _message(what, mode, src, e) -> str:
+    """The engine's located message, with the Python name for numba's mangled one."""
+    text = str(e).replace(src.symbol, src.name)
+    causes = [e, *getattr(e, "errors", ())]
+    hint = f"\n{HINT}" if any(isinstance(c, (ShadowError, NoDerivativeError))
+                               for c in causes) else ""
+    return f"cannot differentiate {what} ({mode} mode): {text}{hint}"
