@@ -49,10 +49,12 @@ def _arity(f) -> int:
 def _stub(name: str, params: list, body):
     """`def name(params...): return body(params...)` with the real parameter list, so
     numba's @overload (which matches parameter names) can type it."""
-    text = f"def {name}({', '.join(params)}):\n    return _body({', '.join(params)})\n"
+    text = f"def stub({', '.join(params)}):\n    return _body({', '.join(params)})\n"
     scope = {"_body": lambda *a: body(a)}
     exec(text, scope)  # noqa: S102 - generated from integer counts only
-    return scope[name]
+    stub = scope["stub"]
+    stub.__name__ = stub.__qualname__ = name  # any name, `grad_<lambda>` too
+    return stub
 
 
 def _kinds_of(args, fname) -> tuple:

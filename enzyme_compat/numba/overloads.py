@@ -60,6 +60,14 @@ def register(stub, compiled, params, n, fname) -> None:
     from numba.extending import overload
 
     def typer(*types):
+        from numba.core.errors import TypingError
+
+        try:
+            return _implementation(types)
+        except K.NumbaADError as e:  # numba reports it as the call's typing error
+            raise TypingError(str(e)) from None
+
+    def _implementation(types):
         kinds = tuple(K.of_type(t, i, fname) for i, t in enumerate(types[:n]))
         if compiled.mode == wrapper.FORWARD:
             for i, (k, t) in enumerate(zip(kinds, types[n:])):

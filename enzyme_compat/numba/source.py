@@ -46,7 +46,7 @@ def _float_result(name, sig_text, t):
 
 
 def _numba_failure(name, sig_text, e) -> NumbaADError:
-    first = str(e).strip().splitlines()
+    first = re.sub(r"\x1b\[[0-9;]*m", "", str(e)).strip().splitlines()  # no colours
     summary = " ".join(line.strip() for line in first[:6] if line.strip())
     return NumbaADError(f"numba cannot compile {name}{sig_text}: {type(e).__name__}: "
                         f"{summary}")

@@ -1,0 +1,390 @@
+"""The numba front end (`enzyme_compat.numba`): grad and jvp of @njit/@cfunc functions
+against analytic derivatives and central finite differences, from Python and from @njit
+code, and the errors for what cannot be differentiated.
+
+Every check that JIT-runs a derivative runs in a subprocess (`_run`): generated code that
+crashed would end that process only, and the test reports its output."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+pytest.importorskip("numba")
+
+PRELUDE = '''
+import math
+import numpy as np
+from numba import cfunc, njit
+from enzyme_compat.numba import NumbaADError, grad, jvp
+
+
+def fd_grad(f, args, h=1e-6):
+    """Central differences of f for every scalar and array element of args."""
+    out = []
+    for i, a in enumerate(args):
+        if isinstance(a, np.ndarray):
+            g = np.zeros_like(a)
+            for idx in np.ndindex(a.shape):
+                p, m = a.copy(), a.copy()
+                p[idx] += h
+                m[idx] -= h
+                ap = list(args); ap[i] = p
+                am = list(args); am[i] = m
+                g[idx] = (f(*ap) - f(*am)) / (2 * h)
+            out.append(g)
+        else:
+            ap = list(args); ap[i] = a + h
+            am = list(args); am[i] = a - h
+            out.append((f(*ap) - f(*am)) / (2 * h))
+    return out
+
+
+def close(got, want, tol=1e-6):
+    got, want = np.asarray(got, dtype=float), np.asarray(want, dtype=float)
+    assert got.shape == want.shape, (got.shape, want.shape)
+    err = np.max(np.abs(got - want) / np.maximum(1.0, np.abs(want))) if got.size else 0.0
+    assert err <= tol, (got, want, err)
+
+
+def check_all(f, args, tol=1e-6):
+    """grad vs central differences, and jvp along random directions vs grad."""
+    g = grad(f)(*args)
+    g = g if len(args) > 1 else (g,)
+    for gi, fi in zip(g, fd_grad(f, args)):
+        close(gi, fi, tol)
+    rng = np.random.default_rng(1)
+    for _ in range(2):
+        ts = [rng.normal(size=a.shape) if isinstance(a, np.ndarray) else float(rng.normal())
+              for a in args]
+        want = sum(float(np.sum(gi * ti)) for gi, ti in zip(g, ts))
+        close(jvp(f)(*args, *ts), want, 1e-9)
+    return g
+'''
+
+
+def _run(body: str, timeout: int = 600) -> str:
+    code = PRELUDE + textwrap.dedent(body) + "\nprint('CHILD-OK')\n"
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       timeout=timeout)
+    out = r.stdout + r.stderr
+    assert r.returncode == 0 and "CHILD-OK" in r.stdout, out[-6000:]
+    return r.stdout
+
+
+def test_scalar_functions_against_analytic_derivatives():
+    _run('''
+    @njit
+    def poly(x, y):
+        return 3.0 * x ** 3 - 2.0 * x * y + y ** 2 + 1.0
+
+    @njit
+    def libm(x, y):
+        return math.sin(x) * math.exp(y) + math.log(x) * math.sqrt(y) + math.pow(x, y)
+
+    @njit
+    def branch(x, y):
+        if x > y:
+            return x * x * y
+        return math.cos(x) + y
+
+    x, y = 1.3, 0.7
+    close(grad(poly)(x, y), (9 * x * x - 2 * y, -2 * x + 2 * y), 1e-12)
+    close(jvp(poly)(x, y, 1.0, 0.0), 9 * x * x - 2 * y, 1e-12)
+    close(jvp(poly)(x, y, 0.0, 1.0), -2 * x + 2 * y, 1e-12)
+    dx = math.cos(x) * math.exp(y) + math.sqrt(y) / x + y * x ** (y - 1)
+    dy = math.sin(x) * math.exp(y) + math.log(x) / (2 * math.sqrt(y)) + math.log(x) * x ** y
+    close(grad(libm)(x, y), (dx, dy), 1e-12)
+    close(grad(branch)(x, y), (2 * x * y, x * x), 1e-12)          # x > y
+    close(grad(branch)(0.2, y), (-math.sin(0.2), 1.0), 1e-12)    # the other branch
+    close(jvp(branch)(0.2, y, 1.0, 1.0), 1.0 - math.sin(0.2), 1e-12)
+    # one argument: the gradient itself, not a tuple; integers are accepted as floats
+    sq = njit(lambda x: x * x)
+    assert grad(sq)(3) == 6.0
+    for f in (poly, libm, branch):
+        check_all(f, [x, y])
+    ''')
+
+
+def test_array_loops_sum_of_squares_dot_network_stencil():
+    _run('''
+    @njit
+    def sumsq(a):
+        s = 0.0
+        for i in range(a.shape[0]):
+            s += a[i] * a[i]
+        return s
+
+    @njit
+    def dot(a, b):
+        s = 0.0
+        for i in range(a.shape[0]):
+            s += a[i] * b[i]
+        return s
+
+    @njit
+    def net(W1, b1, w2, x):       # a 2-layer tanh network, scalar output
+        s = 0.0
+        for i in range(W1.shape[0]):
+            h = b1[i]
+            for j in range(W1.shape[1]):
+                h += W1[i, j] * x[j]
+            s += w2[i] * math.tanh(h)
+        return s
+
+    @njit
+    def energy(u, k):             # 1-D finite-difference (stencil) energy with a potential
+        e = 0.0
+        n = u.shape[0]
+        for i in range(1, n - 1):
+            lap = u[i - 1] - 2.0 * u[i] + u[i + 1]
+            e += 0.5 * k * lap * lap + 0.25 * u[i] ** 4
+        return e
+
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=7), rng.normal(size=7)
+    close(grad(sumsq)(a), 2 * a, 1e-12)
+    ga, gb = grad(dot)(a, b)
+    close(ga, b, 1e-12); close(gb, a, 1e-12)
+    close(jvp(dot)(a, b, np.ones(7), np.zeros(7)), b.sum(), 1e-12)
+    for n in (0, 1, 9, 33):       # trip counts around the unrolled loop's remainder
+        v = rng.normal(size=n)
+        close(grad(sumsq)(v), 2 * v, 1e-12)
+    W1, b1, w2, x = (rng.normal(size=(4, 3)), rng.normal(size=4), rng.normal(size=4),
+                     rng.normal(size=3))
+    g = check_all(net, [W1, b1, w2, x])
+    h = np.tanh(W1 @ x + b1)
+    close(g[2], h, 1e-12)
+    close(g[1], w2 * (1 - h * h), 1e-12)
+    close(g[0], np.outer(w2 * (1 - h * h), x), 1e-12)
+    u = rng.normal(size=12)
+    check_all(energy, [u, 0.8])
+    # the input is not modified, and a float result comes back as a Python float
+    u0 = u.copy()
+    du, dk = grad(energy)(u, 0.8)
+    assert np.array_equal(u, u0) and isinstance(dk, float) and du.shape == u.shape
+    ''')
+
+
+def test_two_dimensional_arrays_any_layout():
+    _run('''
+    @njit
+    def frob(A, B):               # sum_ij A_ij B_ji + sum A_ij^2
+        s = 0.0
+        for i in range(A.shape[0]):
+            for j in range(A.shape[1]):
+                s += A[i, j] * B[j, i] + A[i, j] * A[i, j]
+        return s
+
+    rng = np.random.default_rng(2)
+    A, B = rng.normal(size=(3, 4)), rng.normal(size=(4, 3))
+    gA, gB = grad(frob)(A, B)
+    close(gA, B.T + 2 * A, 1e-12); close(gB, A.T, 1e-12)
+    check_all(frob, [A, B])
+    # Fortran order and strided views: made C-contiguous, gradients in the argument's shape
+    gA2, gB2 = grad(frob)(np.asfortranarray(A), B)
+    close(gA2, gA, 1e-12); close(gB2, gB, 1e-12)
+    V = rng.normal(size=(6, 8))[::2, ::2]                 # 3 x 4, strided
+    Bt = np.ascontiguousarray(B.T).T                      # 4 x 3, Fortran order
+    gV, gBt = grad(frob)(V, Bt)
+    close(gV, Bt.T + 2 * V, 1e-12); close(gBt, V.T, 1e-12)
+    assert gV.shape == V.shape and gBt.shape == Bt.shape
+    close(jvp(frob)(A, B, np.ones_like(A), np.zeros_like(B)), float(np.sum(B.T + 2 * A)), 1e-12)
+    ''')
+
+
+def test_use_from_njit_code():
+    _run('''
+    @njit
+    def energy(u, k):
+        e = 0.0
+        for i in range(u.shape[0] - 1):
+            e += 0.5 * k * (u[i + 1] - u[i]) ** 2
+        return e
+
+    @njit
+    def f(x):
+        return math.sin(x) * x
+
+    grad_energy, jvp_energy, df = grad(energy), jvp(energy), grad(f)
+
+    @njit
+    def descend(u, k, rate, steps):
+        for _ in range(steps):
+            du, dk = grad_energy(u, k)
+            u = u - rate * du
+        return u
+
+    @njit
+    def both(u, k):
+        du, dk = grad_energy(u, k)
+        return jvp_energy(u, k, du, 0.0), np.sum(du * du), dk
+
+    @njit
+    def scalar(x):
+        return df(x) + df(2 * x)
+
+    u = np.array([0.0, 1.0, 3.0])
+    close(descend(u, 2.0, 0.1, 200), np.full(3, 4.0 / 3.0), 1e-6)
+    j, n2, dk = both(u, 2.0)
+    close(j, n2, 1e-12)       # the derivative along the gradient is its squared norm
+    close(dk, 2.5, 1e-12)
+    d = lambda x: math.cos(x) * x + math.sin(x)
+    close(scalar(0.4), d(0.4) + d(0.8), 1e-12)
+    assert scalar(1) == scalar(1.0)   # an integer argument is converted in @njit code too
+
+    # the derivative's raw address, for numba's ExternalFunctionPointer or ctypes
+    from enzyme_compat.numba import kinds
+    assert df.derivative((kinds.SCALAR,)).address > 0
+    ''')
+
+
+def test_cfunc_and_callees():
+    _run('''
+    @cfunc("float64(float64, float64)")
+    def c(x, y):
+        return x * math.exp(x * y)
+
+    @njit
+    def inner(x, a):
+        s = 0.0
+        for i in range(a.shape[0]):
+            s += math.sin(a[i] * x) / (i + 1.0)
+        return s
+
+    @njit
+    def outer(x, a):              # calls another @njit function
+        return inner(x, a) * inner(x + 1.0, a) + x
+
+    x, y = 0.3, 1.7
+    close(grad(c)(x, y), ((1 + x * y) * math.exp(x * y), x * x * math.exp(x * y)), 1e-12)
+    close(jvp(c)(x, y, 1.0, 0.0), (1 + x * y) * math.exp(x * y), 1e-12)
+    check_all(outer, [0.7, np.linspace(0.1, 1.0, 6)])
+    ''')
+
+
+def test_unsupported_arguments_are_clear_errors():
+    out = _run('''
+    @njit
+    def f(x, a):
+        return x * a[0]
+
+    @njit
+    def vector_result(a):
+        return a * 2.0
+
+    @njit
+    def temporaries(a, b):
+        return np.sum(np.tanh(a) * b)
+
+    @njit
+    def strings(x):
+        return len(x) * 1.0
+
+    @cfunc("float64(float64)")
+    def c1(x):
+        return x
+
+    cases = [
+        (lambda: grad(f)(1.0, np.arange(3)), "array of int64"),
+        (lambda: grad(f)(1.0, np.zeros((2, 2, 2))), "3-D array"),
+        (lambda: grad(f)(1.0, [1.0, 2.0]), "argument 1 is list"),
+        (lambda: grad(f)(1 + 2j, np.zeros(3)), "argument 0 is complex"),
+        (lambda: grad(f)(True, np.zeros(3)), "argument 0 is bool"),
+        (lambda: grad(vector_result)(np.zeros(3)), "returns array"),
+        (lambda: grad(temporaries)(np.ones(3), np.ones(3)), "arrays created inside the function"),
+        (lambda: grad(strings)(1.0), "numba cannot compile strings(float64)"),
+        (lambda: grad(c1)(np.zeros(3)), "@cfunc c1 was compiled for"),
+        (lambda: jvp(f)(1.0, np.zeros(3), 1.0, np.zeros(4)), "has shape (4,), the argument (3,)"),
+        (lambda: grad(len), "not a numba @njit or @cfunc function"),
+        (lambda: grad(njit(lambda *a: a[0])), "only functions of positional arguments"),
+    ]
+    for call, text in cases:
+        try:
+            call()
+        except NumbaADError as e:
+            assert text in str(e), (text, str(e))
+            assert "Traceback" not in str(e)
+            print("MESSAGE", str(e).splitlines()[0])
+        else:
+            raise AssertionError(f"no error for {text}")
+    ''')
+    assert out.count("MESSAGE") == 12
+
+
+def test_errors_from_njit_code_and_exceptions():
+    _run('''
+    from numba.core.errors import TypingError
+
+    @njit
+    def q(x, y):
+        return x / y
+
+    gq = grad(q)
+
+    @njit
+    def bad_kind(a):
+        return gq(a, 1.0)
+
+    try:
+        bad_kind(np.arange(3))
+    except TypingError as e:
+        assert "argument 0 has numba type array(int64" in str(e), str(e)
+    else:
+        raise AssertionError("no typing error")
+
+    # the function raises: its own exception from Python, ValueError in @njit code
+    try:
+        gq(1.0, 0.0)
+    except ZeroDivisionError:
+        pass
+    else:
+        raise AssertionError("no ZeroDivisionError")
+
+    @njit
+    def use(x):
+        return gq(x, 0.0)
+
+    try:
+        use(1.0)
+    except ValueError as e:
+        assert "grad(q): the function raised an exception" in str(e)
+    else:
+        raise AssertionError("no ValueError")
+    close(gq(1.0, 2.0), (0.5, -0.25), 1e-15)
+    ''')
+
+
+def test_numba_runtime_is_registered_inactive():
+    """The runtime table comes from the rules_numba plugin's entry point (no JIT here)."""
+    from enzyme_compat.ad.rules import default_registry
+    from enzyme_compat_plugins.rules_numba import NUMBA_RUNTIME
+
+    registry = default_registry(22)
+    for name in ("NRT_incref", "NRT_decref", "NRT_MemInfo_alloc_aligned", "numba_do_raise",
+                 "numba_gil_ensure"):
+        assert registry.is_inactive_function(name), name
+    assert not registry.is_inactive_function("numba_xxdot")
+    assert "NRT_incref" in NUMBA_RUNTIME
+
+
+def test_wrapper_ir_reads_back():
+    """The C wrapper's IR (both modes, scalars and arrays) is valid IR for the reader."""
+    import enzyme_compat
+    from enzyme_compat.numba import kinds as K
+    from enzyme_compat.numba import wrapper
+
+    kinds = (K.SCALAR, K.array(2), K.SCALAR)
+    for mode, ret in ((wrapper.REVERSE, "{double, double}"), (wrapper.FORWARD, "void")):
+        text = wrapper.wrapper_ir(kinds, mode, "d", ret)
+        decl = "declare " + ret + " @d(" + ", ".join(
+            ["ptr"] * 3 + ["double"] * (1 if mode == wrapper.REVERSE else 2)
+            + ["ptr", "ptr", "i64", "i64", "ptr", "ptr"] + ["i64"] * 4
+            + ["double"] * (1 if mode == wrapper.REVERSE else 2)) + ")\n"
+        m = enzyme_compat.parse(decl + text)
+        w = m.get_function(wrapper.NAME)
+        assert len(w.fn_type.params) == len(wrapper.ctypes_signature(kinds, mode))
+    assert wrapper.activities(kinds, wrapper.REVERSE)[:3] == ["dup", "const", "out"]
