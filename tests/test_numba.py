@@ -98,6 +98,9 @@ def test_scalar_functions_against_analytic_derivatives():
     dx = math.cos(x) * math.exp(y) + math.sqrt(y) / x + y * x ** (y - 1)
     dy = math.sin(x) * math.exp(y) + math.log(x) / (2 * math.sqrt(y)) + math.log(x) * x ** y
     close(grad(libm)(x, y), (dx, dy), 1e-12)
+    # math.gamma/lgamma run numba's own helpers (rules from the rules_numba plugin)
+    special = njit(lambda x: math.gamma(x) + math.lgamma(x) * math.erf(x))
+    check_all(special, [1.7])
     close(grad(branch)(x, y), (2 * x * y, x * x), 1e-12)          # x > y
     close(grad(branch)(0.2, y), (-math.sin(0.2), 1.0), 1e-12)    # the other branch
     close(jvp(branch)(0.2, y, 1.0, 1.0), 1.0 - math.sin(0.2), 1e-12)
@@ -368,6 +371,7 @@ def test_numba_runtime_is_registered_inactive():
                  "numba_gil_ensure"):
         assert registry.is_inactive_function(name), name
     assert not registry.is_inactive_function("numba_xxdot")
+    assert registry.function("numba_gamma") is not None
     assert "NRT_incref" in NUMBA_RUNTIME
 
 

@@ -78,8 +78,9 @@ def build(f, kinds: tuple, mode: str) -> Derivative:
 
 
 HINT = ("(numba front end: arrays created inside the function, by np.zeros or array "
-        "expressions such as `a * b` or np.tanh(a), and numpy routines that call BLAS get "
-        "no derivative yet; write the computation as loops over the arguments)")
+        "expressions such as `a * b` or np.tanh(a), and numpy routines that call BLAS or "
+        "numba helpers without a rule get no derivative yet; write the computation as "
+        "loops over the arguments, or add a rule with a plugin)")
 
 
 def _message(what, mode, src, e) -> str:

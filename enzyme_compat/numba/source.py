@@ -40,8 +40,8 @@ def _is_cfunc(f) -> bool:
 def _float_result(name, sig_text, t):
     from numba.core import types
 
-    if t != types.float64 and not isinstance(t, types.Float):
-        raise NumbaADError(f"{name}{sig_text} returns {t}; only functions returning a float "
+    if t != types.float64:
+        raise NumbaADError(f"{name}{sig_text} returns {t}; only functions returning a float64 "
                            "scalar can be differentiated")
 
 
