@@ -204,6 +204,19 @@ def call_kind(registry, call, known=None, custom=None) -> str:
     return "inactive" if _inactive(registry, name) else "unknown"
 
 
+def communicated_memory(registry, call):
+    """The pointer arguments of `call` whose memory carries derivatives exchanged with
+    other processes (a tuple), or None when the call is no such communication."""
+    fn = called_function(call)
+    look = getattr(registry, "function", None)
+    rule = look(fn.name) if fn is not None and look is not None else None
+    comm = getattr(rule, "communicates", None)
+    if comm is None:
+        return None
+    found = comm(call)
+    return None if found is None else tuple(found)
+
+
 def _inactive(registry, name: str) -> bool:
     if name in INACTIVE_FUNCTIONS or registry.is_inactive_function(name):
         return True
@@ -238,6 +251,8 @@ class ActivityAnalysis:
         self._kinds = {i: call_kind(registry, i, self.known, custom) for i in self.insts
                        if isinstance(i, I.Call)}
         self._order = {i: n for n, i in enumerate(self.insts)}
+        self._communicating = {i: m for i, k in self._kinds.items() if k == "rule"
+                               for m in [communicated_memory(registry, i)] if m is not None}
         self._points_to = None
         self._run()
 
@@ -246,6 +261,11 @@ class ActivityAnalysis:
 
     def kind(self, call) -> str:
         return self._kinds[call]
+
+    def communicates(self, call) -> bool:
+        """Whether `call` exchanges derivatives with other processes (its rules run even
+        when no operand is active here: see ForwardRule.communicates)."""
+        return call in self._communicating
 
     # ---------------------------------------------------------------- fixed point
     def _run(self):
@@ -311,6 +331,9 @@ class ActivityAnalysis:
                 for a in inst.args:
                     if a.type.is_pointer:
                         changed |= self._mark(a)
+            for k in self._communicating.get(inst, ()):
+                if k < len(inst.args) and inst.args[k].type.is_pointer:
+                    changed |= self._mark(inst.args[k])
         return changed
 
     def _points_into_active(self, pointer) -> bool:

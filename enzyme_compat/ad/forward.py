@@ -413,7 +413,8 @@ class FunctionSynthesis(BodyCloner):
         kind = self.activity.kind(inst)
         dargs = [self.tangent(v) for v in inst.args]
         if kind == "inactive" or (all(d is None for d in dargs)
-                                  and not self.activity.is_active(inst)):
+                                  and not self.activity.is_active(inst)
+                                  and not self.activity.communicates(inst)):
             self.place(c, nb)
             return
         callee = called_function(inst)

@@ -601,7 +601,8 @@ class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls):
         callee = called_function(inst)
         active_args = any(self.activity.is_active(a) or a in self.shadow for a in inst.args)
         if kind == "inactive" or (not active_args and not self.activity.is_active(inst)
-                                  and kind not in ("allocation",)):
+                                  and kind not in ("allocation",)
+                                  and not self.activity.communicates(inst)):
             nb.append(c)
             return
         if kind == "custom" and callee.name in self.custom.gradients:
@@ -903,7 +904,8 @@ class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls):
         if kind in ("inactive", "free", "user", "unknown", "indirect", "custom"):
             return  # inactive here (the forward sweep refused the active ones)
         callee = called_function(inst)
-        touches_memory = any(a in self.shadow for a in inst.args)
+        touches_memory = any(a in self.shadow for a in inst.args) \
+            or self.activity.communicates(inst)
         if not touches_memory and not self.has_adjoint(inst):
             return
         rule = self._rule_for_call(inst, callee)

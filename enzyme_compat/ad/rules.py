@@ -40,6 +40,13 @@ class ForwardRule:
     tangent: Callable | None  # None: inactive, the result has no derivative
     releases: SpecifierSet = field(default=ALL_RELEASES)
     priority: int = 0  # a plugin overrides a built-in rule with a higher priority
+    # A call that exchanges data with other processes (MPI): `communicates(call)` returns
+    # None when this call carries no derivative (an integer datatype), else the indices of
+    # the pointer arguments whose memory carries derivatives whenever the call runs (a
+    # receive buffer: the data comes from another process, whose activity this one cannot
+    # see). Those get shadows, and the call's rules run even when none of its operands is
+    # active here, so every process takes part in the derivative's communication.
+    communicates: Callable | None = None
 
     def __post_init__(self):
         if self.kind not in KINDS:
