@@ -75,6 +75,9 @@ def test_judge_verdicts():
     # |f(x)| = 3e20: f(x +- h) cannot show a derivative of 1 (seen: forward 1, differences 0)
     big = fuzz.judge("f", _line(primal=3.3e20, fd_a=(1, 0, 3, 4, 5), fd_b=(1, 0, 3, 4, 5)))
     assert big.kind is None and big.fd_ill_conditioned == 5
+    # forward 4.1e14, differences 1.16e15 (seen: ceil() of values past 2^52 is the identity)
+    steep = fuzz.judge("f", _line(rev=(4.1e14, 0, 0, 0, 0), fd_a=(1.16e15, 0, 0, 0, 0)))
+    assert steep.kind is None and steep.fd_ill_conditioned == 1
     assert fuzz.judge("f", _line(primal=float("nan"))).kind == "not-finite"
     assert fuzz.judge("f", _line(rev=(1, 2, float("nan"), 4, 5), fwd=(1, 2, 3, 4, 5))).kind == "not-finite"
 

@@ -10,7 +10,10 @@ A program passes when, for each of its five inputs,
   relative) that disagree by more than 1e-4 mean a branch, kink or jump lies within a step
   and that input's finite-difference check is skipped (counted in the summary); so is an
   input where the primal's own rounding (1e-14 |f(x)| over the step) could exceed the
-  tolerance (a large value with a small derivative).
+  tolerance (a large value with a small derivative), or whose derivative exceeds 1e6 (a
+  step then moves the arguments of floor/ceil/casts to integer across so many stairs, or
+  past 2^52 where they are the identity, that the differences see a slope the rounding
+  functions' zero derivative rightly does not).
 Anything else fails: a disagreement, an error of `enzyme-compat cc` (the generator only
 writes what the engine must support), a crash or timeout of the program. A failing
 function is built again on its own, reduced (statement lines deleted while the failure
@@ -51,6 +54,7 @@ FD_TOL = 1e-6
 SMOOTH_TOL = 1e-4
 STEP_B = 1e-6  # the smaller relative step of the two central differences (FUZZ_STEP_B)
 ROUNDING = 1e-14  # relative error of a primal value after a few dozen roundings
+LARGE = 1e6  # a derivative beyond this: a step spans many stairs of rounding functions
 BUILD_TIMEOUT = 600
 RUN_TIMEOUT = 60
 
@@ -129,9 +133,10 @@ def judge(name: str, fields: list[float]) -> Verdict:
         if not (math.isfinite(fd_a[j]) and math.isfinite(fd_b[j])) or _rel(fd_a[j], fd_b[j]) > SMOOTH_TOL:
             v.fd_skipped += 1
             continue
-        if ROUNDING * max(1.0, abs(primal)) / STEP_B > FD_TOL * max(1.0, abs(fwd[j]), abs(fd_b[j])):
-            v.fd_ill_conditioned += 1  # f(x +- h) rounds away more than the tolerance
-            continue
+        if ROUNDING * max(1.0, abs(primal)) / STEP_B > FD_TOL * max(1.0, abs(fwd[j]), abs(fd_b[j])) \
+                or max(abs(fwd[j]), abs(fd_b[j])) > LARGE:
+            v.fd_ill_conditioned += 1  # f(x +- h) rounds away more than the tolerance, or
+            continue  # a step moves values across many floor/ceil/(long) stairs
         e = _rel(fwd[j], fd_b[j])
         v.worst_fd = max(v.worst_fd, e)
         if e > FD_TOL:
