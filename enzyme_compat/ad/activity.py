@@ -151,12 +151,15 @@ def rule_name(custom, fn) -> str:
 
 
 def allocation_like(registry, custom, name):
-    """(size argument indices, deallocator name) of a registered custom allocator."""
+    """(size argument indices, deallocator name, data field offset or None) of a
+    registered custom allocator."""
     if custom is not None and name in custom.allocation:
-        return custom.allocation[name]
+        return (*custom.allocation[name], None)
     look = getattr(registry, "allocation_like", None)
     found = look(name) if look else None
-    return (tuple(found.size_args), found.free) if found is not None else None
+    if found is None:
+        return None
+    return tuple(found.size_args), found.free, found.data_field
 
 
 def call_kind(registry, call, known=None, custom=None) -> str:

@@ -23,6 +23,7 @@ from ..ir.module import BasicBlock, Function
 from ..ir.types import VOID, ArrayType, FunctionType, StructType
 from ..ir.values import Argument, ConstantExpr, ConstantInt, Undef
 from .abi import CONST
+from .headers import data_pointer
 from .activity import (ActivityAnalysis, allocation_like, called_function, dispatch,
                        known_functions, known_map, rule_name, user_candidates)
 from .custom import custom_rules
@@ -455,7 +456,8 @@ class FunctionSynthesis(BodyCloner):
             return
         from ..ir.types import I1, I8, I64
 
-        indices, free_name = allocation_like(self.registry, self.custom, callee.name)
+        indices, free_name, data_field = allocation_like(self.registry, self.custom,
+                                                         callee.name)
         size = None
         for k in indices:
             v = c.args[k]
@@ -468,9 +470,10 @@ class FunctionSynthesis(BodyCloner):
             if free_name is None:
                 self.tmap[inst] = b.libcall("calloc", inst.type, [size, ConstantInt(I64, 1)])
                 return
-            shadow = b.clone(list(c.args))  # the same allocator, zeroed
-            b.intrinsic("memset", [shadow.type, I64], VOID,
-                        [shadow, ConstantInt(I8, 0), size, ConstantInt(I1, 0)])
+            shadow = b.clone(list(c.args))  # the same allocator, zeroed (its data)
+            data = shadow if data_field is None else data_pointer(b.emit, shadow, data_field)
+            b.intrinsic("memset", [data.type, I64], VOID,
+                        [data, ConstantInt(I8, 0), size, ConstantInt(I1, 0)])
             self.tmap[inst] = shadow
         self.each_lane(run)
 

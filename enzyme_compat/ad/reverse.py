@@ -29,7 +29,7 @@ from ..ir.mem2reg import prepared
 from ..ir.module import BasicBlock, Function
 from ..ir.types import (DOUBLE, FLOAT as FLOAT_T, HALF, I1, I32, I64, VOID, ArrayType, FunctionType, IdentifiedStructType,
                         StructType, VectorType)
-from ..ir.values import Argument, ConstantAggregate, ConstantInt, ConstantNull, Undef
+from ..ir.values import Argument, ConstantAggregate, ConstantInt, ConstantNull, Poison, Undef
 from . import tape as T
 from .tape_reserve import reserve_loops
 from .activity import (ActivityAnalysis, allocation_like, called_function, dispatch,
@@ -526,7 +526,7 @@ class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls):
     def _shadow_or_null(self, v, s, inst):
         if s is not None:
             return s
-        if isinstance(v, (ConstantNull, Undef)):
+        if isinstance(v, (ConstantNull, Undef, Poison)):  # poison: a path that never uses it
             return ConstantNull(v.type)
         raise self.error(ShadowError, inst, "one incoming pointer has a shadow and another "
                          "has none (mixed activity); mark that memory enzyme_dup")

@@ -13,6 +13,7 @@ from ..ir.values import ConstantInt
 from . import tape as T
 from .abi import strip_casts
 from .errors import TypeAnalysisError
+from .headers import data_pointer
 from .reverse_builder import ReverseBuilder
 
 
@@ -68,8 +69,9 @@ class ShadowMemory:
 
     def _custom_shadow_allocation(self, inst, c, nb, custom):
         """A registered allocator's shadow comes from the same allocator (same arguments),
-        zeroed, and goes back through the registered deallocator in the reverse sweep."""
-        indices, free_name = custom
+        zeroed (its data when the allocator returns a header), and goes back through the
+        registered deallocator in the reverse sweep."""
+        indices, free_name, data_field = custom
         s = copy.copy(c)
         s.ops, s.md, s.name = list(c.ops), [], None
         s.arg_attrs = [list(a) for a in c.arg_attrs]
@@ -81,7 +83,9 @@ class ShadowMemory:
         bp = self.tape.byte_ptr
         f = self.declare("llvm.memset.p0.i64" if self.tape.opaque else "llvm.memset.p0i8.i64",
                          FunctionType(VOID, [bp, I8, I64, I1]))
-        nb.append(I.Call("call", VOID, f.fn_type, f, [self._byte_ptr(nb.append, s),
+        data = self._byte_ptr(nb.append, s) if data_field is None else \
+            data_pointer(nb.append, s, data_field)
+        nb.append(I.Call("call", VOID, f.fn_type, f, [data,
                                                       ConstantInt(I8, 0), size,
                                                       ConstantInt(I1, 0)], [[], [], [], []]))
         self.shadow[inst] = s

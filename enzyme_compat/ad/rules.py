@@ -91,10 +91,14 @@ class AllocationLike:
     arguments at the indices `size_args`) bytes, e.g. `(0,)` for `name(size)` like malloc,
     `(0, 1)` for `name(count, size)` like calloc; its shadow is a zeroed allocation of the
     same size. `free` names the function that releases it (its first argument the
-    pointer), None when there is none."""
+    pointer), None when there is none. `data_field`: the allocator returns a header
+    (numba's MemInfo) whose pointer at that byte offset is the data; the shadow then
+    comes from the same allocator (a `free` is needed) and its data, not the header, is
+    zeroed."""
     name: str
     size_args: tuple = (0,)
     free: str | None = None
+    data_field: int | None = None
 
     def __post_init__(self):
         args = (self.size_args,) if isinstance(self.size_args, int) else self.size_args
@@ -110,6 +114,11 @@ class AllocationLike:
                 f"allocation-like function {self.name!r}: size_args must be argument "
                 f"indices (>= 0), at least one, got {self.size_args!r}")
         object.__setattr__(self, "size_args", args)
+        if self.data_field is not None and (not isinstance(self.data_field, int)
+                                            or self.data_field < 0 or not self.free):
+            raise DifferentiationError(
+                f"allocation-like function {self.name!r}: data_field must be a byte offset "
+                f"(>= 0) and needs a `free`, got {self.data_field!r} with free {self.free!r}")
 
 
 def rules(kind: str, table: dict, releases: SpecifierSet = ALL_RELEASES,
