@@ -1,6 +1,6 @@
 """Derivatives of numba functions: `grad(f)` (reverse mode) and `jvp(f)` (forward mode)
-for `@njit` and `@cfunc` functions of float scalars and 1-D/2-D float64 NumPy arrays
-that return a float.
+for `@njit` and `@cfunc` functions of float scalars, integers (constants: loop counts,
+indices; no derivative) and 1-D/2-D float64 NumPy arrays that return a float.
 
     from numba import njit
     from enzyme_compat.numba import grad

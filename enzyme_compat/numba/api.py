@@ -62,10 +62,16 @@ def _kinds_of(args, fname) -> tuple:
 
 
 def grad(f):
-    """The gradient of `f` (an @njit or @cfunc function of float scalars and 1-D/2-D
-    float64 arrays returning a float): `grad(f)(x, y, a)` returns a float per scalar
-    argument and an array of `a`'s shape per array argument, as a tuple, or the one
-    gradient itself when `f` has one argument."""
+    """The gradient of `f` (an @njit or @cfunc function of float scalars, integers and
+    1-D/2-D float64 arrays returning a float): `grad(f)(x, n, a)` returns a float per
+    float argument, an array of `a`'s shape per array argument and None per integer
+    argument, as a tuple, or the one gradient itself when `f` has one argument.
+
+    An integer argument (a Python int or NumPy integer, not a bool; in @njit code a
+    numba integer type) is a constant: `f` is compiled for int64 there and it is passed
+    unchanged, e.g. a loop count `for i in range(n)` or an index. Pass a float (3.0, not 3)
+    for a scalar to be differentiated.
+    """
     compiled = _Compiled(f, wrapper.REVERSE)
     n = _arity(f)
     fname = f"grad({compiled.name})"
@@ -86,9 +92,11 @@ def grad(f):
 
 
 def jvp(f):
-    """The directional derivative of `f`: `jvp(f)(x, y, a, dx, dy, da)` returns the
-    derivative of `f` at (x, y, a) along (dx, dy, da) (floats for scalars, arrays of the
-    same shapes for arrays), computed in forward mode."""
+    """The directional derivative of `f`: `jvp(f)(x, n, a, dx, dn, da)` returns the
+    derivative of `f` at (x, n, a) along (dx, dn, da) (a number for a float, an array of
+    the same shape for an array), computed in forward mode. An integer argument `n` is a
+    constant (see `grad`): its tangent `dn` is a placeholder that must be None or 0.
+    """
     compiled = _Compiled(f, wrapper.FORWARD)
     n = _arity(f)
     fname = f"jvp({compiled.name})"

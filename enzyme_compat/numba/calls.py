@@ -18,14 +18,19 @@ def _array_args(c, shadow) -> list:
 
 
 def gradient(d, f, fname, args):
-    """grad: (value, gradients), a float per scalar, an array per array argument."""
+    """grad: (value, gradients), a float per scalar, an array per array argument, None
+    per integer argument."""
     import numpy as np
 
     out = np.zeros(d.n_out)
     flat, grads, keep = [out.ctypes.data], [], []
+    scalars = iter(range(1, d.n_out))
     for k, a in zip(d.kinds, args):
         if k == K.SCALAR:
             flat.append(float(a))
+            grads.append(next(scalars))  # out's slot, read after the call
+        elif k == K.INT:
+            flat.append(int(a))
             grads.append(None)
         else:
             c = _contiguous(a)
@@ -34,8 +39,7 @@ def gradient(d, f, fname, args):
             flat += _array_args(c, g)
             grads.append(g)
     _check_status(d.cfunc(*flat), f, fname, args)
-    j = iter(range(1, d.n_out))
-    return float(out[0]), tuple(float(out[next(j)]) if g is None else g for g in grads)
+    return float(out[0]), tuple(float(out[g]) if isinstance(g, int) else g for g in grads)
 
 
 def tangent(d, f, fname, args, tangents):
@@ -46,10 +50,15 @@ def tangent(d, f, fname, args, tangents):
     flat, keep = [out.ctypes.data], []
     for i, (k, a, t) in enumerate(zip(d.kinds, args, tangents)):
         if k == K.SCALAR:
-            if K.of_value(t, len(args) + i, fname) != K.SCALAR:
+            if K.of_value(t, len(args) + i, fname) not in (K.SCALAR, K.INT):
                 raise NumbaADError(f"{fname}: the tangent of argument {i} must be a float "
                                    "like the argument")
             flat += [float(a), float(t)]
+        elif k == K.INT:
+            if not K.is_zero_tangent(t):
+                raise NumbaADError(f"{fname}: argument {i} is an integer (a constant): its "
+                                   f"tangent must be None or 0, got {t!r}")
+            flat.append(int(a))
         else:
             c = _contiguous(a)
             dt = np.array(t, dtype=np.float64, order="C", copy=True)

@@ -19,8 +19,9 @@ def _array_args(i, ndim):
             *(f"c{i}.strides[{d}]" for d in range(ndim))]
 
 
-def implementation_source(kinds, mode, n_out, params, fname) -> str:
-    """The @njit implementation of a call for `kinds` (Python source)."""
+def implementation_source(kinds, mode, n_out, params, fname, zero_checked=()) -> str:
+    """The @njit implementation of a call for `kinds` (Python source); `zero_checked`: the
+    integer arguments whose tangent is a number, checked to be 0 when called."""
     n = len(kinds)
     lines = [f"def impl({', '.join(params)}):", f"    out = np.zeros({n_out})"]
     args, results = ["out.ctypes.data"], []
@@ -31,6 +32,14 @@ def implementation_source(kinds, mode, n_out, params, fname) -> str:
                 args.append(f"float(t{i})")
             else:
                 results.append(f"out[{1 + sum(kk == K.SCALAR for kk in kinds[:i])}]")
+            continue
+        if k == K.INT:
+            args.append(f"np.int64(x{i})")
+            if mode == wrapper.FORWARD and i in zero_checked:
+                lines += [f"    if t{i} != 0:",
+                          f"        raise ValueError('{fname}: the tangent of integer argument "
+                          f"{i} must be None or 0')"]
+            results.append("None")
             continue
         lines.append(f"    c{i} = np.ascontiguousarray(x{i})")
         if mode == wrapper.REVERSE:
@@ -69,17 +78,40 @@ def register(stub, compiled, params, n, fname) -> None:
 
     def _implementation(types):
         kinds = tuple(K.of_type(t, i, fname) for i, t in enumerate(types[:n]))
+        zero_checked = []
         if compiled.mode == wrapper.FORWARD:
             for i, (k, t) in enumerate(zip(kinds, types[n:])):
-                if K.of_type(t, n + i, fname) != k:
-                    raise K.NumbaADError(f"{fname}: the tangent of argument {i} ({t}) is "
-                                         f"not of the argument's kind ({types[i]})")
+                if k == K.INT:
+                    if not _is_none(t):
+                        _tangent_kind(t, n + i, fname, (K.INT,), "None or 0", i)
+                        zero_checked.append(i)
+                elif k == K.SCALAR:
+                    _tangent_kind(t, n + i, fname, (K.SCALAR, K.INT), "a number", i)
+                else:
+                    _tangent_kind(t, n + i, fname, (k,), f"of the argument's kind ({types[i]})", i)
         d = compiled.get(kinds)
         scope = {"np": np, "_cfunc": d.cfunc}
-        exec(implementation_source(kinds, compiled.mode, d.n_out, params, fname), scope)  # noqa: S102
+        text = implementation_source(kinds, compiled.mode, d.n_out, params, fname, zero_checked)
+        exec(text, scope)  # noqa: S102
         return scope["impl"]
 
     overload(stub)(_with_params(typer, params))
+
+
+def _is_none(t) -> bool:
+    from numba.core import types
+
+    return isinstance(t, (types.NoneType, types.Omitted))
+
+
+def _tangent_kind(t, position, fname, allowed, what, i):
+    """The tangent `t` of argument `i` is of one of the `allowed` kinds."""
+    try:
+        ok = K.of_type(t, position, fname) in allowed
+    except K.NumbaADError:
+        ok = False
+    if not ok:
+        raise K.NumbaADError(f"{fname}: the tangent of argument {i} ({t}) must be {what}")
 
 
 def _with_params(typer, params):

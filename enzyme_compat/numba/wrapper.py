@@ -4,17 +4,19 @@ numba's calling convention (`i32 @f(ptr retptr, ptr excinfo, args...)`, arrays e
 into meminfo, parent, nitems, itemsize, data, shape..., strides...) is mapped to
 activities: the result slot `retptr` is duplicated memory (its shadow seeded with 1 in
 reverse mode, holding the tangent in forward mode), `excinfo` and every integer and
-runtime pointer are constant, the data pointer of an array is duplicated, a scalar is
-active (`out` in reverse mode, a tangent in forward mode).
+runtime pointer are constant (an integer argument too: `i64`, no derivative), the data
+pointer of an array is duplicated, a scalar is active (`out` in reverse mode, a tangent in
+forward mode).
 
 The wrapper has one C signature that ctypes and numba can both call, every pointer
 passed as an integer address:
 
-    reverse: i32 W(i64 out, [double x | i64 data, i64 ddata, i64 shape..., i64 strides...]...)
+    reverse: i32 W(i64 out, [double x | i64 n | i64 data, i64 ddata, i64 shape...,
+                  i64 strides...]...)
              out[0] = f(args), out[1 + j] = d f / d (j-th scalar); array gradients are
              added into `ddata`
-    forward: i32 W(i64 out, [double x, double dx | i64 data, i64 ddata, i64 shape...,
-                  i64 strides...]...)
+    forward: i32 W(i64 out, [double x, double dx | i64 n | i64 data, i64 ddata,
+                  i64 shape..., i64 strides...]...)
              out[0] = f(args), out[1] = the directional derivative
 
 It returns 0, or 1 when the function raised (numba wrote `excinfo`): the values are then
@@ -36,6 +38,8 @@ def activities(kinds, mode: str) -> list[str]:
     for k in kinds:
         if k == K.SCALAR:
             acts.append(scalar)
+        elif k == K.INT:
+            acts.append("const")
         else:
             acts += ["const"] * 4 + ["dup"] + ["const"] * (2 * k[1])
     return acts
@@ -53,6 +57,8 @@ def ctypes_signature(kinds, mode: str) -> list:
     for k in kinds:
         if k == K.SCALAR:
             out += [ctypes.c_double] * (1 if mode == REVERSE else 2)
+        elif k == K.INT:
+            out.append(ctypes.c_int64)
         else:
             out += [ctypes.c_uint64] * (2 + 2 * k[1])
     return out
@@ -65,6 +71,8 @@ def _params(kinds, mode):
             ps.append(f"double %x{i}")
             if mode == FORWARD:
                 ps.append(f"double %dx{i}")
+        elif k == K.INT:
+            ps.append(f"i64 %x{i}")
         else:
             ps += [f"i64 %a{i}", f"i64 %da{i}"]
             ps += [f"i64 %s{i}_{d}" for d in range(k[1])]
@@ -78,7 +86,7 @@ def _prologue(kinds, seed: float):
             f"  store double {seed:e}, ptr %dretp, align 8", "  store ptr null, ptr %excp, align 8",
             "  %outp = inttoptr i64 %out to ptr"]
     for i, k in enumerate(kinds):
-        if k == K.SCALAR:
+        if not K.is_array(k):
             continue
         body += [f"  %p{i} = inttoptr i64 %a{i} to ptr", f"  %dp{i} = inttoptr i64 %da{i} to ptr"]
         n = f"%s{i}_0"
@@ -98,6 +106,9 @@ def _arguments(kinds, mode):
             args.append(f"double %x{i}")
             if mode == FORWARD:
                 args.append(f"double %dx{i}")
+            continue
+        if k == K.INT:
+            args.append(f"i64 %x{i}")
             continue
         args += ["ptr null", "ptr null", f"i64 %n{i}", "i64 8", f"ptr %p{i}", f"ptr %dp{i}"]
         args += [f"i64 %s{i}_{d}" for d in range(k[1])]
