@@ -7,6 +7,7 @@ crashed would end that process only, and the test reports its output."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -23,10 +24,13 @@ from enzyme_compat.numba import NumbaADError, grad, jvp
 
 
 def fd_grad(f, args, h=1e-6):
-    """Central differences of f for every scalar and array element of args."""
+    """Central differences of f for every float and array element of args (None for an
+    integer argument: a constant)."""
     out = []
     for i, a in enumerate(args):
-        if isinstance(a, np.ndarray):
+        if isinstance(a, (int, np.integer)):
+            out.append(None)
+        elif isinstance(a, np.ndarray):
             g = np.zeros_like(a)
             for idx in np.ndindex(a.shape):
                 p, m = a.copy(), a.copy()
@@ -51,25 +55,29 @@ def close(got, want, tol=1e-6):
 
 
 def check_all(f, args, tol=1e-6):
-    """grad vs central differences, and jvp along random directions vs grad."""
+    """grad vs central differences, and jvp along random directions vs grad (an integer
+    argument: a None gradient, a None tangent)."""
     g = grad(f)(*args)
     g = g if len(args) > 1 else (g,)
     for gi, fi in zip(g, fd_grad(f, args)):
-        close(gi, fi, tol)
+        if fi is None:
+            assert gi is None, gi
+        else:
+            close(gi, fi, tol)
     rng = np.random.default_rng(1)
     for _ in range(2):
-        ts = [rng.normal(size=a.shape) if isinstance(a, np.ndarray) else float(rng.normal())
-              for a in args]
-        want = sum(float(np.sum(gi * ti)) for gi, ti in zip(g, ts))
+        ts = [rng.normal(size=a.shape) if isinstance(a, np.ndarray) else
+              None if isinstance(a, (int, np.integer)) else float(rng.normal()) for a in args]
+        want = sum(float(np.sum(gi * ti)) for gi, ti in zip(g, ts) if ti is not None)
         close(jvp(f)(*args, *ts), want, 1e-9)
     return g
 '''
 
 
-def _run(body: str, timeout: int = 600) -> str:
+def _run(body: str, timeout: int = 600, env=None) -> str:
     code = PRELUDE + textwrap.dedent(body) + "\nprint('CHILD-OK')\n"
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                       timeout=timeout)
+                       timeout=timeout, env=None if env is None else {**os.environ, **env})
     out = r.stdout + r.stderr
     assert r.returncode == 0 and "CHILD-OK" in r.stdout, out[-6000:]
     return r.stdout
@@ -104,9 +112,9 @@ def test_scalar_functions_against_analytic_derivatives():
     close(grad(branch)(x, y), (2 * x * y, x * x), 1e-12)          # x > y
     close(grad(branch)(0.2, y), (-math.sin(0.2), 1.0), 1e-12)    # the other branch
     close(jvp(branch)(0.2, y, 1.0, 1.0), 1.0 - math.sin(0.2), 1e-12)
-    # one argument: the gradient itself, not a tuple; integers are accepted as floats
+    # one argument: the gradient itself, not a tuple (an int would be a constant: 3.0)
     sq = njit(lambda x: x * x)
-    assert grad(sq)(3) == 6.0
+    assert grad(sq)(3.0) == 6.0
     for f in (poly, libm, branch):
         check_all(f, [x, y])
     ''')
@@ -237,12 +245,145 @@ def test_use_from_njit_code():
     close(dk, 2.5, 1e-12)
     d = lambda x: math.cos(x) * x + math.sin(x)
     close(scalar(0.4), d(0.4) + d(0.8), 1e-12)
-    assert scalar(1) == scalar(1.0)   # an integer argument is converted in @njit code too
 
     # the derivative's raw address, for numba's ExternalFunctionPointer or ctypes
     from enzyme_compat.numba import kinds
     assert df.derivative((kinds.SCALAR,)).address > 0
     ''')
+
+
+def test_integer_arguments_are_constants():
+    _run('''
+    @njit
+    def series(x, n):             # sum_{i<n} sin((i + 1) x) / (i + 1)
+        s = 0.0
+        for i in range(n):
+            s += math.sin((i + 1) * x) / (i + 1)
+        return s
+
+    @njit
+    def pick(a, k, w):            # an integer index argument
+        return w * a[k] * a[k] + a[0]
+
+    x = 0.7
+    for n in (0, 1, 7):
+        dx, dn = grad(series)(x, n)
+        assert dn is None
+        close(dx, sum(math.cos((i + 1) * x) for i in range(n)), 1e-12)
+        close(jvp(series)(x, n, 1.0, None), dx, 1e-12)
+        close(jvp(series)(x, n, 1.0, 0), dx, 1e-12)
+        check_all(series, [x, n])
+    a = np.linspace(0.5, 2.0, 5)
+    ga, gk, gw = grad(pick)(a, 3, 1.5)
+    want = np.zeros(5); want[0] = 1.0; want[3] = 2 * 1.5 * a[3]
+    close(ga, want, 1e-12); assert gk is None; close(gw, a[3] ** 2, 1e-12)
+    check_all(pick, [a, np.int64(2), 0.3])        # NumPy integers too
+    check_all(pick, [a, 0, 0.3])                  # k = 0: both terms on a[0]
+
+    # from @njit code: the integer loop count of the caller goes to the derivative
+    gs, js = grad(series), jvp(series)
+
+    @njit
+    def caller(x, m):
+        total = 0.0
+        for n in range(m):
+            d, none = gs(x, n)
+            total += d + js(x, n, 0.5, 0) + js(x, n, 0.5, None)
+        return total
+
+    want = sum(grad(series)(x, n)[0] for n in range(5))
+    close(caller(x, 5), 2 * want, 1e-12)
+    close(caller(x, np.int32(5)), 2 * want, 1e-12)   # another integer type: int64 inside
+
+    @njit
+    def bad_tangent(x, n):
+        return js(x, n, 1.0, n)
+
+    try:
+        bad_tangent(x, 2)
+    except ValueError as e:
+        assert "tangent of integer argument 1 must be None or 0" in str(e), str(e)
+    else:
+        raise AssertionError("no ValueError")
+    close(bad_tangent(x, 0), 0.0, 0.0)       # a zero tangent is accepted at run time
+    ''')
+
+
+def test_arrays_created_inside_the_function():
+    _run('''
+    @njit
+    def buffer(a, c):             # np.zeros filled in a loop, then reduced
+        n = a.shape[0]
+        z = np.zeros(n)
+        for i in range(n):
+            z[i] = c * a[i] * a[i]
+        s = 0.0
+        for i in range(n):
+            s += z[i] * a[i]
+        return s
+
+    @njit
+    def product(a, b):            # a temporary array expression, reduced by a loop
+        t = a * b + 1.0
+        s = 0.0
+        for i in range(t.shape[0]):
+            s += t[i] * t[i]
+        return s
+
+    @njit
+    def squashed(a, b):           # a ufunc, elementwise, then np.sum of an expression
+        return np.sum(np.tanh(a) * b)
+
+    @njit
+    def helpers(a):               # np.ones, np.empty_like, a 2-D np.zeros, .sum()
+        n = a.shape[0]
+        e = np.empty_like(a)
+        o = np.ones(n)
+        m = np.zeros((n, 2))
+        for i in range(n):
+            e[i] = o[i] + math.exp(a[i])
+            m[i, 0] = e[i] * a[i]
+            m[i, 1] = e[i]
+        return m.sum() + (e * e).sum()
+
+    rng = np.random.default_rng(4)
+    a, b = rng.normal(size=9), rng.normal(size=9)
+    ga, gc = grad(buffer)(a, 0.5)
+    close(ga, 1.5 * a * a, 1e-12); close(gc, float(np.sum(a ** 3)), 1e-12)
+    check_all(buffer, [a, 0.5])
+    ga, gb = grad(product)(a, b)
+    t = a * b + 1.0
+    close(ga, 2 * t * b, 1e-12); close(gb, 2 * t * a, 1e-12)
+    check_all(product, [a, b])
+    ga, gb = grad(squashed)(a, b)
+    close(ga, b * (1 - np.tanh(a) ** 2), 1e-12); close(gb, np.tanh(a), 1e-12)
+    check_all(squashed, [a, b])
+    e = 1 + np.exp(a)
+    close(grad(helpers)(a), np.exp(a) * (a + 1 + 2 * e) + e, 1e-12)
+    check_all(helpers, [a])
+    for n in (0, 1, 5):           # empty and short temporaries
+        v = rng.normal(size=n)
+        close(grad(product)(v, v)[0], 2 * (v * v + 1) * v, 1e-12)
+
+    # reverse mode releases every shadow (NRT's counters, NUMBA_NRT_STATS=1): per call,
+    # as many frees as allocations
+    from numba.core.runtime import rtsys
+    gp, before = grad(squashed), None
+    gp(a, b)
+    before = rtsys.get_allocation_stats()
+    for _ in range(5):
+        gp(a, b)
+    after = rtsys.get_allocation_stats()
+    assert after.alloc - before.alloc == after.free - before.free > 0, (before, after)
+
+    # from @njit code
+    @njit
+    def twice(a, b):
+        ga, gb = gp(a, b)
+        return ga.sum() + gb.sum()
+
+    close(twice(a, b), float(np.sum(b * (1 - np.tanh(a) ** 2) + np.tanh(a))), 1e-12)
+    ''', env={"NUMBA_NRT_STATS": "1"})
 
 
 def test_cfunc_and_callees():
@@ -280,8 +421,18 @@ def test_unsupported_arguments_are_clear_errors():
         return a * 2.0
 
     @njit
-    def temporaries(a, b):
-        return np.sum(np.tanh(a) * b)
+    def blas(a, b):
+        return np.dot(a, b)
+
+    @njit
+    def cumsum(a):
+        return np.cumsum(a)[-1]
+
+    @njit
+    def loop(x, n):
+        for _ in range(n):
+            x = x * x
+        return x
 
     @njit
     def strings(x):
@@ -298,7 +449,11 @@ def test_unsupported_arguments_are_clear_errors():
         (lambda: grad(f)(1 + 2j, np.zeros(3)), "argument 0 is complex"),
         (lambda: grad(f)(True, np.zeros(3)), "argument 0 is bool"),
         (lambda: grad(vector_result)(np.zeros(3)), "returns array"),
-        (lambda: grad(temporaries)(np.ones(3), np.ones(3)), "arrays created inside the function"),
+        (lambda: grad(blas)(np.ones(3), np.ones(3)), "no derivative rule for @numba_xxdot"),
+        (lambda: grad(cumsum)(np.ones(3)), "non-inlined numpy routines"),
+        (lambda: grad(njit(lambda n: n * n))(3), "(int64) returns int64"),   # 3.0 would do
+        (lambda: jvp(loop)(1.0, 3, 1.0, 1), "argument 1 is an integer (a constant): its tangent "
+                                            "must be None or 0, got 1"),
         (lambda: grad(strings)(1.0), "numba cannot compile strings(float64)"),
         (lambda: grad(c1)(np.zeros(3)), "@cfunc c1 was compiled for"),
         (lambda: jvp(f)(1.0, np.zeros(3), 1.0, np.zeros(4)), "has shape (4,), the argument (3,)"),
@@ -315,7 +470,7 @@ def test_unsupported_arguments_are_clear_errors():
         else:
             raise AssertionError(f"no error for {text}")
     ''')
-    assert out.count("MESSAGE") == 12
+    assert out.count("MESSAGE") == 15
 
 
 def test_errors_from_njit_code_and_exceptions():
@@ -367,10 +522,20 @@ def test_numba_runtime_is_registered_inactive():
     from enzyme_compat_plugins.rules_numba import NUMBA_RUNTIME
 
     registry = default_registry(22)
-    for name in ("NRT_incref", "NRT_decref", "NRT_MemInfo_alloc_aligned", "numba_do_raise",
+    for name in ("NRT_incref", "NRT_decref", "NRT_MemInfo_release", "numba_do_raise",
                  "numba_gil_ensure"):
         assert registry.is_inactive_function(name), name
-    assert not registry.is_inactive_function("numba_xxdot")
+    for name in ("numba_xxdot", "NRT_MemInfo_data_fast", "NRT_MemInfo_alloc_aligned"):
+        assert not registry.is_inactive_function(name), name
+    # MemInfo allocators: allocation-like, the data pointer 24 bytes into the header
+    alloc = registry.allocation_like("NRT_MemInfo_alloc_aligned")
+    assert (alloc.size_args, alloc.free, alloc.data_field) == ((0,), "NRT_MemInfo_call_dtor", 24)
+    assert registry.deallocation_like("NRT_MemInfo_call_dtor")
+    from enzyme_compat.ad.errors import DifferentiationError
+    from enzyme_compat.ad.rules import AllocationLike
+    for bad in ({"data_field": -8, "free": "f"}, {"data_field": 8}):  # a header needs a free
+        with pytest.raises(DifferentiationError, match="data_field must be a byte offset"):
+            AllocationLike("a", (0,), **bad)
     assert registry.function("numba_gamma") is not None
     assert "NRT_incref" in NUMBA_RUNTIME
 
@@ -392,3 +557,10 @@ def test_wrapper_ir_reads_back():
         w = m.get_function(wrapper.NAME)
         assert len(w.fn_type.params) == len(wrapper.ctypes_signature(kinds, mode))
     assert wrapper.activities(kinds, wrapper.REVERSE)[:3] == ["dup", "const", "out"]
+    # an integer argument: one constant i64, in both modes
+    import ctypes
+    for mode in (wrapper.REVERSE, wrapper.FORWARD):
+        assert wrapper.activities((K.INT,), mode) == ["dup", "const", "const"]
+        assert wrapper.ctypes_signature((K.INT,), mode) == [ctypes.c_uint64, ctypes.c_int64]
+        assert "i64 %x0" in wrapper.wrapper_ir((K.INT,), mode, "d", "void")
+    assert K.describe((K.SCALAR, K.INT, K.array(1))) == "(float64, int64, float64[:])"

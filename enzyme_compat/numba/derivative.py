@@ -77,10 +77,11 @@ def build(f, kinds: tuple, mode: str) -> Derivative:
     return Derivative(tuple(kinds), mode, address, proto(address), n_out)
 
 
-HINT = ("(numba front end: arrays created inside the function, by np.zeros or array "
-        "expressions such as `a * b` or np.tanh(a), and numpy routines that call BLAS or "
-        "numba helpers without a rule get no derivative yet; write the computation as "
-        "loops over the arguments, or add a rule with a plugin)")
+HINT = ("(numba front end: arrays created inside the function (np.zeros, np.empty_like, "
+        "array expressions, ufuncs, np.sum) are differentiated, but numpy routines that call "
+        "BLAS (np.dot, @) or numba helpers without a rule, arrays returned by non-inlined "
+        "numpy routines (np.cumsum, np.sort) and lists get no derivative yet; write the "
+        "computation as loops over arrays, or add a rule with a plugin)")
 
 
 def _message(what, mode, src, e) -> str:
