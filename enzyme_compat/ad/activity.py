@@ -151,15 +151,16 @@ def rule_name(custom, fn) -> str:
 
 
 def allocation_like(registry, custom, name):
-    """(size argument indices, deallocator name, data field offset or None) of a
-    registered custom allocator."""
+    """(size argument indices, deallocator name, data field offset or None, whether the
+    deallocator takes the allocation's arguments after the pointer) of a registered
+    custom allocator."""
     if custom is not None and name in custom.allocation:
-        return (*custom.allocation[name], None)
+        return (*custom.allocation[name], None, False)
     look = getattr(registry, "allocation_like", None)
     found = look(name) if look else None
     if found is None:
         return None
-    return tuple(found.size_args), found.free, found.data_field
+    return tuple(found.size_args), found.free, found.data_field, found.free_takes_args
 
 
 def call_kind(registry, call, known=None, custom=None) -> str:

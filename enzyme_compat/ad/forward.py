@@ -456,7 +456,7 @@ class FunctionSynthesis(BodyCloner):
             return
         from ..ir.types import I1, I8, I64
 
-        indices, free_name, data_field = allocation_like(self.registry, self.custom,
+        indices, free_name, data_field, _ = allocation_like(self.registry, self.custom,
                                                          callee.name)
         size = None
         for k in indices:

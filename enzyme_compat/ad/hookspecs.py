@@ -55,7 +55,8 @@ def enzyme_compat_reverse_rules():
 def enzyme_compat_inactive_functions():
     """Return an iterable of names of functions whose calls carry no derivative (they
     neither read nor write floats that matter: printf, puts, ...). Names ending in `*`
-    are prefixes."""
+    are prefixes; a `*` elsewhere matches any run of characters (`_RNvNtCs*_4core9panicking*`:
+    Rust's v0 names carry a crate hash)."""
 
 
 @hookspec
@@ -73,7 +74,9 @@ def enzyme_compat_allocation_functions():
     allocation of (the product of the arguments at the indices `size_args`) bytes: `(0,)`
     for a malloc-like `name(size)`, `(0, 1)` for a calloc-like `name(count, size)`. The
     function named `free` (its first argument the pointer; None: none) releases it, and
-    its shadow with it."""
+    its shadow with it (`free_takes_args=True`: the pointer, then the allocation's own
+    arguments, like Rust's `__rust_dealloc(p, size, align)`). A name may hold `*`
+    wildcards (a hash inside a mangled name); `free` then uses as many, filled alike."""
 
 
 # The marker rule plugins use. The AD hooks are specified in every plugin manager

@@ -888,14 +888,15 @@ class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls):
         if kind == "allocation":
             if inst in self.realloc_kept:
                 self._reverse_realloc(inst)
-            free_fn = self.custom_frees.get(inst)
+            free_fn, free_args = self.custom_frees.get(inst, (None, ()))
             if inst in self.shadow and free_fn is not None:
                 if not self.g.nofree:
                     p = self.fwd(self.shadow[inst])
                     t = free_fn.fn_type.params[0]
                     p = p if p.type == t else self.remit(I.Cast("bitcast", t, [p]))
+                    args = [p, *(self.fwd(a) for a in free_args)]
                     self.remit(I.Call("call", free_fn.fn_type.ret, free_fn.fn_type, free_fn,
-                                      [p], [[]]))
+                                      args, [[] for _ in args]))
                 else:
                     self.fwd(self.shadow[inst])  # the tape layout does not change
             elif inst in self.shadow:

@@ -71,7 +71,7 @@ class ShadowMemory:
         """A registered allocator's shadow comes from the same allocator (same arguments),
         zeroed (its data when the allocator returns a header), and goes back through the
         registered deallocator in the reverse sweep."""
-        indices, free_name, data_field = custom
+        indices, free_name, data_field, takes_args = custom
         s = copy.copy(c)
         s.ops, s.md, s.name = list(c.ops), [], None
         s.arg_attrs = [list(a) for a in c.arg_attrs]
@@ -89,7 +89,11 @@ class ShadowMemory:
                                                       ConstantInt(I8, 0), size,
                                                       ConstantInt(I1, 0)], [[], [], [], []]))
         self.shadow[inst] = s
-        self.custom_frees[inst] = self.module.symbols.get(free_name)
+        free_fn = self.module.symbols.get(free_name)
+        if free_fn is None:  # only the allocation is in the module: declare its free
+            extra = [a.type for a in c.args] if takes_args else []
+            free_fn = self.declare(free_name, FunctionType(VOID, [inst.type, *extra]))
+        self.custom_frees[inst] = (free_fn, list(c.args) if takes_args else [])
 
     def _free_heap(self, ptr):
         bp = self.tape.byte_ptr

@@ -20,7 +20,9 @@ the plugins whose `ENZYME_COMPAT_RELEASES` excludes that release.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
@@ -94,11 +96,18 @@ class AllocationLike:
     pointer), None when there is none. `data_field`: the allocator returns a header
     (numba's MemInfo) whose pointer at that byte offset is the data; the shadow then
     comes from the same allocator (a `free` is needed) and its data, not the header, is
-    zeroed."""
+    zeroed. `free_takes_args`: the deallocator takes the pointer followed by the
+    allocation's own arguments (Rust's `__rust_dealloc(p, size, align)` after
+    `__rust_alloc(size, align)`).
+
+    `name` may hold `*` wildcards (mangled names with a hash inside, like Rust's
+    `_RNvCs*_7___rustc12___rust_alloc`): `free` may then use the same number of `*`,
+    filled with what each matched in the allocator's name."""
     name: str
     size_args: tuple = (0,)
     free: str | None = None
     data_field: int | None = None
+    free_takes_args: bool = False
 
     def __post_init__(self):
         args = (self.size_args,) if isinstance(self.size_args, int) else self.size_args
@@ -161,19 +170,30 @@ def _intrinsic_lookup(table, name):
     return None
 
 
+def _wildcards(pattern: str) -> re.Pattern:
+    """A name with `*` wildcards (any run of characters) as a regular expression."""
+    return re.compile("(.*?)".join(re.escape(part) for part in pattern.split("*")) + r"\Z")
+
+
 class _Names:
-    """A set of names, those ending in `*` prefixes."""
+    """A set of names: those ending in `*` prefixes, those with a `*` elsewhere patterns
+    (`_RNvNtCs*_4core9panicking*`: mangled names with a hash inside)."""
 
     def __init__(self, names: Iterable[str]):
         names = set(names)
-        self.exact = {n for n in names if not n.endswith("*")}
-        self.prefixes = tuple(n[:-1] for n in names if n.endswith("*"))
+        self.exact = {n for n in names if "*" not in n}
+        self.prefixes = tuple(n[:-1] for n in names if n.endswith("*") and "*" not in n[:-1])
+        middle = sorted(n for n in names if "*" in n[:-1])
+        self.pattern = (re.compile("|".join(f"(?:{_wildcards(n).pattern})" for n in middle))
+                        if middle else None)
 
     def __contains__(self, name: str) -> bool:
-        return name in self.exact or (bool(self.prefixes) and name.startswith(self.prefixes))
+        return (name in self.exact or (bool(self.prefixes) and name.startswith(self.prefixes))
+                or (self.pattern is not None and self.pattern.match(name) is not None))
 
 
 def _allocations(records: Iterable[AllocationLike]) -> dict:
+    """{name: record} of the exact names; patterns under their own text."""
     found: dict = {}
     for a in records:
         old = found.get(a.name)
@@ -197,17 +217,29 @@ class RuleRegistry:
         self.release = release
         self._rules = _select(all_rules, release)
         self._reverse = _select(reverse, release)
+        self._patterns = {table: [(_wildcards(r.name), r) for (k, _), r in rs.items()
+                                  if k == "function" and "*" in r.name]
+                          for table, rs in (("forward", self._rules), ("reverse", self._reverse))}
         self._inactive = _Names(inactive)
         self._inactive_globals = _Names(inactive_globals)
         self._allocations = _allocations(allocations)
-        self._frees = {a.free for a in self._allocations.values() if a.free}
+        self._allocation_patterns = [(_wildcards(a.name), a) for a in
+                                     self._allocations.values() if "*" in a.name]
+        self._frees = _Names(a.free for a in self._allocations.values() if a.free)
         self.skipped_plugins: list[tuple[str, str]] = list(skipped_plugins)
 
     def instruction(self, opcode: str) -> ForwardRule | None:
         return self._rules.get(("instruction", opcode))
 
     def function(self, name: str) -> ForwardRule | None:
-        return self._rules.get(("function", name))
+        return self._rules.get(("function", name)) or self._by_pattern("forward", name)
+
+    def _by_pattern(self, table: str, name: str):
+        """The function rule whose name has `*` wildcards matching `name`, if any."""
+        for pattern, rule in self._patterns[table]:
+            if pattern.match(name) is not None:
+                return rule
+        return None
 
     def intrinsic(self, name: str) -> ForwardRule | None:
         """The rule for `llvm.<base>.<overload suffixes>`."""
@@ -217,7 +249,9 @@ class RuleRegistry:
         """The reverse rule for an opcode, intrinsic (full `llvm.` name) or function."""
         if kind == "intrinsic":
             return _intrinsic_lookup(self._reverse, name)
-        return self._reverse.get((kind, name))
+        found = self._reverse.get((kind, name))
+        return found if found is not None or kind != "function" else \
+            self._by_pattern("reverse", name)
 
     def is_inactive_function(self, name: str) -> bool:
         return name in self._inactive
@@ -227,8 +261,21 @@ class RuleRegistry:
         return name in self._inactive_globals
 
     def allocation_like(self, name: str) -> AllocationLike | None:
-        """The custom allocator record of function `name`, if a plugin registered one."""
-        return self._allocations.get(name)
+        """The custom allocator record of function `name`, if a plugin registered one (a
+        record of a pattern: with the concrete names of the allocator and its `free`)."""
+        found = self._allocations.get(name)
+        if found is not None or not self._allocation_patterns:
+            return found
+        for pattern, record in self._allocation_patterns:
+            m = pattern.match(name)
+            if m is not None:
+                free = record.free
+                for part in m.groups():
+                    free = free.replace("*", part, 1) if free else free
+                found = dataclasses.replace(record, name=name, free=free)
+                self._allocations[name] = found
+                return found
+        return None
 
     def deallocation_like(self, name: str) -> bool:
         """Whether `name` is the `free` of a registered custom allocator."""
