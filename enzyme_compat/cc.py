@@ -1,13 +1,15 @@
 """`enzyme-compat cc`: a drop-in for "clang with an AD plugin".
 
     enzyme-compat cc [--cc CLANG] [--preopt] [--postopt] [--opt-release N] [--loose-types]
-                     [--keep-ir DIR] [-v] [clang arguments...] [-o OUT]
+                     [--merge] [--keep-ir DIR] [-v] [clang arguments...] [-o OUT]
 
 Each C/C++ source is compiled to textual IR by the real clang, every `__enzyme_*` call in
 it is lowered by `ad.driver.differentiate_module`, the module is printed in the syntax of
 that clang's release and compiled to an object by the same clang at the same -O level,
 and the objects are linked by clang with the link flags. `.ll`/`.bc` inputs are
 differentiated too; `.o`/`.a`/`.so` and other inputs go to the link as they are.
+`--merge` links every differentiable input into one module first (`cc_merge`): a C driver
+can then differentiate a function defined in a `.ll` from rustc or flang.
 
 At -O0 clang marks every function `optnone`: the differentiator reads such functions as
 they are, so plain -O0 builds need nothing special. `--preopt`/`--postopt` remove
@@ -465,6 +467,7 @@ class Session:
     postopt: bool = False
     optimizer: Optimizer | None = None
     loose_types: bool = False
+    merge: bool = False
 
     def keep(self, name: str, text: str) -> None:
         """--keep-ir: leave a copy of an intermediate module in DIR."""
@@ -512,11 +515,11 @@ def optimize(module, s: Session, stem: str, stage: str) -> tuple[object, str]:
     return optimized, text
 
 
-def differentiated(item: Input, build: Build, s: Session, stem: str, extra=()):
+def differentiated(item: Input, build: Build, s: Session, stem: str, extra=(), read=read_input):
     """Read, (pre-optimize), lower every `__enzyme_*` call, (post-optimize)."""
     from .ad.driver import differentiate_module, input_release
 
-    module, text = read_input(item, build, s, stem, extra)
+    module, text = read(item, build, s, stem, extra)
     if s.preopt or s.postopt:
         strip_optnone(module)
     if s.preopt:
@@ -533,16 +536,16 @@ def _has_debug_flag(flags: list[str]) -> bool:
     return any(f.startswith("-g") and f != "-g0" for f in flags)
 
 
-def differentiated_located(item: Input, build: Build, s: Session, stem: str):
+def differentiated_located(item: Input, build: Build, s: Session, stem: str, read=read_input):
     """`differentiated`, with AD errors named after the input. Without -g an AD error has no
     source line; the source is then compiled once more with line tables to find it."""
     from .ad.errors import DifferentiationError
 
     try:
-        return differentiated(item, build, s, stem)
+        return differentiated(item, build, s, stem, read=read)
     except DifferentiationError as error:
         first = error
-    if item.kind == "source" and not _has_debug_flag(build.compile):
+    if item.kind == "source" and read is read_input and not _has_debug_flag(build.compile):
         quiet = Session(s.compiler, Runner(False), s.tmp, None, s.preopt, s.postopt, s.optimizer,
                         s.loose_types)
         try:
@@ -564,7 +567,8 @@ def _cross_file_hint(error) -> str:
     if m is None:
         return ""
     return (f"\n  note: enzyme-compat cc differentiates each input on its own; define @{m.group(1)} in the "
-            "file that calls __enzyme_* (or include it there): cross-file differentiation is not supported")
+            "file that calls __enzyme_* (or include it there), or pass --merge to link the inputs into one "
+            "module before differentiation")
 
 
 def emit(text: str, stem: str, mode: str, out: str, s: Session, build: Build) -> None:
@@ -601,7 +605,8 @@ def link_command(build: Build, objects: dict, compiler: Compiler) -> list[str]:
         if not isinstance(x, Input):
             cmd.append(x)
         elif id(x) in objects:
-            cmd.append(objects[id(x)])
+            if objects[id(x)] is not None:  # None: merged into another input's object
+                cmd.append(objects[id(x)])
         else:
             cmd += ["-x", x.lang, x.path, "-x", "none"] if x.lang else [x.path]
     return cmd + (["-o", build.output] if build.output else [])
@@ -625,24 +630,42 @@ def compile_and_link(build: Build, s: Session) -> None:
     """Every differentiable input to its output (or to an object), then the link."""
     mode = build.mode
     work = [i for i in build.inputs if i.differentiable]
-    if mode != "link" and build.output and len(work) > 1:
+    if mode != "link" and build.output and len(work) > 1 and not s.merge:
         raise CcError("enzyme-compat cc: error: cannot specify -o when generating multiple output files")
     if mode != "link":
         for other in (i for i in build.inputs if not i.differentiable):
             print(f"enzyme-compat cc: warning: {other.path}: linker input unused", file=sys.stderr)
     objects = {}
-    for item, stem in zip(work, _stems(work)):
-        module = differentiated_located(item, build, s, stem)
+    # (the input named in errors, the input whose object it makes, its stem, its reader)
+    groups = [(item, item, stem, read_input) for item, stem in zip(work, _stems(work))]
+    if s.merge and len(work) > 1:
+        groups = [_merged_group(work, objects)]
+    for item, key, stem, read in groups:
+        module = differentiated_located(item, build, s, stem, read)
         text = module.to_text(release=s.compiler.release)
         s.keep(f"{stem}.ad.ll", text)
         if mode == "link":
             out = os.path.join(s.tmp, f"{stem}.o")
         else:
-            out = build.output or default_output(item, mode)
+            out = build.output or default_output(key, mode)
         emit(text, stem, mode, out, s, build)
-        objects[id(item)] = out
+        objects[id(key)] = out
     if mode == "link":
         s.runner.run(link_command(build, objects, s.compiler))
+
+
+def _merged_group(work: list[Input], objects: dict):
+    """--merge: one pseudo input standing for all of `work` (its object replaces the first
+    of them in the link, the others leave it)."""
+    from .cc_merge import merged_name, read_merged
+
+    first = work[0]
+    for other in work[1:]:
+        objects[id(other)] = None
+
+    def read(item, build, s, stem, extra=()):
+        return read_merged(work, build, s, stem)
+    return Input(merged_name(work), "ir"), first, _stems([first])[0], read
 
 
 def cmd_cc(args) -> int:
@@ -660,14 +683,14 @@ def cmd_cc(args) -> int:
         os.makedirs(args.keep_ir, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="enzyme-compat-cc-") as tmp:
         compile_and_link(build, Session(compiler, runner, tmp, args.keep_ir, args.preopt, args.postopt,
-                                        optimizer, args.loose_types))
+                                        optimizer, args.loose_types, getattr(args, "merge", False)))
     return 0
 
 
 # ------------------------------------------------------------------ the subcommand
 # Our own options (name -> takes a value); everything else belongs to clang.
 OWN_OPTIONS = {"--cc": True, "--preopt": False, "--postopt": False, "--opt-release": True,
-               "--loose-types": False, "--keep-ir": True, "-v": False, "--verbose": False,
+               "--loose-types": False, "--merge": False, "--keep-ir": True, "-v": False, "--verbose": False,
                "-h": False, "--help": False}
 
 DESCRIPTION = """\
@@ -675,7 +698,8 @@ Compile and link C/C++ like clang, differentiating every __enzyme_* call (Enzyme
 on the way: each source is compiled to IR by CLANG (`-S -emit-llvm` with your compile
 flags), differentiated, printed in the syntax of CLANG's LLVM release, compiled to an
 object by CLANG at your -O level, and the objects are linked by CLANG with your link flags.
-.ll/.bc inputs are differentiated too; .o/.a/.so (and anything else) go to the link."""
+.ll/.bc inputs are differentiated too; .o/.a/.so (and anything else) go to the link.
+--merge: all sources and .ll/.bc are linked into one module first (cross-language AD)."""
 
 EPILOG = """\
 clang arguments:
@@ -724,7 +748,7 @@ def register(subparsers):
         "cc", help="compile and link C/C++ like clang, differentiating __enzyme_* calls",
         description=DESCRIPTION, epilog=EPILOG, add_help=False,
         usage="%(prog)s [--cc CLANG] [--preopt] [--postopt] [--opt-release N] [--loose-types] "
-              "[--keep-ir DIR] [-v] [clang arguments...] [-o OUT]",
+              "[--merge] [--keep-ir DIR] [-v] [clang arguments...] [-o OUT]",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--cc", metavar="CLANG",
                    help="the compiler command, split like a shell would (`--cc \"python -m ziglang cc\"`); "
@@ -736,6 +760,10 @@ def register(subparsers):
                         "to N's syntax for the optimizer and read back")
     p.add_argument("--loose-types", action="store_true",
                    help="integers whose bits type analysis cannot place are taken for integers")
+    p.add_argument("--merge", action="store_true",
+                   help="link every C/C++ source and .ll/.bc input into one module (llvm-link of the "
+                        "compiler's release) before AD: __enzyme_* calls may name functions defined in "
+                        "another input (Rust, Fortran), one object is made")
     p.add_argument("--keep-ir", metavar="DIR",
                    help="keep the intermediate modules in DIR: STEM.ll (input), STEM.preopt.ll, "
                         "STEM.postopt.ll, STEM.ad.ll (the module compiled, in the compiler's syntax)")
