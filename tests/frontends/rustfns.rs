@@ -1,0 +1,35 @@
+// Rust functions differentiated from C (tests/test_frontends.py): `extern "C"`, f64
+// scalars and slices passed as (pointer, length).
+
+#[no_mangle]
+pub extern "C" fn rpoly(x: f64) -> f64 {
+    3.0 * x * x * x - 2.0 * x + 1.0
+}
+
+#[no_mangle]
+pub extern "C" fn rsumsin(p: *const f64, n: usize) -> f64 {
+    let s = unsafe { std::slice::from_raw_parts(p, n) };
+    let mut acc = 0.0;
+    for i in 0..s.len() {
+        acc += s[i] * s[i].sin();
+    }
+    acc
+}
+
+#[no_mangle]
+pub extern "C" fn rvec(p: *const f64, n: usize) -> f64 {
+    let s = unsafe { std::slice::from_raw_parts(p, n) };
+    let squares: Vec<f64> = s.iter().map(|x| x * x).collect();
+    let mut acc = 0.0;
+    for i in 0..n {
+        acc += squares[i] * s[(i + 1) % n];
+    }
+    acc
+}
+
+#[no_mangle]
+pub extern "C" fn riter(p: *const f64, n: usize) -> f64 {
+    let s = unsafe { std::slice::from_raw_parts(p, n) };
+    let c = 0.5;
+    s.iter().map(|x| (c * x).exp()).zip(s.iter()).map(|(a, b)| a * b).sum()
+}

@@ -1,0 +1,244 @@
+"""Rust and Fortran front ends, differentiated from C drivers across languages:
+`rustc --emit=llvm-ir` / `flang -S -emit-llvm` IR and a C driver calling
+`__enzyme_autodiff` / `__enzyme_fwddiff` on its functions go through `enzyme-compat cc
+--merge` (one module before AD); the derivatives printed by the program are checked
+against analytic ones and central finite differences. Skipped when rustc, flang-N,
+clang-22 or llvm-link-22 is missing."""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).parent / "frontends"
+X = [0.5, 1.5, -0.7, 2.0]
+S = 1.3  # the scalar functions' argument
+W = [1.0, 2.0, 3.0, 4.0]  # fscale: derivatives of W . y
+
+
+def _rustc():
+    found = shutil.which("rustc")
+    home = Path.home() / ".cargo" / "bin" / "rustc"
+    return found or (str(home) if home.exists() else None)
+
+
+def _flang():
+    for name in ("flang-new-22", "flang-22", "flang-new-19", "flang-19", "flang-new", "flang"):
+        if shutil.which(name):
+            return name
+    return None
+
+
+RUSTC, FLANG = _rustc(), _flang()
+HAVE_LLVM22 = bool(shutil.which("clang-22")) and bool(shutil.which("llvm-link-22")
+                                                        or os.path.exists("/usr/lib/llvm-22/bin/llvm-link"))
+needs_llvm = pytest.mark.skipif(not HAVE_LLVM22, reason="clang-22 and llvm-link-22 are needed")
+
+
+def _cyc(i):
+    return X[(i + 1) % len(X)], X[(i - 1) % len(X)]
+
+
+# name -> analytic derivative at index i
+ANALYTIC = {
+    "rpoly": lambda i: 9 * S * S - 2,
+    "fpoly": lambda i: 9 * S * S - 2,
+    "rsumsin": lambda i: math.sin(X[i]) + X[i] * math.cos(X[i]),
+    "rvec": lambda i: 2 * X[i] * _cyc(i)[0] + _cyc(i)[1] ** 2,
+    "riter": lambda i: math.exp(0.5 * X[i]) * (0.5 * X[i] + 1),
+    "fsum": lambda i: 2 * (i + 1) * X[i],
+    "fintr": lambda i: math.exp(S) * (math.sin(S) + math.cos(S)) + 0.5 / math.sqrt(S),
+    "fscale": lambda i: 4 * W[i] * X[i],
+}
+
+
+def cc(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "enzyme_compat", "cc", "--cc", "clang-22", *map(str, args)],
+                          capture_output=True, text=True, cwd=cwd, timeout=900)
+
+
+def check_output(text: str, expect: dict) -> None:
+    """Every (mode, name) in `expect` printed its derivatives; each matches the analytic
+    one (AD tightly, finite differences loosely)."""
+    seen = {}
+    for line in text.splitlines():
+        mode, name, i, value = line.split()
+        seen[(mode, name, int(i))] = float(value)
+    for (mode, name), count in expect.items():
+        for i in range(count):
+            got = seen.get((mode, name, i))
+            assert got is not None, f"no {mode} derivative of {name}[{i}] in:\n{text}"
+            want = ANALYTIC[name](i)
+            tol = 1e-5 if mode == "fd" else 1e-10
+            assert got == pytest.approx(want, rel=tol, abs=tol), (mode, name, i, got, want)
+
+
+# ------------------------------------------------------------------ Rust
+needs_rust = pytest.mark.skipif(RUSTC is None, reason="rustc not installed")
+
+
+@pytest.fixture(scope="module")
+def rust_runtime(tmp_path_factory):
+    """The Rust standard library and allocator shim as a static library (the crate's own
+    functions come from the IR; the archive supplies __rust_alloc and the rest)."""
+    folder = tmp_path_factory.mktemp("rust")
+    lib = folder / "librustfns.a"
+    r = subprocess.run([RUSTC, "-C", "panic=abort", "-C", "opt-level=3", "--crate-type=staticlib",
+                        "--emit=link", HERE / "rustfns.rs", "-o", lib], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    return lib
+
+
+def rust_ir(folder: Path, level: str) -> Path:
+    ll = folder / f"rustfns.O{level}.ll"
+    r = subprocess.run([RUSTC, "-C", "panic=abort", "-C", f"opt-level={level}", "--crate-type=lib",
+                        "--emit=llvm-ir", HERE / "rustfns.rs", "-o", ll], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    return ll
+
+
+# -O3: everything; -O0: what needs no shadow of a {ptr, len} returned by a call (the
+# slice's from_raw_parts in reverse mode) and no precompiled std generic (Vec at -O0)
+RUST_CASES = {
+    "3": {"rpoly": "rev fwd", "rsumsin": "rev fwd", "rvec": "rev fwd", "riter": "rev fwd"},
+    "0": {"rpoly": "rev fwd", "rsumsin": "fwd"},
+}
+
+
+@needs_llvm
+@needs_rust
+@pytest.mark.parametrize("level", sorted(RUST_CASES))
+def test_rust_from_c(tmp_path, rust_runtime, level):
+    ll = rust_ir(tmp_path, level)
+    cases = RUST_CASES[level]
+    defines = [f"-D{mode.upper()}_{name}" for name, modes in cases.items() for mode in modes.split()]
+    exe = tmp_path / "prog"
+    r = cc(f"-O{level}", "--merge", *defines, HERE / "rust_driver.c", ll, rust_runtime, "-lm", "-o", exe,
+           cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    run = subprocess.run([exe], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    expect = {}
+    for name, modes in cases.items():
+        n = 1 if name == "rpoly" else len(X)
+        for mode in ["fd", *modes.split()]:
+            expect[(mode, name)] = n
+    check_output(run.stdout, expect)
+
+
+@needs_llvm
+@needs_rust
+def test_rust_refusal_is_located(tmp_path, rust_runtime):
+    """At -O0 the slice of `from_raw_parts` comes back in a {ptr, len} pair: reverse mode
+    refuses it with one located message per construct, never a traceback."""
+    ll = rust_ir(tmp_path, "0")
+    r = cc("-O0", "--merge", "-DREV_rsumsin", HERE / "rust_driver.c", ll, rust_runtime, "-lm", "-o",
+           tmp_path / "prog", cwd=tmp_path)
+    assert r.returncode == 1
+    assert "Traceback" not in r.stderr
+    assert "the merged module of" in r.stderr and "@rsumsin" in r.stderr
+
+
+@needs_llvm
+@needs_rust
+def test_rust_allocators_are_data():
+    """The allocator shim's v0 names (crate hash inside) are allocation-like with their
+    __rust_dealloc; panics and the no-alloc-shim marker are inactive."""
+    from enzyme_compat.ad.rules import default_registry
+
+    reg = default_registry(22)
+    found = reg.allocation_like("_RNvCsfLfy6EI15iL_7___rustc12___rust_alloc")
+    assert found.free == "_RNvCsfLfy6EI15iL_7___rustc14___rust_dealloc" and found.free_takes_args
+    assert reg.allocation_like("__rust_alloc_zeroed").free == "__rust_dealloc"
+    assert reg.deallocation_like("_RNvCsAB_7___rustc14___rust_dealloc")
+    for name in ("_RNvNtCsgEmfK2I1SDS_4core9panicking18panic_bounds_check",
+                 "_RNvCsfLfy6EI15iL_7___rustc35___rust_no_alloc_shim_is_unstable_v2",
+                 "_ZN4core9panicking5panic17h0123456789abcdefE"):
+        assert reg.is_inactive_function(name), name
+    assert not reg.is_inactive_function("_RNvNtCsgEmfK2I1SDS_4core3f6421_impl_sin")
+    assert reg.function("_RNvCsX_7___rustc14___rust_realloc") is not None
+
+
+# ------------------------------------------------------------------ Fortran
+needs_flang = pytest.mark.skipif(FLANG is None, reason="flang not installed (apt-get install flang-22)")
+
+
+@needs_llvm
+@needs_flang
+@pytest.mark.parametrize("level", ["0", "2"])
+def test_fortran_from_c(tmp_path, level):
+    ll = tmp_path / f"fortfns.O{level}.ll"
+    r = subprocess.run([FLANG, "-S", "-emit-llvm", f"-O{level}", HERE / "fortfns.f90", "-o", ll],
+                       capture_output=True, text=True, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    exe = tmp_path / "prog"
+    r = cc(f"-O{level}", "--merge", HERE / "fortran_driver.c", ll, "-lm", "-o", exe, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    run = subprocess.run([exe], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    expect = {}
+    for name, n in (("fpoly", 1), ("fintr", 1), ("fsum", len(X)), ("fscale", len(X))):
+        for mode in ("fd", "rev", "fwd"):
+            expect[(mode, name)] = n
+    check_output(run.stdout, expect)
+
+
+@needs_llvm
+@needs_flang
+def test_fortran_io_is_inactive_and_assign_is_named(tmp_path):
+    """A `print *` inside a differentiated routine is inactive; a whole-array assignment at
+    -O0 (`_FortranAAssign`) is refused with its name."""
+    src = tmp_path / "io.f90"
+    src.write_text("function fio(x) bind(C, name='fio') result(y)\n  use iso_c_binding\n"
+                   "  real(c_double), intent(in) :: x\n  real(c_double) :: y\n  y = x*x\n"
+                   "  print *, 'y =', y\nend function\n"
+                   "subroutine fwhole(x, y) bind(C, name='fwhole')\n  use iso_c_binding\n"
+                   "  real(c_double), intent(in) :: x(3)\n  real(c_double), intent(out) :: y(3)\n"
+                   "  y = 2.0d0*x**2\nend subroutine\n")
+    driver = tmp_path / "d.c"
+    driver.write_text('#include <stdio.h>\nextern double __enzyme_autodiff(void*, ...);\n'
+                      'double fio(const double*);\nvoid fwhole(const double*, double*);\n'
+                      'int main(void) { double x = 3, dx = 0;\n'
+                      '  __enzyme_autodiff((void*)fio, &x, &dx); printf("%.17g\\n", dx);\n'
+                      '#ifdef WHOLE\n  double a[3] = {1, 2, 3}, da[3] = {0}, b[3], db[3] = {1, 1, 1};\n'
+                      '  __enzyme_autodiff((void*)fwhole, a, da, b, db);\n#endif\n  return 0; }\n')
+    ll = tmp_path / "io.ll"
+    r = subprocess.run([FLANG, "-S", "-emit-llvm", "-O0", src, "-o", ll], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    exe = tmp_path / "prog"
+    r = cc("-O0", "--merge", driver, ll, "-lflang_rt.runtime", "-lm", "-o", exe, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    run = subprocess.run([exe], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0 and "y =" in run.stdout
+    assert float(run.stdout.split()[-1]) == pytest.approx(6.0)
+    r = cc("-O0", "--merge", "-DWHOLE", driver, ll, "-lflang_rt.runtime", "-lm", "-o", exe, cwd=tmp_path)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "@_FortranAAssign" in r.stderr
+
+
+# ------------------------------------------------------------------ cc --merge itself
+@needs_llvm
+def test_merge_c_with_ir_and_hint(tmp_path):
+    """Without --merge a function defined in another input is a located error naming
+    --merge; with it, the C driver differentiates the IR's function."""
+    (tmp_path / "sq.c").write_text("double sq(double x) { return x * x * x; }\n")
+    (tmp_path / "main.c").write_text(
+        '#include <stdio.h>\nextern double __enzyme_autodiff(void*, ...);\ndouble sq(double);\n'
+        'int main(void) { printf("%g\\n", __enzyme_autodiff((void*)sq, 2.0)); return 0; }\n')
+    r = subprocess.run(["clang-22", "-S", "-emit-llvm", "-O1", "sq.c", "-o", "sq.ll"], cwd=tmp_path)
+    assert r.returncode == 0
+    r = cc("-O1", "main.c", "sq.ll", "-o", "prog", cwd=tmp_path)
+    assert r.returncode == 1 and "--merge" in r.stderr and "Traceback" not in r.stderr
+    r = cc("-O1", "--merge", "main.c", "sq.ll", "-o", "prog", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    out = subprocess.run([tmp_path / "prog"], capture_output=True, text=True).stdout
+    assert out.strip() == "12"
+    r = cc("-O1", "--merge", "-c", "main.c", "sq.ll", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "main.o").exists() and not (tmp_path / "sq.o").exists()
