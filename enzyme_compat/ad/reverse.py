@@ -72,6 +72,9 @@ class Gradient:
     ret_shadow: bool = False  # the augmented function returns {primal, shadow}
     known: tuple = ()  # (parameter index, function names) known at the call sites
     nofree: bool = False  # the reverse sweep keeps shadow memory (enzyme_nofree)
+    # run by several threads at once (an OpenMP region): shadow memory accumulates
+    # adjoints with atomic adds (see ReverseBuilder.add_to_memory)
+    atomic: bool = False
 
 
 class ReverseMode:
@@ -120,19 +123,21 @@ class ReverseMode:
             self.module.symbols.pop(fn.name, None)
 
     def gradient(self, primal: Function, activity: tuple, ret_active: bool,
-                 known: tuple = (), nofree: bool = False) -> Gradient:
+                 known: tuple = (), nofree: bool = False, atomic: bool = False) -> Gradient:
         """`known`: function-pointer parameters and the functions they are (the gradient
         is specialized for them: `twice(f, x)` called with `sq`). `nofree`: the reverse
         sweep leaves shadow memory allocated (`enzyme_nofree`: the tape is reversed
-        again); its tape traffic is the same."""
+        again); its tape traffic is the same. `atomic`: the gradient runs in several
+        threads at once (its callees' too), so adjoints added into shadow memory are
+        added atomically."""
         activity = tuple(activity)
-        key = (primal.name, activity, ret_active, known, nofree)
+        key = (primal.name, activity, ret_active, known, nofree, atomic)
         g = self.cache.get(key)
         if g is not None:
             return g
         self._check(primal, activity, ret_active)
         g = self._declare(primal, activity, ret_active)
-        g.known, g.nofree = known, nofree
+        g.known, g.nofree, g.atomic = known, nofree, atomic
         self.cache[key] = g
         try:
             GradientSynthesis(self, g).run()
@@ -679,7 +684,8 @@ class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls):
         acts = self._callee_activity(inst, callee)
         ret_active = self.has_adjoint(inst)
         known = known_functions(inst.args, self.known)
-        gs = [self.mode.gradient(f, acts, ret_active, known, self.g.nofree) for f in callees]
+        gs = [self.mode.gradient(f, acts, ret_active, known, self.g.nofree, self.g.atomic)
+              for f in callees]
         g = gs[0]
         args = [self.ftape]
         for pa, a, act in zip(inst.args, c.args, acts):

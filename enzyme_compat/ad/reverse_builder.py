@@ -82,11 +82,47 @@ class ReverseBuilder(TangentBuilder):
         self.emit(I.Store([value, self.typed(ptr, value.type)], align=self._align()))
 
     def add_to_memory(self, ptr, t, value):
-        """`*ptr += value` (shadow memory accumulating an adjoint)."""
+        """`*ptr += value` (shadow memory accumulating an adjoint); an atomic add of each
+        float in a gradient run by several threads at once (`Gradient.atomic`)."""
         if value is None:
+            return
+        if getattr(self.gs.g, "atomic", False):
+            self._atomic_add(ptr, t, value)
             return
         old = self.load(t, ptr)
         self.store(self.gs.add(old, value, self), ptr)
+
+    def _atomic_add(self, ptr, t, value):
+        """`atomicrmw fadd` of every float of `value` (vector lanes and aggregate leaves
+        one by one) at its place in the memory `ptr` points to."""
+        from ..ir.types import I32, I64
+        from ..ir.values import ConstantInt
+        from .tape import store_size
+
+        if isinstance(t, VectorType):
+            parts = [((k,), t.elem, self.emit(I.ExtractElement(
+                "extractelement", t.elem, [value, ConstantInt(I64, k)])))
+                for k in range(t.count)]
+        elif isinstance(t, (StructType, IdentifiedStructType, ArrayType)):
+            parts = [(path, lt, self.emit(I.ExtractValue(lt, [value], list(path))))
+                     for path, lt in float_leaves(t) if not isinstance(lt, VectorType)]
+            if len(parts) != len(float_leaves(t)):
+                self.error(NoDerivativeError, "an atomic adjoint update of vectors inside "
+                           "an aggregate is not supported")
+        else:
+            parts = [((), t, value)]
+        for path, et, v in parts:
+            p = self.typed(ptr, t)
+            if path:
+                idx = [ConstantInt(I32 if isinstance(t, (StructType, IdentifiedStructType))
+                                   else I64, k) for k in path]
+                if not isinstance(t, VectorType):
+                    idx = [ConstantInt(I64, 0), *idx]
+                src = et if isinstance(t, VectorType) else t
+                p = self.emit(I.GetElementPtr(self.pointer_to(et), src, [p, *idx],
+                                              flags=["inbounds"]))
+            self.emit(I.AtomicRMW(et, "fadd", [p, v], "monotonic",
+                                  align=store_size(et)))
 
     def leaves_dot(self, a, b):
         """sum of a[k] * b[k] over the float leaves of two values of one aggregate type."""
