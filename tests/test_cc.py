@@ -270,8 +270,11 @@ def test_cross_file_target_is_a_located_error(tmp_path):
     r = cc("--cc", "clang-22", "-O2", "main.c", "sq.c", "-o", "prog", cwd=tmp_path)
     assert_clean_failure(r)
     assert r.stderr.startswith("main.c: error: in function @main")
-    assert "main.c:4:" in r.stderr and "@sq" in r.stderr and "cross-file" in r.stderr
+    assert "main.c:4:" in r.stderr and "@sq" in r.stderr and "--merge" in r.stderr
     assert not (tmp_path / "prog").exists()
+    r = cc("--cc", "clang-22", "-O2", "--merge", "main.c", "sq.c", "-o", "prog", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert subprocess.run([tmp_path / "prog"]).returncode == 0
 
 
 UNKNOWN_CALL = r"""
