@@ -7,7 +7,8 @@ loops, barriers and `single`) is built by `enzyme-compat cc -fopenmp` with every
 OMP_NUM_THREADS=1 and 2; each checks its gradients and tangents against the serial
 program's (1e-12 relative) and against central finite differences. Constructs without
 derivative rules are refused with located errors. Skipped without a clang that links
--fopenmp programs (CI installs libomp-22-dev).
+-fopenmp programs (CI installs libomp-22-dev; Debian's libomp-N-dev packages exclude one
+another, so usually one clang qualifies).
 """
 
 from __future__ import annotations
