@@ -1,29 +1,17 @@
-/* Shared by the MPI test programs: relative comparison, a failure count, the verdict. */
+/* Shared by the MPI test programs: the checks of ../parallel_check.h (failures name their
+   rank) and every rank's verdict. */
 #ifndef MPI_CHECK_H
 #define MPI_CHECK_H
-#include <math.h>
 #include <mpi.h>
 #include <stdio.h>
 
-static int failures;
-static double worst_serial, worst_fd;
-
-static double rel(double a, double b) {
-  double scale = fabs(a) > fabs(b) ? fabs(a) : fabs(b);
-  return scale < 1e-300 ? 0.0 : fabs(a - b) / scale;
+static void print_rank(void) {
+  int rank;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  printf("rank %d: ", rank);
 }
-
-/* `what` agrees with `want` to `tol` relative; `worst` keeps the largest difference */
-static void check(const char *what, double got, double want, double tol, double *worst) {
-  double r = rel(got, want);
-  if (r > *worst) *worst = r;
-  if (!(r <= tol)) {
-    int rank;
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    printf("rank %d: FAIL %s: %.17g, expected %.17g (relative %.3g)\n", rank, what, got, want, r);
-    failures++;
-  }
-}
+#define CHECK_WHERE print_rank
+#include "../parallel_check.h"
 
 /* every rank's verdict; exit status 1 when any rank failed */
 static int verdict(const char *name) {

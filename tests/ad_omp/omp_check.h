@@ -1,27 +1,11 @@
-/* Shared by the OpenMP test programs: relative comparison, a failure count, the verdict. */
+/* Shared by the OpenMP test programs: the checks of ../parallel_check.h and the verdict. */
 #ifndef OMP_CHECK_H
 #define OMP_CHECK_H
-#include <math.h>
 #include <omp.h>
 #include <stdio.h>
 
-static int failures;
-static double worst_serial, worst_fd;
-
-static double rel(double a, double b) {
-  double scale = fabs(a) > fabs(b) ? fabs(a) : fabs(b);
-  return scale < 1e-300 ? 0.0 : fabs(a - b) / scale;
-}
-
-/* `what` agrees with `want` to `tol` relative; `worst` keeps the largest difference */
-static void check(const char *what, double got, double want, double tol, double *worst) {
-  double r = rel(got, want);
-  if (r > *worst) *worst = r;
-  if (!(r <= tol)) {
-    printf("FAIL %s: %.17g, expected %.17g (relative %.3g)\n", what, got, want, r);
-    failures++;
-  }
-}
+#define CHECK_WHERE() ((void)0)
+#include "../parallel_check.h"
 
 /* the verdict: the team size used, failures, largest differences; exit status 1 on failure */
 static int verdict(const char *name) {
