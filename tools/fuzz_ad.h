@@ -40,4 +40,19 @@ static void fuzz_report(const char *name, fuzz_fn f, const double *x, double y, 
   printf("\n");
   fflush(stdout);
 }
+/* check_NAME(): the gradient of NAME at (x, y) in reverse mode, its five partial derivatives
+   in forward mode, and the report line */
+#define FUZZ_CHECK(NAME, X0, X1, X2, X3, Y, N)                                              \
+  static void check_##NAME(void) {                                                          \
+    double x[4] = {X0, X1, X2, X3}, y = Y, dx[4] = {0, 0, 0, 0}, rev[5], fwd[5];            \
+    int n = N;                                                                              \
+    rev[4] = __enzyme_autodiff((void *)NAME, enzyme_dup, x, dx, y, enzyme_const, n);        \
+    for (int j = 0; j < 4; j++) rev[j] = dx[j];                                             \
+    for (int j = 0; j < 5; j++) {                                                           \
+      double xd[4] = {0, 0, 0, 0}, yd = j == 4;                                             \
+      if (j < 4) xd[j] = 1;                                                                 \
+      fwd[j] = __enzyme_fwddiff((void *)NAME, enzyme_dup, x, xd, y, yd, enzyme_const, n);   \
+    }                                                                                       \
+    fuzz_report(#NAME, NAME, x, y, n, rev, fwd);                                            \
+  }
 #endif

@@ -63,20 +63,7 @@ RUN_TIMEOUT = 60
 HEADER_FILE = Path(__file__).resolve().parent / "fuzz_ad.h"  # ABI, differences, report
 PRELUDE = '#include "fuzz_ad.h"\n'
 
-CHECK = """\
-static void check_{name}(void) {{
-  double x[4] = {{{x}}}, y = {y}, dx[4] = {{0, 0, 0, 0}}, rev[5], fwd[5];
-  int n = {n};
-  rev[4] = __enzyme_autodiff((void *){name}, enzyme_dup, x, dx, y, enzyme_const, n);
-  for (int j = 0; j < 4; j++) rev[j] = dx[j];
-  for (int j = 0; j < 5; j++) {{
-    double xd[4] = {{0, 0, 0, 0}}, yd = j == 4;
-    if (j < 4) xd[j] = 1;
-    fwd[j] = __enzyme_fwddiff((void *){name}, enzyme_dup, x, xd, y, yd, enzyme_const, n);
-  }}
-  fuzz_report("{name}", {name}, x, y, n, rev, fwd);
-}}
-"""
+CHECK = "FUZZ_CHECK({name}, {x}, {y}, {n})\n"
 
 
 def c_file(programs: list[Generated]) -> str:

@@ -10,18 +10,7 @@ double f80(const double *x, double y, int n) {
   return v1 + t[3] + t[0] + t[2] + v2 + v0 + t[1];
 }
 
-static void check_f80(void) {
-  double x[4] = {1.128, 0.462, 1.139, 0.73}, y = -0.05, dx[4] = {0, 0, 0, 0}, rev[5], fwd[5];
-  int n = 2;
-  rev[4] = __enzyme_autodiff((void *)f80, enzyme_dup, x, dx, y, enzyme_const, n);
-  for (int j = 0; j < 4; j++) rev[j] = dx[j];
-  for (int j = 0; j < 5; j++) {
-    double xd[4] = {0, 0, 0, 0}, yd = j == 4;
-    if (j < 4) xd[j] = 1;
-    fwd[j] = __enzyme_fwddiff((void *)f80, enzyme_dup, x, xd, y, yd, enzyme_const, n);
-  }
-  fuzz_report("f80", f80, x, y, n, rev, fwd);
-}
+FUZZ_CHECK(f80, 1.128, 0.462, 1.139, 0.73, -0.05, 2)
 
 int main(void) {
   check_f80();

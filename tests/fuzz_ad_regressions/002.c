@@ -10,18 +10,7 @@ double f330(const double *x, double y, int n) {
   double result = v2 + v1 + t[3] + t[0] + t[2]; free(t); return result;
 }
 
-static void check_f330(void) {
-  double x[4] = {-0.236, 0.009, -0.024, -0.066}, y = -0.614, dx[4] = {0, 0, 0, 0}, rev[5], fwd[5];
-  int n = 4;
-  rev[4] = __enzyme_autodiff((void *)f330, enzyme_dup, x, dx, y, enzyme_const, n);
-  for (int j = 0; j < 4; j++) rev[j] = dx[j];
-  for (int j = 0; j < 5; j++) {
-    double xd[4] = {0, 0, 0, 0}, yd = j == 4;
-    if (j < 4) xd[j] = 1;
-    fwd[j] = __enzyme_fwddiff((void *)f330, enzyme_dup, x, xd, y, yd, enzyme_const, n);
-  }
-  fuzz_report("f330", f330, x, y, n, rev, fwd);
-}
+FUZZ_CHECK(f330, -0.236, 0.009, -0.024, -0.066, -0.614, 4)
 
 int main(void) {
   check_f330();

@@ -10,18 +10,7 @@ double f1184(const double *x, double y, int n) {
   return v1 + t[2];
 }
 
-static void check_f1184(void) {
-  double x[4] = {-0.894, 0.365, 1.135, 1.122}, y = -0.211, dx[4] = {0, 0, 0, 0}, rev[5], fwd[5];
-  int n = 1;
-  rev[4] = __enzyme_autodiff((void *)f1184, enzyme_dup, x, dx, y, enzyme_const, n);
-  for (int j = 0; j < 4; j++) rev[j] = dx[j];
-  for (int j = 0; j < 5; j++) {
-    double xd[4] = {0, 0, 0, 0}, yd = j == 4;
-    if (j < 4) xd[j] = 1;
-    fwd[j] = __enzyme_fwddiff((void *)f1184, enzyme_dup, x, xd, y, yd, enzyme_const, n);
-  }
-  fuzz_report("f1184", f1184, x, y, n, rev, fwd);
-}
+FUZZ_CHECK(f1184, -0.894, 0.365, 1.135, 1.122, -0.211, 1)
 
 int main(void) {
   check_f1184();

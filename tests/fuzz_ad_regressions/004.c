@@ -9,18 +9,7 @@ double f9810(const double *x, double y, int n) {
   return v1 + t[2] + t[1] + v0;
 }
 
-static void check_f9810(void) {
-  double x[4] = {-0.731, 0.731, 0.257, -0.101}, y = -0.287, dx[4] = {0, 0, 0, 0}, rev[5], fwd[5];
-  int n = 4;
-  rev[4] = __enzyme_autodiff((void *)f9810, enzyme_dup, x, dx, y, enzyme_const, n);
-  for (int j = 0; j < 4; j++) rev[j] = dx[j];
-  for (int j = 0; j < 5; j++) {
-    double xd[4] = {0, 0, 0, 0}, yd = j == 4;
-    if (j < 4) xd[j] = 1;
-    fwd[j] = __enzyme_fwddiff((void *)f9810, enzyme_dup, x, xd, y, yd, enzyme_const, n);
-  }
-  fuzz_report("f9810", f9810, x, y, n, rev, fwd);
-}
+FUZZ_CHECK(f9810, -0.731, 0.731, 0.257, -0.101, -0.287, 4)
 
 int main(void) {
   check_f9810();
