@@ -286,6 +286,25 @@ done:
 }}
 """
 
+# reverse of a Scatter at the root: dst[i] += src[i] only where `cond` (the root's send
+# buffer is not significant elsewhere) and dst is not null
+_ADD_IF = """
+declare void @{add}(ptr, ptr, i64)
+
+define internal void @{name}(i1 %cond, ptr %dst, ptr %src, i64 %n) {{
+entry:
+  %null = icmp eq ptr %dst, null
+  %go = xor i1 %null, true
+  %both = and i1 %go, %cond
+  br i1 %both, label %add, label %done
+add:
+  call void @{add}(ptr %dst, ptr %src, i64 %n)
+  br label %done
+done:
+  ret void
+}}
+"""
+
 PREFIX = "__enzyme_compat_mpi_"
 ELEMENTS = {"double": 0, "float": 1}
 
@@ -298,6 +317,14 @@ def add_fn(b, elem: str):
     """`@..._add_<elem>(dst, src, n)`: dst[i] += src[i] for n elements."""
     name = PREFIX + "add_" + elem
     return b.helper(name, _ADD.format(name=name, T=elem))
+
+
+def add_if_fn(b, elem: str):
+    """`@..._add_if_<elem>(cond, dst, src, n)`: dst[i] += src[i] when cond and dst is not
+    null."""
+    add_fn(b, elem)
+    name = PREFIX + "add_if_" + elem
+    return b.helper(name, _ADD_IF.format(name=name, add=PREFIX + "add_" + elem))
 
 
 def sum_op_fn(b, elem: str):

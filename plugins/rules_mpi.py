@@ -16,14 +16,17 @@ Wait/Waitall wait for those too.
 Reverse mode (the transposes): Send <-> Recv of the adjoint (a Send's buffer receives the
 adjoint back and adds it into its shadow; a Recv sends its shadow back and zeroes it),
 Allreduce(sum) <-> Allreduce(sum), Reduce(sum) <-> Bcast from the root, Bcast <->
-Reduce(sum) to the root, Barrier <-> Barrier. An Isend/Irecv leaves a request record
-(`_mpi_runtime.py`) in the shadow of its request; the Wait that completes it moves the
-record onto the tape; in the reverse sweep the Wait starts the reversed communication
-and the Isend/Irecv completes it.
+Reduce(sum) to the root, Gather <-> Scatter (the root's receive adjoints scattered back
+and added into the send shadows), Scatter <-> Gather (to the root's send shadow),
+Allgather <-> Reduce_scatter_block(sum) (each process's block of the receive adjoints,
+summed over processes), Barrier <-> Barrier; overwritten receive shadows are zeroed. An
+Isend/Irecv leaves a request record (`_mpi_runtime.py`) in the shadow of its request; the
+Wait that completes it moves the record onto the tape; in the reverse sweep the Wait
+starts the reversed communication and the Isend/Irecv completes it.
 
 Refused with a located error: reductions other than MPI_SUM and MPI_IN_PLACE on active
 data, datatypes not recognised as float or integer on active buffers, collectives and
-point-to-point calls without a rule here (Sendrecv, Allgather, Alltoall, ...) whose
+point-to-point calls without a rule here (Sendrecv, Allgatherv, Alltoall, ...) whose
 datatype is a float, and modules with typed pointers.
 """
 
@@ -58,7 +61,7 @@ _SIZES = {"double": 8, "float": 4}
 
 # MPI calls that carry data and have no rule here: refused when their datatype is a float
 _REFUSED = ("MPI_Sendrecv", "MPI_Sendrecv_replace", "MPI_Ssend", "MPI_Bsend", "MPI_Rsend",
-            "MPI_Issend", "MPI_Allgather", "MPI_Allgatherv", "MPI_Gatherv", "MPI_Scatterv",
+            "MPI_Issend", "MPI_Allgatherv", "MPI_Gatherv", "MPI_Scatterv",
             "MPI_Alltoall", "MPI_Alltoallv", "MPI_Scan", "MPI_Exscan",
             "MPI_Reduce_scatter", "MPI_Iallreduce", "MPI_Ibcast", "MPI_Ireduce",
             "MPI_Put", "MPI_Get", "MPI_Accumulate", "MPI_Sendrecv", "MPI_Test",
@@ -280,6 +283,77 @@ def fwd_collective(buffers, count, dt, op=None):
     return tangent
 
 
+# Gather, Scatter, Allgather: (send buffer, count, datatype, receive buffer, count,
+# datatype) at 0..5; one of the two buffers holds a block per process (SCALED).
+_SEND, _SCOUNT, _STYPE, _RECV, _RCOUNT, _RTYPE = range(6)
+
+
+def _gather_elem(b):
+    """The float type moved by a Gather/Scatter/Allgather (None: integers), either
+    datatype telling (one of them may be insignificant on this process: Scatter's send
+    type away from the root, or MPI_IN_PLACE's)."""
+    kinds = [datatype(b.inst, k) for k in (_STYPE, _RTYPE)]
+    floats = {k for k in kinds if k in _SIZES}
+    if len(floats) > 1:
+        _error(b, "the send and receive datatypes are different float types")
+    if floats:
+        return floats.pop()
+    return _elem(b, _STYPE, [_SEND, _RECV])
+
+
+def _gather_communicates(call):
+    if any(datatype(call, k) in _SIZES for k in (_STYPE, _RTYPE)):
+        return (_SEND, _RECV)
+    return None
+
+
+def _check_not_in_place(b):
+    for i in (_SEND, _RECV):
+        if _is_in_place(b.inst.args[i]):
+            _error(b, "MPI_IN_PLACE is not supported on data with derivatives")
+
+
+def _comm_size(b, comm):
+    """The number of processes of `comm` (i64)."""
+    tmp = _scratch(b, ConstantInt(I64, 0))
+    slot = _at(b, tmp, 80)
+    mpi(b, "MPI_Comm_size", [comm, slot])
+    size = b.emit(I.Load(I32, [slot], align=4))
+    _free(b, tmp)
+    return _i64(b, size)
+
+
+def _gather_bytes(b, a, elem, scaled, comm):
+    """Bytes of the send and receive buffers (the SCALED one: a block per process)."""
+    size = _comm_size(b, a[comm])
+    out = []
+    for buf, count in ((_SEND, _SCOUNT), (_RECV, _RCOUNT)):
+        n = _bytes(b, a[count], elem)
+        out.append(b.binop("mul", n, size) if buf == scaled else n)
+    return out, size
+
+
+def fwd_gather(scaled, comm):
+    """Gather/Scatter/Allgather: the same collective on the shadows (zeros where a
+    buffer has none)."""
+    def tangent(b, a, d):
+        _check_opaque(b)
+        elem = _gather_elem(b)
+        if elem is None:
+            return None
+        _check_not_in_place(b)
+        (sbytes, rbytes), _ = _gather_bytes(b, a, elem, scaled, comm)
+        args = list(a)
+        args[_SEND], tmp_s = _buffer_or_scratch(b, _SEND, sbytes)
+        args[_RECV], tmp_r = _buffer_or_scratch(b, _RECV, rbytes)
+        b.clone(args)
+        for tmp in (tmp_s, tmp_r):
+            if tmp is not None:
+                _free(b, tmp)
+        return None
+    return tangent
+
+
 # ------------------------------------------------------------------- reverse mode
 def rev_send(buf, count, dt, peer, tag, comm):
     """Send: receive the adjoint of what was sent from its destination, add it in."""
@@ -461,6 +535,91 @@ def rev_bcast(rb, a, dy):
     return [None] * len(a)
 
 
+def _used_up(rb, a, drecv, tmp_r, nbytes, root=None):
+    """The receive buffer was overwritten: its adjoint is used up (zeroed; only at the root
+    when `root` is given, the buffer not being significant elsewhere)."""
+    if tmp_r is not None:
+        _free(rb, tmp_r)
+    elif root is None:
+        _zero(rb, drecv, nbytes)
+    else:
+        tmp = _scratch(rb, ConstantInt(I64, 0))
+        is_root = _rank_is(rb, a[root], a[7], tmp)
+        keep = rb.emit(I.BinaryOp("xor", I1, [is_root, ConstantInt(I1, 1)]))
+        rb.call(rt.runtime_fn(rb, "set_or_zero"), [keep, drecv, drecv, nbytes])
+        _free(rb, tmp)
+
+
+def rev_gather(rb, a, dy):
+    """Gather to root: the root's receive adjoints, scattered back, are added into each
+    process's send shadow; the root's receive shadow is used up."""
+    _check_opaque(rb)
+    elem = _gather_elem(rb)
+    if elem is None:
+        return [None] * len(a)
+    _check_not_in_place(rb)
+    (sbytes, rbytes), _ = _gather_bytes(rb, a, elem, _RECV, 7)
+    tmp = _scratch(rb, sbytes)
+    data = _at(rb, tmp, 128)
+    drecv, tmp_r = _buffer_or_scratch(rb, _RECV, rbytes)
+    mpi(rb, "MPI_Scatter", [drecv, a[_RCOUNT], a[_RTYPE], data, a[_SCOUNT], a[_STYPE],
+                            a[6], a[7]])
+    dsend = rb.shadow(_SEND)
+    if dsend is not None:
+        _add(rb, dsend, data, a[_SCOUNT], elem)
+    _used_up(rb, a, drecv, tmp_r, rbytes, root=6)
+    _free(rb, tmp)
+    return [None] * len(a)
+
+
+def rev_scatter(rb, a, dy):
+    """Scatter from root: the receive adjoints, gathered, are added into the root's send
+    shadow; every receive shadow is used up."""
+    _check_opaque(rb)
+    elem = _gather_elem(rb)
+    if elem is None:
+        return [None] * len(a)
+    _check_not_in_place(rb)
+    (sbytes, rbytes), size = _gather_bytes(rb, a, elem, _SEND, 7)
+    tmp = _scratch(rb, sbytes)
+    data = _at(rb, tmp, 128)
+    drecv, tmp_r = _buffer_or_scratch(rb, _RECV, rbytes)
+    mpi(rb, "MPI_Gather", [drecv, a[_RCOUNT], a[_RTYPE], data, a[_SCOUNT], a[_STYPE],
+                           a[6], a[7]])
+    dsend = rb.shadow(_SEND)
+    if dsend is not None:  # the send buffer is significant at the root only
+        n = rb.binop("mul", _i64(rb, a[_SCOUNT]), size)
+        rb.call(rt.add_if_fn(rb, elem), [_rank_is(rb, a[6], a[7], tmp), dsend, data, n])
+    _used_up(rb, a, drecv, tmp_r, rbytes)
+    _free(rb, tmp)
+    return [None] * len(a)
+
+
+def rev_allgather(rb, a, dy):
+    """Allgather: each process's send shadow gets the sum over processes of its block of
+    the receive adjoints (Reduce_scatter_block with a user-defined sum); the receive
+    shadows are used up."""
+    _check_opaque(rb)
+    elem = _gather_elem(rb)
+    if elem is None:
+        return [None] * len(a)
+    _check_not_in_place(rb)
+    (sbytes, rbytes), _ = _gather_bytes(rb, a, elem, _RECV, 6)
+    tmp = _scratch(rb, sbytes)
+    data = _at(rb, tmp, 128)
+    drecv, tmp_r = _buffer_or_scratch(rb, _RECV, rbytes)
+    op = _sum_op(rb, tmp, elem)
+    handle = rb.emit(I.Load(a[_RTYPE].type, [op], align=8))
+    mpi(rb, "MPI_Reduce_scatter_block", [drecv, data, a[_RCOUNT], a[_RTYPE], handle, a[6]])
+    mpi(rb, "MPI_Op_free", [op])
+    dsend = rb.shadow(_SEND)
+    if dsend is not None:
+        _add(rb, dsend, data, a[_SCOUNT], elem)
+    _used_up(rb, a, drecv, tmp_r, rbytes)
+    _free(rb, tmp)
+    return [None] * len(a)
+
+
 def rev_barrier(rb, a, dy):
     rb.clone(list(a))
     return [None] * len(a)
@@ -495,6 +654,12 @@ TABLE = {
     "MPI_Reduce": (fwd_collective((0, 1), 2, 3, op=4), rev_reduce, (0, 1), 3),
     "MPI_Bcast": (fwd_collective((0,), 1, 2), rev_bcast, (0,), 2),
 }
+# name: (forward tangent, reverse adjoint); buffers (_SEND, _RECV), either datatype
+GATHERS = {
+    "MPI_Gather": (fwd_gather(_RECV, 7), rev_gather),
+    "MPI_Scatter": (fwd_gather(_SEND, 7), rev_scatter),
+    "MPI_Allgather": (fwd_gather(_RECV, 6), rev_allgather),
+}
 
 
 def _forward_rules():
@@ -502,6 +667,8 @@ def _forward_rules():
     for name, (tangent, _, buffers, dt) in TABLE.items():
         out.append(ForwardRule("function", name, tangent,
                                communicates=communicates(buffers, dt)))
+    for name, (tangent, _) in GATHERS.items():
+        out.append(ForwardRule("function", name, tangent, communicates=_gather_communicates))
     out.append(ForwardRule("function", "MPI_Wait", fwd_wait(0)))
     out.append(ForwardRule("function", "MPI_Waitall", fwd_wait(1, n=0)))
     out.append(ForwardRule("function", "MPI_Barrier", lambda b, a, d: None,
@@ -513,6 +680,7 @@ def _forward_rules():
 
 def _reverse_rules():
     out = [ReverseRule("function", name, adjoint) for name, (_, adjoint, _, _) in TABLE.items()]
+    out += [ReverseRule("function", name, adjoint) for name, (_, adjoint) in GATHERS.items()]
     out.append(ReverseRule("function", "MPI_Wait", wait(0)))
     out.append(ReverseRule("function", "MPI_Waitall", wait(1, n=0)))
     out.append(ReverseRule("function", "MPI_Barrier", rev_barrier))
