@@ -43,6 +43,7 @@ from .errors import (COLLECTED, DifferentiationError, NoDerivativeError, ShadowE
                      no_derivative_message, raise_all)
 from .reverse_custom import CustomCalls
 from .reverse_records import TapeRecords
+from .reverse_invoke import Unwinding
 from .reverse_memory import ShadowMemory
 from .reverse_builder import LazyOperands, ReverseBuilder, adjoints_from_forward, float_leaves
 from .types_analysis import FLOAT, INT, IntegerBits, holds_float
@@ -242,7 +243,7 @@ class ReverseMode:
         return float_constant(t, 1.0)
 
 
-class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls):
+class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls, Unwinding):
     """Builds the augmented forward and the reverse function of one Gradient."""
 
     def __init__(self, mode: ReverseMode, g: Gradient):
@@ -289,6 +290,9 @@ class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls):
         self.shadow_phis: list = []
         self.preds: dict = {}
         self.ret_blocks: list = []
+        self.invoke_tails: dict = {}  # primal block ending in an invoke -> its continuation
+        self.split_edges: list = []  # (block of an invoke, its continuation, normal dest)
+        self.invoked = None  # the call standing for the invoke being placed
         # reverse sweep
         self.rblock = None
         self.anchor = None
@@ -393,16 +397,20 @@ class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls):
     def run(self):
         self.clone_all()
         order = block_order(self.primal)
-        self.reachable = self._reachable()
+        self.reachable, unwind = self._normal_flow()
         for b in self.primal.blocks:
             for s in dict.fromkeys(b.successors()):
                 self.preds.setdefault(s, []).append(b)
         self.fn.blocks = [self.bmap[b] for b in self.primal.blocks]
         try:  # every refused instruction is collected (see errors.COLLECTED), then reported
             for b in order:
-                self._forward_block(b)
+                if b in unwind:
+                    self._forward_plain(b)
+                else:
+                    self._forward_block(b)
             raise_all(self.problems)
             self._fill_shadow_phis()
+            self._retarget_split_edges()
             self._allocas_to_heap()
             self._reverse()
         except COLLECTED:
@@ -413,15 +421,6 @@ class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls):
         raise_all(self.problems)
         self._place_pushes()
         reserve_loops(self)
-
-    def _reachable(self):
-        seen, stack = {self.primal.blocks[0]}, [self.primal.blocks[0]]
-        while stack:
-            for s in stack.pop().successors():
-                if s not in seen:
-                    seen.add(s)
-                    stack.append(s)
-        return seen
 
     # ============================================================ forward sweep
     def _forward_block(self, pb):
@@ -453,6 +452,9 @@ class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls):
         self._check_float_bits_uses(inst)
         if inst.opcode == "ret":
             self._forward_return(inst, c, nb)
+            return
+        if inst.opcode == "invoke":
+            self._forward_invoke(inst, c, nb)
             return
         if inst.is_terminator:
             if inst.opcode not in _TERMINATORS_CLONED:
@@ -680,7 +682,7 @@ class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls):
         function pointer): its augmented function now, its reverse one in the reverse
         sweep, on the same tape."""
         callee = callees[0]
-        self.check_user_call(inst, callee)
+        self.check_user_call(inst, callee, unwinds=True)
         acts = self._callee_activity(inst, callee)
         ret_active = self.has_adjoint(inst)
         known = known_functions(inst.args, self.known)
@@ -696,6 +698,7 @@ class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls):
         target = dispatch(nb.append, c.callee, [(x.primal, x.augmented) for x in gs])
         call = nb.append(I.Call("call", aug.fn_type.ret, aug.fn_type, target, args,
                                 [[] for _ in args]))
+        self.invoked = call
         if g.ret_shadow:
             self.vmap[inst] = nb.append(I.ExtractValue(inst.type, [call], [0]))
             self.shadow[inst] = nb.append(I.ExtractValue(inst.type, [call], [1]))
@@ -778,7 +781,8 @@ class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls):
             self.anchor = term
             self.add_adjoint(term.ops[0], self.dret)
         for inst in reversed(pb.instructions):
-            if isinstance(inst, I.Phi) or inst.is_terminator or is_debug(inst):
+            if isinstance(inst, I.Phi) or is_debug(inst) \
+                    or inst.is_terminator and inst.opcode != "invoke":
                 continue
             self.anchor = inst
             try:

@@ -102,7 +102,7 @@ class TapeRecords:
         ret_push = dict((id(nb), k) for nb, k in self._ret_index_push)
         many_rets = len(self.ret_blocks) > 1
         for pb in self.primal.blocks:
-            nb = self.bmap[pb]
+            nb = self.tail(pb)
             term = nb.instructions.pop() if nb.instructions and \
                 nb.instructions[-1].is_terminator else None
             emit = nb.append

@@ -104,14 +104,14 @@ def reserve_loops(gs) -> int:
     pushes are placed); returns how many loops got one."""
     count = 0
     for header, body, preds in _loops(gs.primal):
-        per_iteration = sum(_pushed_bytes(gs.bmap[b]) for b in body)
+        per_iteration = sum(_pushed_bytes(gs.tail(b)) for b in body)
         if per_iteration == 0:
             continue
         found = _trip_count(header, body, preds)
         if found is None:
             continue
         pre, start, bound, step, inclusive = found
-        nb = gs.bmap[pre]
+        nb = gs.tail(pre)
         term = nb.instructions.pop()
         emit = nb.append
 

@@ -1,7 +1,8 @@
-// Reverse mode does not differentiate through `invoke` yet: a gradient of a function whose
-// call may throw (try/catch around it) must be refused with a located error naming the
-// invoke, never a traceback or a wrong gradient. (Forward mode supports it:
-// tests/ad_forward_cpp/invoke.cpp.)
+// Reverse mode differentiates `invoke` whose unwind paths only clean up and leave the
+// function (invoke_cleanup.cpp), not a try/catch that catches the exception and goes on:
+// its reverse sweep would need to know which path ran. The gradient must be refused with
+// a located error naming the invoke, never a traceback or a silently wrong gradient.
+// (Forward mode supports it: tests/ad_forward_cpp/invoke.cpp.)
 #include <cmath>
 #include <stdexcept>
 extern "C" double __enzyme_autodiff(void *, ...);
