@@ -83,21 +83,38 @@ def check_output(text: str, expect: dict) -> None:
 needs_rust = pytest.mark.skipif(RUSTC is None, reason="rustc not installed")
 
 
+def _panic(panic: str) -> list:
+    return ["-C", "panic=abort"] if panic == "abort" else []
+
+
 @pytest.fixture(scope="module")
-def rust_runtime(tmp_path_factory):
+def rust_runtimes(tmp_path_factory):
     """The Rust standard library and allocator shim as a static library (the crate's own
-    functions come from the IR; the archive supplies __rust_alloc and the rest)."""
+    functions come from the IR; the archive supplies __rust_alloc and the rest), one per
+    panic strategy, built when first asked for."""
     folder = tmp_path_factory.mktemp("rust")
-    lib = folder / "librustfns.a"
-    r = subprocess.run([RUSTC, "-C", "panic=abort", "-C", "opt-level=3", "--crate-type=staticlib",
-                        "--emit=link", HERE / "rustfns.rs", "-o", lib], capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
-    return lib
+    built = {}
+
+    def get(panic: str) -> Path:
+        if panic not in built:
+            lib = folder / panic / "librustfns.a"
+            lib.parent.mkdir()
+            r = subprocess.run([RUSTC, *_panic(panic), "-C", "opt-level=3", "--crate-type=staticlib",
+                                "--emit=link", HERE / "rustfns.rs", "-o", lib], capture_output=True, text=True)
+            assert r.returncode == 0, r.stderr
+            built[panic] = lib
+        return built[panic]
+    return get
 
 
-def rust_ir(folder: Path, level: str) -> Path:
-    ll = folder / f"rustfns.O{level}.ll"
-    r = subprocess.run([RUSTC, "-C", "panic=abort", "-C", f"opt-level={level}", "--crate-type=lib",
+@pytest.fixture(scope="module")
+def rust_runtime(rust_runtimes):
+    return rust_runtimes("abort")
+
+
+def rust_ir(folder: Path, level: str, panic: str = "abort") -> Path:
+    ll = folder / f"rustfns.O{level}.{panic}.ll"
+    r = subprocess.run([RUSTC, *_panic(panic), "-C", f"opt-level={level}", "--crate-type=lib",
                         "--emit=llvm-ir", HERE / "rustfns.rs", "-o", ll], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     return ll
@@ -111,15 +128,10 @@ RUST_CASES = {
 }
 
 
-@needs_llvm
-@needs_rust
-@pytest.mark.parametrize("level", sorted(RUST_CASES))
-def test_rust_from_c(tmp_path, rust_runtime, level):
-    ll = rust_ir(tmp_path, level)
-    cases = RUST_CASES[level]
+def _rust_from_c(tmp_path, runtime, ll, level, cases):
     defines = [f"-D{mode.upper()}_{name}" for name, modes in cases.items() for mode in modes.split()]
     exe = tmp_path / "prog"
-    r = cc(f"-O{level}", "--merge", *defines, HERE / "rust_driver.c", ll, rust_runtime, "-lm", "-o", exe,
+    r = cc(f"-O{level}", "--merge", *defines, HERE / "rust_driver.c", ll, runtime, "-lm", "-o", exe,
            cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     run = subprocess.run([exe], capture_output=True, text=True, timeout=60)
@@ -130,6 +142,31 @@ def test_rust_from_c(tmp_path, rust_runtime, level):
         for mode in ["fd", *modes.split()]:
             expect[(mode, name)] = n
     check_output(run.stdout, expect)
+
+
+@needs_llvm
+@needs_rust
+@pytest.mark.parametrize("level", sorted(RUST_CASES))
+def test_rust_from_c(tmp_path, rust_runtime, level):
+    _rust_from_c(tmp_path, rust_runtime, rust_ir(tmp_path, level), level, RUST_CASES[level])
+
+
+# The default panic=unwind: calls that may panic are `invoke`s whose landing pads drop
+# (the Vec's __rust_dealloc) and resume; reverse mode follows their normal edges.
+RUST_UNWIND_CASES = {
+    "3": {"rsumsin": "rev fwd", "rvec": "rev fwd"},
+    "0": {"rpoly": "rev fwd", "rsumsin": "fwd"},
+}
+
+
+@needs_llvm
+@needs_rust
+@pytest.mark.parametrize("level", sorted(RUST_UNWIND_CASES))
+def test_rust_panic_unwind_from_c(tmp_path, rust_runtimes, level):
+    ll = rust_ir(tmp_path, level, panic="unwind")
+    if level == "3":  # the Vec temporary of rvec is dropped on its unwind path
+        assert "invoke " in ll.read_text()
+    _rust_from_c(tmp_path, rust_runtimes("unwind"), ll, level, RUST_UNWIND_CASES[level])
 
 
 @needs_llvm
