@@ -282,8 +282,10 @@ class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls, Unwi
         self.dret = next(rargs) if g.ret_active else None
         self.known = known_map(self.primal, self.module, g.known)
         self.custom = custom_rules(self.module)
+        # the caller stores the shadow of a returned pointer: what this function returns
+        # (an allocator chain's `new`) must have one, not a null stand-in
         self.activity = ActivityAnalysis(self.primal, active, self.registry, self.known,
-                                         self.custom)
+                                         self.custom, shadow_return=g.ret_shadow)
         self.integer_bits = IntegerBits(self.module, self.primal, self.activity)
         self.out_args = {self.primal.args[i] for i in g.outs}
         # forward sweep bookkeeping

@@ -55,9 +55,8 @@ double cubes(const double *x, int n) {
   return s;
 }
 
-#ifdef __OPTIMIZE__
-// a std::vector temporary (at -O0 libstdc++'s range constructor is not differentiable in
-// reverse mode yet, with or without exceptions)
+// a std::vector temporary built by libstdc++'s range constructor (at -O0 its allocator
+// chain returns the `new`ed storage through several functions, each passing its shadow on)
 double sumsq(const double *x, int n) {
   check(n);
   std::vector<double> t(x, x + n);
@@ -68,9 +67,6 @@ double sumsq(const double *x, int n) {
   }
   return s;
 }
-#else
-double sumsq(const double *x, int n) { return cubes(x, n); }
-#endif
 
 static int bad(const char *what, double got, double want, double tol) {
   int wrong = !(std::fabs(got - want) <= tol * (1 + std::fabs(want)));
