@@ -86,6 +86,7 @@ class IntegerBits:
         self._exchanges: dict = {}  # atomic exchange -> the kind of the bits it returns
         self._writes = None  # id(pointer) -> the values this function writes through it
         self._users = None  # id(value) -> the instructions using it
+        self._float_reads = None  # id(pointer) of each float load's address
 
     def kind(self, v, depth: int = 0) -> str:
         from ..ir import instructions as I
@@ -149,6 +150,7 @@ class IntegerBits:
             objs = self.activity.underlying_objects(dst)
             if (source is not None and source.scalar.is_float) or \
                     (field is not None and field.scalar.is_float) or self._float_written_to(dst) \
+                    or self._float_read_from(dst) \
                     or objs and all(isinstance(o, I.Alloca) and _only_floats(o.allocated_type)
                                     for o in objs):
                 return True
@@ -189,7 +191,7 @@ class IntegerBits:
         source = _cast_source_pointee(ptr)
         if source is not None and source.scalar.is_float:
             return FLOAT
-        if self._float_written_to(ptr):
+        if self._float_written_to(ptr) or self._float_read_from(ptr):
             return FLOAT
         field = self._gep_field_type(ptr)
         if field is not None:
@@ -225,6 +227,19 @@ class IntegerBits:
                                        and holds_float(v.ops[0].type)):
                 return True
         return False
+
+    def _float_read_from(self, ptr) -> bool:
+        """Whether this function also loads a float through the same pointer (clang -O2
+        copies a double as `load i64` and reads the copy back as a double)."""
+        from ..ir import instructions as I
+
+        if self._float_reads is None:
+            self._float_reads = set()
+            for b in self.function.blocks:
+                for i in b.instructions:
+                    if isinstance(i, I.Load) and holds_float(i.type):
+                        self._float_reads.add(id(_strip_bitcasts(i.ops[0])))
+        return id(_strip_bitcasts(ptr)) in self._float_reads
 
     def _plain_integer_object(self, obj) -> bool:
         from ..ir import instructions as I
