@@ -7,7 +7,8 @@ A program passes when, for each of its five inputs,
 - reverse and forward mode agree: |r - f| <= 1e-8 max(1, |r|, |f|), and
 - forward mode agrees with finite differences, |f - d| <= 1e-6 max(1, |f|, |d|), wherever
   the function is smooth at the point: two central differences (steps 1e-5 and 1e-6,
-  relative) that disagree by more than 1e-4, or one-sided differences that disagree by
+  relative; each also against a step 100 times smaller) that disagree by more than 1e-4,
+  or one-sided differences that disagree by
   more than 1e-3 (a kink at the point itself, like |u| at u = 0, where symmetric
   differences agree on a meaningless slope), mean a branch, kink or jump lies within a
   step and that input's finite-difference check is skipped (counted in the summary); so is an
@@ -53,7 +54,7 @@ REGRESSIONS = REPO / "tests" / "fuzz_ad_regressions"
 INPUTS = ARRAY + 1  # x[0..3] and y
 REV_FWD_TOL = 1e-8
 FD_TOL = 1e-6
-SMOOTH_TOL = 1e-4
+SMOOTH_TOL = 1e-4  # FUZZ_SMOOTH of tools/fuzz_ad.h
 STEP_B = 1e-6  # the smaller relative step of the two central differences (FUZZ_STEP_B)
 ROUNDING = 1e-14  # relative error of a primal value after a few dozen roundings
 LARGE = 1e6  # a derivative beyond this: a step spans many stairs of rounding functions
