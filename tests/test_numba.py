@@ -460,6 +460,9 @@ def test_unsupported_arguments_are_clear_errors():
         (lambda: grad(len), "not a numba @njit or @cfunc function"),
         (lambda: grad(njit(lambda *a: a[0])), "only functions of positional arguments"),
     ]
+    import importlib.util
+    if importlib.util.find_spec("scipy") is None:  # numba compiles np.dot with scipy's BLAS only
+        cases = [c for c in cases if "numba_xxdot" not in c[1]]
     for call, text in cases:
         try:
             call()
@@ -469,8 +472,9 @@ def test_unsupported_arguments_are_clear_errors():
             print("MESSAGE", str(e).splitlines()[0])
         else:
             raise AssertionError(f"no error for {text}")
+    print("CASES", len(cases))
     ''')
-    assert out.count("MESSAGE") == 15
+    assert out.count("MESSAGE") == int(out.split("CASES ")[1].split()[0]) >= 14
 
 
 def test_errors_from_njit_code_and_exceptions():
