@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from ..ir import instructions as I
 from ..ir.mem2reg import prepared
 from ..ir.module import BasicBlock, Function
-from ..ir.types import (DOUBLE, FLOAT as FLOAT_T, HALF, I1, I32, I64, VOID, ArrayType, FunctionType, IdentifiedStructType,
+from ..ir.types import (I1, I32, I64, VOID, ArrayType, FunctionType, IdentifiedStructType,
                         StructType, VectorType)
 from ..ir.values import Argument, ConstantAggregate, ConstantInt, ConstantNull, Poison, Undef
 from . import tape as T
@@ -42,6 +42,7 @@ from .errors import (COLLECTED, DifferentiationError, NoDerivativeError, ShadowE
                      TypeAnalysisError, UnsupportedInstructionError, located,
                      no_derivative_message, raise_all)
 from .reverse_custom import CustomCalls
+from .reverse_float_bits import FloatBits
 from .reverse_records import TapeRecords
 from .reverse_invoke import Unwinding
 from .reverse_memory import ShadowMemory
@@ -243,7 +244,8 @@ class ReverseMode:
         return float_constant(t, 1.0)
 
 
-class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls, Unwinding):
+class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls, Unwinding,
+                        FloatBits):
     """Builds the augmented forward and the reverse function of one Gradient."""
 
     def __init__(self, mode: ReverseMode, g: Gradient):
@@ -322,21 +324,6 @@ class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls, Unwi
             return v in self.out_args
         return isinstance(v, I.Instruction) and self.adjoint_type(v) is not None \
             and self.activity.is_active(v)
-
-    def adjoint_type(self, v):
-        """The type of `v`'s adjoint: its own for floats, the float of the same width for
-        an integer that holds a float's bits (memcpy of a double at -O2 is `load i64` /
-        `store i64`), None for other values."""
-        if v.type.is_pointer:
-            return None
-        if holds_float(v.type):
-            return v.type
-        t = self.float_bits_types.get(v, False)
-        if t is False:
-            t = _FLOAT_OF_WIDTH.get(getattr(v.type, "bits", None)) \
-                if isinstance(v, I.Instruction) and self.integer_bits.kind(v) == FLOAT else None
-            self.float_bits_types[v] = t
-        return t
 
     def _in_forward(self, v) -> bool:
         b = getattr(v, "parent", None)
@@ -574,25 +561,6 @@ class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls, Unwi
                              "cannot deduce whether the stored integer holds an integer or "
                              "the bits of a float (no TBAA type, no typed field); pass "
                              "--loose-types to treat it as an integer")
-
-    def _check_float_bits_uses(self, inst):
-        """An integer holding a float's bits carries its adjoint through loads, stores,
-        bitcasts, phis, selects and freezes; any other use (integer arithmetic on the bits,
-        a call, a return) would lose it, so it is refused. (Atomics have rules of their
-        own.)"""
-        if isinstance(inst, (I.Store, I.Phi, I.Freeze, I.Compare, I.CmpXchg, I.AtomicRMW)) or \
-                isinstance(inst, I.Cast) and inst.opcode == "bitcast":
-            return
-        ops = inst.ops[1:] if isinstance(inst, I.Select) else \
-            inst.args if isinstance(inst, I.Call) else inst.ops
-        for v in ops:
-            if isinstance(v, I.Instruction) and not holds_float(v.type) \
-                    and self.has_adjoint(v):
-                raise self.error(UnsupportedInstructionError, inst,
-                                 f"the bits of a float, as the integer %{v.name}, are used by "
-                                 f"`{inst.opcode}`: their derivative would be lost (only "
-                                 "loads, stores, bitcasts, phis and selects of such bits are "
-                                 "supported)")
 
     def _fill_shadow_phis(self):
         for b in self.primal.blocks:
@@ -859,17 +827,6 @@ class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls, Unwi
             rule = _FromForward(frule)
         self._apply(rule, inst, inst.ops, dy)
 
-    def _route_float_bits(self, inst, dy):
-        """select/freeze of integers holding float bits: their adjoint (a float) goes to
-        the operand the value came from."""
-        if isinstance(inst, I.Freeze):
-            self.add_adjoint(inst.ops[0], dy)
-            return
-        cond = self.fwd(self.new(inst.ops[0]))
-        zero = zero_of(dy.type)
-        self.add_adjoint(inst.ops[1], self.remit(I.Select("select", dy.type, [cond, dy, zero])))
-        self.add_adjoint(inst.ops[2], self.remit(I.Select("select", dy.type, [cond, zero, dy])))
-
     def _apply(self, rule, inst, operands, dy):
         if rule.adjoint is None:
             return
@@ -949,8 +906,6 @@ class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls, Unwi
             a = inst.args[i]
             d = self.remit(I.ExtractValue(a.type, [r], [k]))
             self.add_adjoint(a, d)
-
-_FLOAT_OF_WIDTH = {64: DOUBLE, 32: FLOAT_T, 16: HALF}
 
 # instructions that move lanes without multiplying them: their adjoints need no masking
 _LANE_ROUTING = frozenset(("shufflevector", "insertelement", "extractelement", "phi"))
