@@ -99,7 +99,9 @@ def _error(b, message):
 
 def _elem(b, k, buffers):
     """The float type of the datatype at argument k; None for integers (no derivative).
-    An unrecognised datatype on an active buffer is refused."""
+    An unrecognised datatype on an active buffer is refused, as is a module with typed
+    pointers."""
+    _check_opaque(b)
     kind = datatype(b.inst, k)
     if kind in _SIZES or kind == "int":
         return None if kind == "int" else kind
@@ -226,7 +228,6 @@ def fwd_p2p(buf, count, dt, status=None):
     """Send/Recv (and, with a request argument, Isend/Irecv): the same call on the
     shadow (zeros when the buffer has none)."""
     def tangent(b, a, d):
-        _check_opaque(b)
         elem = _elem(b, dt, [buf])
         if elem is None:
             return None
@@ -264,7 +265,6 @@ def fwd_collective(buffers, count, dt, op=None):
     """Allreduce/Reduce (sum: the tangent of a sum is the sum of tangents), Bcast: the
     same collective on the shadows."""
     def tangent(b, a, d):
-        _check_opaque(b)
         elem = _elem(b, dt, buffers)
         if elem is None:
             return None
@@ -292,6 +292,7 @@ def _gather_elem(b):
     """The float type moved by a Gather/Scatter/Allgather (None: integers), either
     datatype telling (one of them may be insignificant on this process: Scatter's send
     type away from the root, or MPI_IN_PLACE's)."""
+    _check_opaque(b)
     kinds = [datatype(b.inst, k) for k in (_STYPE, _RTYPE)]
     floats = {k for k in kinds if k in _SIZES}
     if len(floats) > 1:
@@ -337,7 +338,6 @@ def fwd_gather(scaled, comm):
     """Gather/Scatter/Allgather: the same collective on the shadows (zeros where a
     buffer has none)."""
     def tangent(b, a, d):
-        _check_opaque(b)
         elem = _gather_elem(b)
         if elem is None:
             return None
@@ -358,7 +358,6 @@ def fwd_gather(scaled, comm):
 def rev_send(buf, count, dt, peer, tag, comm):
     """Send: receive the adjoint of what was sent from its destination, add it in."""
     def adjoint(rb, a, dy):
-        _check_opaque(rb)
         elem = _elem(rb, dt, [buf])
         if elem is None:
             return [None] * len(a)
@@ -377,7 +376,6 @@ def rev_send(buf, count, dt, peer, tag, comm):
 def rev_recv(buf, count, dt, peer, tag, comm):
     """Recv: send the adjoint of what was received back to its source, zero it."""
     def adjoint(rb, a, dy):
-        _check_opaque(rb)
         elem = _elem(rb, dt, [buf])
         if elem is None:
             return [None] * len(a)
@@ -462,7 +460,6 @@ def wait(reqs, n=None):
 
 def rev_allreduce(rb, a, dy):
     """Allreduce(sum): every process's input gets the sum of all outputs' adjoints."""
-    _check_opaque(rb)
     elem = _elem(rb, 3, [0, 1])
     if elem is None:
         return [None] * len(a)
@@ -485,7 +482,6 @@ def rev_allreduce(rb, a, dy):
 
 def rev_reduce(rb, a, dy):
     """Reduce(sum) to root: the root's output adjoint, broadcast, is every input's."""
-    _check_opaque(rb)
     elem = _elem(rb, 3, [0, 1])
     if elem is None:
         return [None] * len(a)
@@ -513,7 +509,6 @@ def rev_reduce(rb, a, dy):
 def rev_bcast(rb, a, dy):
     """Bcast from root: the adjoints of every copy, summed, are the root's; the others'
     buffers were overwritten (their adjoints are used up)."""
-    _check_opaque(rb)
     elem = _elem(rb, 2, [0])
     if elem is None:
         return [None] * len(a)
@@ -553,7 +548,6 @@ def _used_up(rb, a, drecv, tmp_r, nbytes, root=None):
 def rev_gather(rb, a, dy):
     """Gather to root: the root's receive adjoints, scattered back, are added into each
     process's send shadow; the root's receive shadow is used up."""
-    _check_opaque(rb)
     elem = _gather_elem(rb)
     if elem is None:
         return [None] * len(a)
@@ -575,7 +569,6 @@ def rev_gather(rb, a, dy):
 def rev_scatter(rb, a, dy):
     """Scatter from root: the receive adjoints, gathered, are added into the root's send
     shadow; every receive shadow is used up."""
-    _check_opaque(rb)
     elem = _gather_elem(rb)
     if elem is None:
         return [None] * len(a)
@@ -599,7 +592,6 @@ def rev_allgather(rb, a, dy):
     """Allgather: each process's send shadow gets the sum over processes of its block of
     the receive adjoints (Reduce_scatter_block with a user-defined sum); the receive
     shadows are used up."""
-    _check_opaque(rb)
     elem = _gather_elem(rb)
     if elem is None:
         return [None] * len(a)
