@@ -71,6 +71,20 @@ define i64 @f() {
 }
 """, "f", "i64()", [], 5)
 
+# flang's type descriptors: a size as `mul` of `ptrtoint (getelementptr (T, null, 1))`
+# in a global's initializer, which releases without `mul` constants fold (sizes of plain
+# integers and their arrays need no data layout)
+case("sizeof_mul_in_initializer", """
+@n = constant [18 x i8] c"__builtin_c_funptr"
+@d = constant { ptr, i64 } { ptr @n, i64 mul (i64 ptrtoint (ptr getelementptr (i8, ptr null, i32 1) to i64), i64 ptrtoint (ptr getelementptr ([18 x i8], ptr null, i32 1) to i64)) }
+
+define i64 @f() {
+  %p = getelementptr inbounds i8, ptr @d, i64 8
+  %v = load i64, ptr %p
+  ret i64 %v
+}
+""", "f", "i64()", [], 18)
+
 case("float_constants", """
 @h = global half 0xH3C00
 @b = global bfloat 0xR3F80

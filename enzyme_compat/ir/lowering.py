@@ -12,9 +12,9 @@ from . import instructions as I
 from .attributes import Attr
 from .errors import ConversionError
 from .module import Function
-from .types import I32, I64, METADATA, VOID, FunctionType, VectorType
-from .values import (Argument, ConstantAggregate, ConstantExpr, ConstantFP, ConstantInt, MDString, MDTuple,
-                     MetadataAsValue, Poison, Splat, Undef)
+from .types import I32, I64, METADATA, VOID, ArrayType, FloatType, FunctionType, IntType, VectorType
+from .values import (Argument, ConstantAggregate, ConstantExpr, ConstantFP, ConstantInt, ConstantNull, MDString,
+                     MDTuple, MetadataAsValue, Poison, Splat, Undef)
 from .values_walk_local import map_operands
 
 # ---------------------------------------------------------------- constant expressions
@@ -81,8 +81,33 @@ def _first_bad(c, dialect):
     return None
 
 
+def _scalar_bytes(t) -> int | None:
+    """The allocation size of `t` where no data layout can change it: integers and floats
+    of 1, 2, 4 or 8 bytes, arrays of them; None otherwise (pointers, structs, ...)."""
+    if isinstance(t, ArrayType):
+        elem = _scalar_bytes(t.elem)
+        return None if elem is None else t.count * elem
+    bits = getattr(t, "bits", None) if isinstance(t, (IntType, FloatType)) else None
+    return bits // 8 if bits in (8, 16, 32, 64) else None
+
+
+def _sizeof(c):
+    """`ptrtoint (getelementptr (T, ptr null, iN k) to iM)`, the size idiom of front ends
+    without a data layout (flang's type descriptors): k * sizeof(T) as a ConstantInt of
+    iM when T's size is certain, else None."""
+    if not (isinstance(c, ConstantExpr) and c.opcode == "ptrtoint" and c.type.is_int):
+        return None
+    g = c.ops[0]
+    if not (isinstance(g, ConstantExpr) and g.opcode == "getelementptr" and len(g.ops) == 2
+            and isinstance(g.ops[0], ConstantNull) and isinstance(g.ops[1], ConstantInt)):
+        return None
+    size = _scalar_bytes(g.source_type)
+    return None if size is None else ConstantInt(c.type, size * g.ops[1].value)
+
+
 def _fold(c, dialect):
-    """Fold integer and fneg constant expressions whose operands are plain numbers."""
+    """Fold integer and fneg constant expressions whose operands are plain numbers (sizes
+    written as `ptrtoint` of a `getelementptr` from null among them)."""
     if not isinstance(c, ConstantExpr):
         if isinstance(c, ConstantAggregate):
             c.elems = [_fold(e, dialect) for e in c.elems]
@@ -90,7 +115,7 @@ def _fold(c, dialect):
     c.ops = [_fold(o, dialect) for o in c.ops]
     if dialect.constexpr_ok(c.opcode):
         return c
-    ops = c.ops
+    ops = [_sizeof(o) or o for o in c.ops]
     if c.opcode == "fneg" and isinstance(ops[0], ConstantFP):
         return ConstantFP(c.type, ops[0].bits ^ (1 << (c.type.bits - 1)))
     if all(isinstance(o, ConstantInt) for o in ops) and c.type.is_int:
