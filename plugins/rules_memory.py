@@ -7,9 +7,10 @@ from enzyme_compat.ad.custom import inactive_memory
 from enzyme_compat.ad.errors import ShadowError, UnsupportedInstructionError
 from enzyme_compat.ad.hookspecs import ad_hookimpl
 from enzyme_compat.ad.rules import rules
+from enzyme_compat.ad.tape import alloc_size
 from enzyme_compat.ad.types_analysis import carries_tangent
 from enzyme_compat.ir import instructions as I
-from enzyme_compat.ir.types import I1, I8, VOID
+from enzyme_compat.ir.types import I1, I8, I64, VOID, PointerType
 from enzyme_compat.ir.values import ConstantInt
 
 
@@ -36,10 +37,16 @@ def _gep(b, a, d):
 
 def _alloca(b, a, d):
     inst = b.inst
-    if inst.ops and not (isinstance(inst.ops[0], ConstantInt) and inst.ops[0].value == 1):
-        b.error(UnsupportedInstructionError, "a shadow for an alloca with an element count "
-                "is not supported yet")
     shadow = b.clone(list(a))
+    if inst.ops and not (isinstance(inst.ops[0], ConstantInt) and inst.ops[0].value == 1):
+        # `alloca T, iN %n` (a Fortran automatic array, a C VLA): zero n elements
+        n = a[0] if a[0].type == I64 else b.cast("zext", I64, a[0])
+        size = b.binop("mul", n, ConstantInt(I64, alloc_size(inst.allocated_type)))
+        bytes_ = shadow
+        if shadow.type.pointee is not None and shadow.type.pointee != I8:  # typed pointers
+            bytes_ = b.cast("bitcast", PointerType(I8, shadow.type.addrspace), shadow)
+        _memset_zero(b, bytes_, size)
+        return shadow
     b.emit(I.Store([b.zero(inst.allocated_type), shadow], inst.align))
     return shadow
 

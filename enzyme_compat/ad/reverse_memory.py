@@ -21,7 +21,7 @@ class ShadowMemory:
     def _shadow_alloca(self, inst, c, nb):
         """A zeroed heap shadow (it must outlive the augmented function: the reverse sweep
         runs later), freed when the reverse sweep reaches the alloca."""
-        size = ConstantInt(I64, T.store_size(inst.allocated_type))
+        size = ConstantInt(I64, T.alloc_size(inst.allocated_type))
         if inst.ops:
             size = nb.append(I.BinaryOp("mul", I64, [self._i64(nb, self.new(inst.ops[0])),
                                                       size]))

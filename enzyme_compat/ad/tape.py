@@ -317,6 +317,13 @@ def store_size(t) -> int:
     return (bits + 7) // 8
 
 
+def alloc_size(t) -> int:
+    """The distance between consecutive elements of type `t` in memory (an alloca's or an
+    array's stride): the store size rounded up to the alignment."""
+    a = _align(t)
+    return (store_size(t) + a - 1) // a * a
+
+
 def slot_size(t) -> int:
     return (store_size(t) + 7) // 8 * 8
 

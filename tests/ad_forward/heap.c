@@ -39,6 +39,15 @@ double list(double x) {
   }
   return s;
 }
+/* a variable-length array: `alloca double, i64 %n`, its shadow n zeroed doubles */
+double vla(double x, int n) {
+  double a[n];
+  a[0] = x;
+  for (int i = 1; i < n; i++) a[i] = a[i - 1] * x;
+  double s = 0;
+  for (int i = 0; i < n; i++) s += a[i];
+  return s;
+}
 
 int main(void) {
   /* a = x, x^2, x^3, x^5, x^8 */
@@ -47,5 +56,8 @@ int main(void) {
         1e-12);
   check("calloc", __enzyme_fwddiff((void *)zeros, x, 1.0, enzyme_const, 5), 18 * x + 3, 1e-12);
   check("list", __enzyme_fwddiff((void *)list, x, 1.0), 2 * x * 30, 1e-12);
+  /* x + x^2 + x^3 + x^4 */
+  check("vla", __enzyme_fwddiff((void *)vla, x, 1.0, enzyme_const, 4),
+        1 + 2 * x + 3 * x * x + 4 * x * x * x, 1e-12);
   return failures != 0;
 }
