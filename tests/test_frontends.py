@@ -60,8 +60,25 @@ def _cyc(i):
     return X[(i + 1) % len(X)], X[(i - 1) % len(X)]
 
 
+P = [0.5, 1.5, -0.7, 2.0, 1.1, -0.3, 0.8, 1.7, -1.2]  # fortarr_driver.c's parameters
+
+
+def _faxpb(i):  # p = (a, x, b): d/dp of W . (a x + b)
+    a, x = P[0], P[1:5]
+    if i == 0:
+        return sum(w * v for w, v in zip(W, x))
+    return W[i - 1] * a if i <= 4 else W[i - 5]
+
+
+def _fdot(i):  # p = (x, w): d/dp of sum(x^2 w) + sum(x^2)
+    return 2 * P[i] * (P[i + 4] + 1) if i < 4 else P[i - 4] ** 2
+
+
 # name -> analytic derivative at index i
 ANALYTIC = {
+    "faxpb": _faxpb,
+    "fsq": lambda i: 2 * P[i],
+    "fdot": _fdot,
     "rpoly": lambda i: 9 * S * S - 2,
     "fpoly": lambda i: 9 * S * S - 2,
     "rsumsin": lambda i: math.sin(X[i]) + X[i] * math.cos(X[i]),
@@ -250,6 +267,47 @@ def test_fortran_from_c(tmp_path, flang, level):
         for mode in ("fd", "rev", "fwd"):
             expect[(mode, name)] = n
     check_output(run.stdout, expect)
+
+
+@needs_llvm
+@pytest.mark.parametrize("level", ["0", "2"])
+def test_fortran_array_syntax_from_c(tmp_path, flang, level):
+    """Whole-array assignment, SUM and DOT_PRODUCT (runtime calls on descriptors at -O0:
+    `_FortranAAssign` from flang 19, `_FortranASumReal8`, `_FortranADotProductReal8`;
+    inlined loops at -O2) and a do loop, wrapped in C losses and differentiated across
+    the languages in both modes."""
+    ll = flang_ir(flang, HERE / "fortarr.f90", tmp_path, level)
+    if level == "0":
+        assert "@_FortranADotProductReal8" in ll.read_text()
+    exe = tmp_path / "prog"
+    r = cc(f"-O{level}", "--merge", HERE / "fortarr_driver.c", ll, *_flang_runtime(flang[0]), "-lm",
+           "-o", exe, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    run = subprocess.run([exe], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    expect = {}
+    for name, n in (("faxpb", 9), ("fsq", 4), ("fdot", 8)):
+        for mode in ("fd", "rev", "fwd"):
+            expect[(mode, name)] = n
+    check_output(run.stdout, expect)
+
+
+@needs_llvm
+def test_fortran_runtime_refusal_is_named(tmp_path, flang):
+    """An array intrinsic without a rule (PRODUCT at -O0) is refused with its name."""
+    src = tmp_path / "prod.f90"
+    src.write_text("function fprod(x) bind(C, name='fprod') result(y)\n  use iso_c_binding\n"
+                   "  real(c_double), intent(in) :: x(3)\n  real(c_double) :: y\n"
+                   "  y = product(x)\nend function\n")
+    driver = tmp_path / "d.c"
+    driver.write_text("extern double __enzyme_autodiff(void*, ...);\ndouble fprod(const double*);\n"
+                      "int main(void) { double x[3] = {1, 2, 3}, d[3] = {0};\n"
+                      "  __enzyme_autodiff((void*)fprod, x, d); return 0; }\n")
+    ll = flang_ir(flang, src, tmp_path, "0")
+    r = cc("-O0", "--merge", driver, ll, *_flang_runtime(flang[0]), "-lm", "-o", tmp_path / "prog",
+           cwd=tmp_path)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "@_FortranAProductReal8" in r.stderr and "@fprod" in r.stderr
 
 
 @needs_llvm

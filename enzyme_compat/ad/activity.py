@@ -273,6 +273,8 @@ class ActivityAnalysis:
 
     # ---------------------------------------------------------------- fixed point
     def _run(self):
+        from .reverse_aggregates import holds_pointer
+
         changed = True
         while changed:
             changed = False
@@ -283,7 +285,7 @@ class ActivityAnalysis:
             for inst in self.insts:
                 changed |= self._memory(inst)
                 if self.shadow_return and inst.opcode == "ret" and inst.ops \
-                        and inst.ops[0].type.is_pointer:
+                        and holds_pointer(inst.ops[0].type):
                     changed |= self._mark(inst.ops[0])
 
     def _any_active(self, values) -> bool:

@@ -41,6 +41,7 @@ from .cloning import BodyCloner, block_order, derived_name, is_debug, per_module
 from .errors import (COLLECTED, DifferentiationError, NoDerivativeError, ShadowError,
                      TypeAnalysisError, UnsupportedInstructionError, located,
                      no_derivative_message, raise_all)
+from .reverse_aggregates import PointerAggregates, holds_pointer
 from .reverse_custom import CustomCalls
 from .reverse_float_bits import FloatBits
 from .reverse_records import TapeRecords
@@ -179,7 +180,7 @@ class ReverseMode:
                 params.append(a.type)
                 names.append(derived_name(a.name, suffix="'"))
         ret = primal.fn_type.ret
-        ret_shadow = ret.is_pointer and any(act != CONST for act in activity)
+        ret_shadow = holds_pointer(ret) and any(act != CONST for act in activity)
         aug_ret = StructType([ret, ret]) if ret_shadow else ret
         aug = self._function(derived_name(primal.name, "augmented_"),
                              FunctionType(aug_ret, params), names)
@@ -245,7 +246,7 @@ class ReverseMode:
 
 
 class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls, Unwinding,
-                        FloatBits):
+                        FloatBits, PointerAggregates):
     """Builds the augmented forward and the reverse function of one Gradient."""
 
     def __init__(self, mode: ReverseMode, g: Gradient):
@@ -470,7 +471,7 @@ class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls, Unwi
             s = self.shadow.get(v)
             agg = nb.append(I.InsertValue(t, [Undef(t), self.new(v)], [0]))
             agg = nb.append(I.InsertValue(t, [agg, self.new(s) if s is not None
-                                              else ConstantNull(v.type)], [1]))
+                                              else zero_of(v.type)], [1]))
             nb.append(I.Ret([agg]))
         else:
             nb.append(I.Ret([self.new(v)]))
@@ -481,6 +482,8 @@ class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls, Unwi
         op = inst.opcode
         if isinstance(inst, I.Store):
             self._forward_store(inst, c, nb)
+            return
+        if self._aggregate_shadow(inst, c, nb):
             return
         if op == "inttoptr" and self.activity.is_active(inst):
             raise self.error(UnsupportedInstructionError, inst,
@@ -546,6 +549,8 @@ class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls, Unwi
                                self.new(dptr)], inst.align))
         elif val.type.scalar.is_int:
             self._check_integer_store(inst)
+        elif holds_pointer(val.type):
+            self._store_pointer_leaves(val, self.new(dptr), inst.align, nb)
 
     def _check_integer_store(self, inst):
         """An integer stored into active memory moves no adjoint: right only when it is an
