@@ -249,14 +249,17 @@ def test_quick_start_example_runs(target, tmp_path):
 
 @pytest.mark.parametrize("program, flags", [("new_delete", ["-fno-exceptions"]),
                                             ("exceptions_caller", []),
-                                            ("invoke_cleanup", [])])
+                                            ("invoke_cleanup", []),
+                                            ("stl_style", [])])
 @pytest.mark.parametrize("opt", ["O0", "O2"])
 @pytest.mark.parametrize("clang", [14, 22])
 def test_cpp_through_cc(program, flags, clang, opt, tmp_path):
     """C++ (tests/ad_reverse_cpp): new[]/delete[] in a constructor/destructor and
     new/delete of an object inside the differentiated function, member functions, a
     template; `__enzyme_*` calls that clang emits as `invoke`; invokes inside the
-    differentiated functions whose landing pads run destructors and resume."""
+    differentiated functions whose landing pads run destructors and resume; std::vector
+    grown by push_back, std::inner_product/accumulate, operator overloading, a virtual call
+    (both modes)."""
     import pathlib
     import shutil
 

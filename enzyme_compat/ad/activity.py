@@ -15,6 +15,8 @@ from ..ir import instructions as I
 from ..ir.module import Function
 from ..ir.values import ConstantExpr
 from .abi import strip_casts
+from .indirect import (ADDRESS_TAKEN, address_taken, open_candidates, retyped, same_shape,
+                       unknown_target)
 from .types_analysis import carries_tangent
 
 # Calls that carry no derivative and write no float memory that matters (data; rule
@@ -134,11 +136,13 @@ def function_candidates(v, known=None) -> list[Function] | None:
 
 
 def user_candidates(call, known=None) -> list[Function] | None:
-    """The bodies an indirect call may run, when they are all known and of one type."""
-    fns = function_candidates(call.callee, known)
+    """The bodies an indirect call may run, when they are all known and of one type: exactly
+    (`function_candidates`) or, for a pointer loaded from memory, the module's address-taken
+    functions of the call's prototype (`indirect.open_candidates`: checked at run time)."""
+    fns = function_candidates(call.callee, known) or open_candidates(call, known)
     if not fns or any(f.is_declaration for f in fns):
         return None
-    if any(f.fn_type.key() != fns[0].fn_type.key() for f in fns):
+    if any(not same_shape(f.fn_type, fns[0].fn_type) for f in fns):
         return None
     return fns
 
@@ -442,8 +446,15 @@ def known_functions(args, known=None) -> tuple:
 
 
 def known_map(function, module, known: tuple) -> dict:
-    """`known_functions` of a call as Argument -> functions of `function`."""
-    return {function.args[i]: [module.symbols[n] for n in names] for i, names in known}
+    """`known_functions` of a call as Argument -> functions of `function`, and the module's
+    address-taken functions (under `indirect.ADDRESS_TAKEN`), listed once per module
+    before any derived function exists."""
+    taken = module.__dict__.get("_address_taken")
+    if taken is None:
+        taken = module.__dict__["_address_taken"] = address_taken(module)
+    out = {function.args[i]: [module.symbols[n] for n in names] for i, names in known}
+    out[ADDRESS_TAKEN] = taken
+    return out
 
 
 def _loaded_from(pointer):
@@ -472,18 +483,30 @@ def _base_pointer(pointer):
     return pointer
 
 
-def dispatch(emit, value, pairs):
+def open_fallback(module, call, known, derived):
+    """For a call whose candidates are the module's address-taken functions (not known
+    exactly): the function of `derived`'s type that reports an unknown target and aborts."""
+    if function_candidates(call.callee, known) is not None:
+        return None
+    return unknown_target(module, derived.fn_type)
+
+
+def dispatch(emit, value, pairs, fallback=None):
     """The derived function matching the primal function `value` is at run time, for
     `pairs` of (primal function, derived function): a chain of address comparisons (one
-    pair: the derived function itself)."""
+    pair: the derived function itself). With a `fallback` (candidates not known exactly),
+    every pair is compared and a value matching none gets the fallback."""
     from ..ir.types import I1, I64
 
-    result = pairs[-1][1]
+    if fallback is not None:
+        pairs = [*pairs, (None, fallback)]
+    first = pairs[0][1].fn_type  # typed pointers: every candidate as the first one's type
+    result = retyped(pairs[-1][1], first, emit)
     if len(pairs) == 1:
         return result
     key = emit(I.Cast("ptrtoint", I64, [value]))
     for f, d in reversed(pairs[:-1]):
         addr = emit(I.Cast("ptrtoint", I64, [f]))
         same = emit(I.Compare("icmp", I1, [key, addr], "eq"))
-        result = emit(I.Select("select", d.type, [same, d, result]))
+        result = emit(I.Select("select", result.type, [same, retyped(d, first, emit), result]))
     return result

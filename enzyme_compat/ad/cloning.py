@@ -63,8 +63,12 @@ class BodyCloner:
         from .errors import UnsupportedInstructionError
 
         params = callee.fn_type.params
+        # typed pointers to other pointees pass (a virtual call's `this`: the derived call is
+        # made with the call site's types, see indirect.call_type)
         if len(inst.args) != len(params) or inst.fn_type.vararg != callee.fn_type.vararg \
-                or not all(compatible(a.type, t) for a, t in zip(inst.args, params)):
+                or not all(compatible(a.type, t) or a.type.is_pointer and t.is_pointer
+                           and a.type.addrspace == t.addrspace
+                           for a, t in zip(inst.args, params)):
             raise self.error(UnsupportedInstructionError, inst,
                              "the call's prototype differs from the callee's")
         if inst.opcode != "call" and not (unwinds and inst.opcode == "invoke"):

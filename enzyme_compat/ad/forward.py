@@ -25,8 +25,10 @@ from ..ir.values import Argument, ConstantExpr, ConstantInt, Undef
 from .abi import CONST
 from .headers import data_pointer
 from .activity import (ActivityAnalysis, allocation_like, called_function, dispatch,
-                       known_functions, known_map, rule_name, user_candidates)
+                       known_functions, known_map, open_fallback, rule_name,
+                       user_candidates)
 from .custom import custom_rules
+from .indirect import call_type, retyped
 from .builder import TangentBuilder, zero_of
 from .cloning import BodyCloner, block_order, derived_name, is_debug, per_module
 from .errors import (COLLECTED, DifferentiationError, NoDerivativeError, TypeAnalysisError,
@@ -529,13 +531,16 @@ class FunctionSynthesis(BodyCloner):
         pairs = [(f, self.mode.tangent_function(f, activity, returns, self.width, known))
                  for f in callees]
         dfn = pairs[0][1]
-        target = dispatch(nb.append, c.callee, pairs)
+        target = dispatch(nb.append, c.callee, pairs,
+                          open_fallback(self.module, inst, self.known, dfn))
         args = []
         for a, pa, d in zip(c.args, inst.args, dargs):
             args.append(a)
             if d is not None:
                 args.append(d if self.width == 1 else self.pack(pa, nb))
-        call = I.Call("call", dfn.fn_type.ret, dfn.fn_type, target, args, [[] for _ in args])
+        ct = call_type(dfn.fn_type, args)
+        call = I.Call("call", ct.ret, ct, retyped(target, ct, nb.append), args,
+                      [[] for _ in args])
         nb = self.place(call, nb)
         if returns == "both":
             self.vmap[inst] = nb.append(I.ExtractValue(inst.type, [call], [0]))

@@ -29,12 +29,15 @@ from ..ir.mem2reg import prepared
 from ..ir.module import BasicBlock, Function
 from ..ir.types import (I1, I32, I64, VOID, ArrayType, FunctionType, IdentifiedStructType,
                         StructType, VectorType)
-from ..ir.values import Argument, ConstantAggregate, ConstantInt, ConstantNull, Poison, Undef
+from ..ir.values import (Argument, ConstantAggregate, ConstantExpr, ConstantInt, ConstantNull,
+                         Poison, Undef)
 from . import tape as T
 from .tape_reserve import reserve_loops
 from .activity import (ActivityAnalysis, allocation_like, called_function, dispatch,
-                       known_functions, known_map, rule_name, user_candidates)
+                       known_functions, known_map, open_fallback, rule_name,
+                       user_candidates)
 from .custom import custom_rules, inactive_memory
+from .indirect import call_type, retyped
 from .builder import zero_of
 from .lanes import partial_lanes
 from .cloning import BodyCloner, block_order, derived_name, is_debug, per_module
@@ -527,6 +530,8 @@ class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls, Unwi
             return s
         if isinstance(v, (ConstantNull, Undef, Poison)):  # poison: a path that never uses it
             return ConstantNull(v.type)
+        if _objectless(v):  # `inttoptr (i64 -8)`: an address only compared, its own shadow
+            return v
         raise self.error(ShadowError, inst, "one incoming pointer has a shadow and another "
                          "has none (mixed activity); mark that memory enzyme_dup")
 
@@ -670,8 +675,10 @@ class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls, Unwi
             if act == DUP:
                 args.append(self.shadow[pa])
         aug = g.augmented
-        target = dispatch(nb.append, c.callee, [(x.primal, x.augmented) for x in gs])
-        call = nb.append(I.Call("call", aug.fn_type.ret, aug.fn_type, target, args,
+        target = dispatch(nb.append, c.callee, [(x.primal, x.augmented) for x in gs],
+                          open_fallback(self.module, inst, self.known, aug))
+        ct = call_type(aug.fn_type, args)
+        call = nb.append(I.Call("call", ct.ret, ct, retyped(target, ct, nb.append), args,
                                 [[] for _ in args]))
         self.invoked = call
         if g.ret_shadow:
@@ -903,9 +910,11 @@ class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls, Unwi
             args.append(d if d is not None else zero_of(inst.type))
         rev = g.reverse
         pairs = [(x.primal, x.reverse) for x in gs]
-        target = dispatch(self.remit, self.fwd(self.new(inst.callee)) if len(pairs) > 1
-                          else None, pairs)
-        r = self.remit(I.Call("call", rev.fn_type.ret, rev.fn_type, target, args,
+        fallback = open_fallback(self.module, inst, self.known, rev)
+        target = dispatch(self.remit, self.fwd(self.new(inst.callee))
+                          if len(pairs) > 1 or fallback else None, pairs, fallback)
+        ct = call_type(rev.fn_type, args)
+        r = self.remit(I.Call("call", ct.ret, ct, retyped(target, ct, self.remit), args,
                               [[] for _ in args]))
         for k, i in enumerate(g.outs):
             a = inst.args[i]
@@ -914,6 +923,22 @@ class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls, Unwi
 
 # instructions that move lanes without multiplying them: their adjoints need no masking
 _LANE_ROUTING = frozenset(("shufflevector", "insertelement", "extractelement", "phi"))
+
+
+def _objectless(v) -> bool:
+    """A constant address of no object: null or an integer moved by casts and GEPs (libstdc++'s
+    `end - 1` of an empty vector at -O2). Never dereferenced, so it shadows itself."""
+    for _ in range(8):
+        if isinstance(v, ConstantNull):
+            return True
+        if not isinstance(v, ConstantExpr) or not v.ops:
+            return False
+        if v.opcode == "inttoptr":
+            return isinstance(v.ops[0], ConstantInt)
+        if v.opcode not in ("getelementptr", "bitcast", "addrspacecast"):
+            return False
+        v = v.ops[0]
+    return False
 
 
 class _FromForward:

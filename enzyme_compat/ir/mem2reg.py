@@ -23,6 +23,7 @@ import copy
 import re
 
 from . import instructions as I
+from .int_pointers import rejoin_pointers
 from .module import BasicBlock, Function
 from .types import FloatType, IntType, PointerType, VectorType
 from .typeutil import compatible
@@ -616,9 +617,10 @@ def _stamp(fn):
 
 
 def prepared(module, fn: Function) -> Function:
-    """A copy of `fn` (same name, not inserted in `module`) with its allocas promoted,
-    memoised per module and function; a new copy is made when `fn`'s number of blocks or
-    instructions has changed since. The caller must not modify the returned copy."""
+    """A copy of `fn` (same name, not inserted in `module`) with its allocas promoted and
+    its `ptrtoint`..`inttoptr` round trips rejoined (int_pointers), memoised per module and
+    function; a new copy is made when `fn`'s number of blocks or instructions has changed
+    since. The caller must not modify the returned copy."""
     cache = module.__dict__.setdefault("_mem2reg_prepared", {})
     hit = cache.get(fn)
     stamp = _stamp(fn)
@@ -629,5 +631,6 @@ def prepared(module, fn: Function) -> Function:
     with no_gc():
         copy_ = clone_function(fn)
     promote_allocas(copy_)
+    rejoin_pointers(copy_)  # pointers SROA passed through integers keep their shadows
     cache[fn] = (stamp, copy_)
     return copy_
