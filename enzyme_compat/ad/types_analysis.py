@@ -68,6 +68,7 @@ class IntegerBits:
     float) hold the bits of a float? Answers FLOAT, INT or UNKNOWN, from
 
     - TBAA on the load (the C type of the lvalue: `int`, `long`, `double`, ...);
+    - `!range` metadata on the load (rustc: a capacity, a bool, an enum's tag);
     - the type of the field a typed GEP addresses (`getelementptr %struct.S, ptr %p,
       i32 0, i32 2` is an `i32` field);
     - bitcasts of floats, and the declared element types of aggregates;
@@ -193,6 +194,9 @@ class IntegerBits:
             return FLOAT
         if self._float_written_to(ptr) or self._float_read_from(ptr):
             return FLOAT
+        if any(k == "range" for k, _ in inst.md):
+            return INT  # a value range (rustc's `!range` on a Vec's capacity, a bool, an
+            # enum's tag): front ends state them for integers, never for a float's bits
         field = self._gep_field_type(ptr)
         if field is not None:
             if field.scalar.is_float:
