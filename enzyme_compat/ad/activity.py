@@ -366,6 +366,9 @@ class ActivityAnalysis:
                 changed |= self._mark(holder)
             elif holder is None and self.through_calls:
                 changed |= self._mark_call_arguments(pointer)
+            for h in _merged_loads(pointer) if holder is None else ():
+                if h not in self.active:
+                    changed |= self._mark(h)
         return changed
 
     def _mark_call_arguments(self, pointer) -> bool:
@@ -470,6 +473,24 @@ def _loaded_from(pointer):
         else:
             return None
     return None
+
+
+def _merged_loads(pointer):
+    """The addresses the pointers a phi or select merges were loaded from (a Rust `Vec`'s
+    buffer: the empty Vec's dangling constant, or the field `grow_one` rewrote)."""
+    out, seen, stack = [], set(), [_base_pointer(pointer)]
+    while stack:
+        v = stack.pop()
+        if id(v) in seen or not isinstance(v, (I.Phi, I.Select)):
+            continue
+        seen.add(id(v))
+        for x in v.ops[1:] if isinstance(v, I.Select) else v.ops:
+            held = _loaded_from(x)
+            if held is not None:
+                out.append(held)
+            else:
+                stack.append(_base_pointer(x))
+    return out
 
 
 def _base_pointer(pointer):
