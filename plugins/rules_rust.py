@@ -10,10 +10,12 @@ matches any run of characters (the hash).
   `__rustc::` v0 names rustc 1.95 emits) are allocation-like, so a `Vec<f64>` created
   inside a differentiated function gets a zeroed shadow from the same allocator, released
   by `__rust_dealloc(ptr, size, align)` with the allocation's own arguments.
-  `__rust_realloc(ptr, old, align, new)` (a `Vec` growing) has a forward rule: the shadow
-  is reallocated alongside. Reverse mode does not know it: a reallocation met there is
-  refused with the function's name (reserve the capacity first: `Vec::with_capacity`,
-  `collect` of an exact-size iterator).
+  `__rust_realloc(ptr, old, align, new)` (a `Vec` growing, in std's `grow_one` /
+  `finish_grow`, whose bodies rustc emits into the crate at -O1 and above) reallocates
+  the shadow alongside in forward mode; in reverse mode the new shadow is a zeroed
+  allocation taking over the old shadow's kept bytes, and the reverse sweep hands their
+  adjoints back before releasing it. At -O0 a `Vec` calls RawVecInner's precompiled
+  functions, which have no body in the crate's IR: refused by name.
 - Panics (`core::panicking::*`, bounds checks, `unwrap` on None, overflow checks), the
   allocation-error handlers and formatting (`core::fmt::*`) compute no floats that
   matter: inactive.
@@ -23,8 +25,12 @@ reverse mode does not take yet.
 """
 
 from enzyme_compat.ad.activity import called_function
+from enzyme_compat.ad.builder import TangentBuilder
 from enzyme_compat.ad.hookspecs import ad_hookimpl
-from enzyme_compat.ad.rules import AllocationLike, rules
+from enzyme_compat.ad.rules import AllocationLike, reverse_rules, rules
+from enzyme_compat.ir import instructions as I
+from enzyme_compat.ir.types import I1, I8, I64, VOID, PointerType
+from enzyme_compat.ir.values import ConstantInt
 
 # v0 names of the `__rustc` shim crate (hash inside), then the plain ones (older rustc,
 # and what the shims forward to)
@@ -55,6 +61,28 @@ def enzyme_compat_allocation_functions():
     return out
 
 
+def _like_realloc(name: str, other: str) -> str:
+    """Allocator function `other` spelt like the `__rust_realloc` called (v0 or plain)."""
+    return name.replace(_ident(RUST_REALLOC), _ident(other)) if name.startswith("_R") \
+        else other
+
+
+def _bytes(b, p):
+    bp = PointerType(None if p.type.opaque else I8, p.type.addrspace)
+    return p if p.type == bp else b.emit(I.Cast("bitcast", bp, [p]))
+
+
+def _zeroed_alloc(b, size, align):
+    """`__rust_alloc(size, align)` zeroed: `__rust_alloc_zeroed` would have to be declared
+    with the allocator family attributes the verifier checks against `__rust_alloc`'s."""
+    name = _like_realloc(called_function(b.inst).name, RUST_ALLOC[0])
+    p = b.libcall(name, b.inst.type, [size, align])
+    bp = _bytes(b, p)
+    b.intrinsic("memset", [bp.type, I64], VOID, [bp, ConstantInt(I8, 0), size,
+                                                 ConstantInt(I1, 0)])
+    return p
+
+
 def _realloc(b, a, d):
     """`__rust_realloc(p, old, align, new)`: the shadow is reallocated alongside (every
     store writes the shadow too, so the kept bytes are right); from constant memory, a
@@ -62,16 +90,67 @@ def _realloc(b, a, d):
     if not b.fs.activity.is_active(b.inst):
         return None
     if d[0] is None:
-        name = called_function(b.inst).name
-        zeroed = name.replace(_ident(RUST_REALLOC), _ident(RUST_ALLOC[1])) \
-            if name.startswith("_R") else RUST_ALLOC[1]
-        return b.libcall(zeroed, b.inst.type, [a[3], a[2]])
+        return _zeroed_alloc(b, a[3], a[2])
     return b.clone([d[0], *a[1:]])
 
 
 @ad_hookimpl
 def enzyme_compat_forward_rules():
     return rules("function", {RUST_REALLOC: _realloc, _v0(RUST_REALLOC): _realloc})
+
+
+
+
+def _kept_bytes(b, old, new):
+    return b.intrinsic("umin", [I64], I64, [old, new])
+
+
+def _realloc_sweep(gs, inst, c, nb):
+    """Forward sweep of `__rust_realloc(p, old, align, new)`: the new shadow is a zeroed
+    `__rust_alloc_zeroed(new, align)` taking over the old shadow's kept bytes (the
+    shadow pointers among them). The old shadow stays alive for the reverse sweep: its
+    allocation's reverse frees it."""
+    if not gs.activity.is_active(inst):
+        return
+    b = TangentBuilder(gs, inst, c, nb)
+    s = _zeroed_alloc(b, c.args[3], c.args[2])
+    old = gs.shadow.get(inst.args[0])
+    if old is not None:
+        _copy(b, s, old, _kept_bytes(b, c.args[1], c.args[3]))
+    gs.shadow[inst] = s
+
+
+def _copy(b, dst, src, n):
+    dst, src = _bytes(b, dst), _bytes(b, src)
+    b.intrinsic("memcpy", [dst.type, src.type, I64], VOID, [dst, src, n, ConstantInt(I1, 0)])
+
+
+def _realloc_adjoint(rb, a, dy):
+    """Reverse of `__rust_realloc`: the adjoints of the kept bytes go back to the old
+    shadow, then the new shadow is released. The old buffer is dead after the call, so
+    nothing the reverse sweep ran since wrote its shadow: its floats there are still the
+    zeros of the forward sweep, and copying the kept adjoints back is adding them (whatever
+    type the bytes hold; shadow pointers are read from the tape, never from memory)."""
+    gs, inst = rb.gs, rb.inst
+    if inst not in gs.shadow:
+        return [None] * len(a)
+    new = gs.fwd(gs.shadow[inst])
+    old = rb.shadow(0)
+    if old is not None:
+        _copy(rb, old, new, _kept_bytes(rb, a[1], a[3]))
+    if not gs.g.nofree:
+        rb.libcall(_like_realloc(called_function(inst).name, RUST_DEALLOC), VOID,
+                   [new, a[3], a[2]])
+    return [None] * len(a)
+
+
+_realloc_adjoint.forward = _realloc_sweep
+
+
+@ad_hookimpl
+def enzyme_compat_reverse_rules():
+    return reverse_rules("function", {RUST_REALLOC: _realloc_adjoint,
+                                      _v0(RUST_REALLOC): _realloc_adjoint})
 
 
 RUST_INACTIVE = (

@@ -14,6 +14,8 @@ double rpoly(double);
 double rsumsin(const double *, size_t);
 double rvec(const double *, size_t);
 double riter(const double *, size_t);
+double rcap(const double *, size_t);
+double rpush(const double *, size_t);
 
 #define N 4
 static const double X[N] = {0.5, 1.5, -0.7, 2.0};
@@ -70,6 +72,20 @@ int main(void) {
 #endif
 #ifdef FWD_riter
     SLICE_FWD(riter)
+#endif
+    SLICE_FD(rcap)
+#ifdef REV_rcap
+    SLICE_REV(rcap)
+#endif
+#ifdef FWD_rcap
+    SLICE_FWD(rcap)
+#endif
+    SLICE_FD(rpush)
+#ifdef REV_rpush
+    SLICE_REV(rpush)
+#endif
+#ifdef FWD_rpush
+    SLICE_FWD(rpush)
 #endif
     return 0;
 }

@@ -33,3 +33,29 @@ pub extern "C" fn riter(p: *const f64, n: usize) -> f64 {
     let c = 0.5;
     s.iter().map(|x| (c * x).exp()).zip(s.iter()).map(|(a, b)| a * b).sum()
 }
+
+#[no_mangle]
+pub extern "C" fn rcap(p: *const f64, n: usize) -> f64 {
+    let s = unsafe { std::slice::from_raw_parts(p, n) };
+    let mut v: Vec<f64> = Vec::with_capacity(n);
+    for i in 0..n {
+        v.push(s[i] * s[i]);
+    }
+    let mut acc = 0.0;
+    for i in 0..n {
+        acc += v[i] * s[(i + 1) % n];
+    }
+    acc
+}
+
+// Vec::new and 2n pushes: the buffer grows (grow_one: __rust_alloc, then __rust_realloc)
+#[no_mangle]
+pub extern "C" fn rpush(p: *const f64, n: usize) -> f64 {
+    let s = unsafe { std::slice::from_raw_parts(p, n) };
+    let mut v: Vec<f64> = Vec::new();
+    for i in 0..n {
+        v.push(s[i].sin() * s[i]);
+        v.push(s[i] * s[i]);
+    }
+    v.iter().sum()
+}
