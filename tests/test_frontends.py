@@ -86,6 +86,7 @@ ANALYTIC = {
     "riter": lambda i: math.exp(0.5 * X[i]) * (0.5 * X[i] + 1),
     "rcap": lambda i: 2 * X[i] * _cyc(i)[0] + _cyc(i)[1] ** 2,
     "rpush": lambda i: math.sin(X[i]) + X[i] * math.cos(X[i]) + 2 * X[i],
+    "rzeros": lambda i: 2 * X[i] * math.cos(X[i] * X[i]),
     "fsum": lambda i: 2 * (i + 1) * X[i],
     "fintr": lambda i: math.exp(S) * (math.sin(S) + math.cos(S)) + 0.5 / math.sqrt(S),
     "fscale": lambda i: 4 * W[i] * X[i],
@@ -155,13 +156,14 @@ def rust_ir(folder: Path, level: str, panic: str = "abort") -> Path:
 
 
 # -O3: everything (rcap: Vec::with_capacity, whose buffer SROA passes through an integer;
-# rpush: Vec::new growing through grow_one's __rust_alloc and __rust_realloc); -O0: what
+# rpush: Vec::new growing through grow_one's __rust_alloc and __rust_realloc; rzeros:
+# vec![0.0; n]); -O0: what
 # calls no precompiled std function (Vec at -O0 calls RawVecInner's, which have no body in
 # the crate's IR); the slice of from_raw_parts comes back from a call as a {ptr, len} pair,
 # whose shadow pair reverse mode returns alongside
 RUST_CASES = {
     "3": {"rpoly": "rev fwd", "rsumsin": "rev fwd", "rvec": "rev fwd", "riter": "rev fwd",
-          "rcap": "rev fwd", "rpush": "rev fwd"},
+          "rcap": "rev fwd", "rpush": "rev fwd", "rzeros": "rev fwd"},
     "0": {"rpoly": "rev fwd", "rsumsin": "rev fwd"},
 }
 
@@ -192,7 +194,8 @@ def test_rust_from_c(tmp_path, rust_runtime, level):
 # The default panic=unwind: calls that may panic are `invoke`s whose landing pads drop
 # (the Vec's __rust_dealloc) and resume; reverse mode follows their normal edges.
 RUST_UNWIND_CASES = {
-    "3": {"rsumsin": "rev fwd", "rvec": "rev fwd", "rcap": "rev fwd", "rpush": "rev fwd"},
+    "3": {"rsumsin": "rev fwd", "rvec": "rev fwd", "rcap": "rev fwd", "rpush": "rev fwd",
+          "rzeros": "rev fwd"},
     "0": {"rpoly": "rev fwd", "rsumsin": "rev fwd"},
 }
 

@@ -16,6 +16,7 @@ double rvec(const double *, size_t);
 double riter(const double *, size_t);
 double rcap(const double *, size_t);
 double rpush(const double *, size_t);
+double rzeros(const double *, size_t);
 
 #define N 4
 static const double X[N] = {0.5, 1.5, -0.7, 2.0};
@@ -86,6 +87,13 @@ int main(void) {
 #endif
 #ifdef FWD_rpush
     SLICE_FWD(rpush)
+#endif
+    SLICE_FD(rzeros)
+#ifdef REV_rzeros
+    SLICE_REV(rzeros)
+#endif
+#ifdef FWD_rzeros
+    SLICE_FWD(rzeros)
 #endif
     return 0;
 }

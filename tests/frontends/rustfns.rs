@@ -59,3 +59,14 @@ pub extern "C" fn rpush(p: *const f64, n: usize) -> f64 {
     }
     v.iter().sum()
 }
+
+// vec![0.0; n] of a runtime n (__rust_alloc_zeroed), filled by index
+#[no_mangle]
+pub extern "C" fn rzeros(p: *const f64, n: usize) -> f64 {
+    let s = unsafe { std::slice::from_raw_parts(p, n) };
+    let mut w = vec![0.0f64; n];
+    for i in 0..n {
+        w[i] = s[i] * s[i];
+    }
+    w.iter().map(|v| v.sin()).sum()
+}
