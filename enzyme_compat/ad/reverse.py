@@ -47,6 +47,7 @@ from .errors import (COLLECTED, DifferentiationError, NoDerivativeError, ShadowE
 from .reverse_aggregates import PointerAggregates, holds_pointer
 from .reverse_custom import CustomCalls
 from .reverse_float_bits import FloatBits
+from .reverse_loops import LoopRecords
 from .reverse_records import TapeRecords
 from .reverse_invoke import Unwinding
 from .reverse_memory import ShadowMemory
@@ -248,8 +249,8 @@ class ReverseMode:
         return float_constant(t, 1.0)
 
 
-class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls, Unwinding,
-                        FloatBits, PointerAggregates):
+class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, ShadowMemory, CustomCalls,
+                        Unwinding, FloatBits, PointerAggregates):
     """Builds the augmented forward and the reverse function of one Gradient."""
 
     def __init__(self, mode: ReverseMode, g: Gradient):
@@ -405,7 +406,9 @@ class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls, Unwi
             self._fill_shadow_phis()
             self._retarget_split_edges()
             self._allocas_to_heap()
+            self._loop_analysis()
             self._reverse()
+            self._fill_loop_edges()
         except COLLECTED:
             raise
         except Exception as e:  # after a refused instruction, an error it caused
@@ -413,6 +416,7 @@ class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls, Unwi
             raise
         raise_all(self.problems)
         self._place_pushes()
+        self._place_loop_pushes()
         reserve_loops(self)
 
     # ============================================================ forward sweep
@@ -781,13 +785,23 @@ class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls, Unwi
             self._pop_record(pb, rb)
             return
         preds = [p for p in self.preds.get(pb, []) if p in self.reachable]
+        counted = self._counted_header(pb)
+        iv = self.fwd(counted.iv[0]) if counted is not None else None
         targets = []
         for k, p in enumerate(preds):
-            if phis:
+            exited = self._exited(p, pb)
+            back = counted is not None and p is counted.iv[4]
+            if phis or exited or back:
                 edge = self._new_block("edge")
                 blocks.append(edge)
+                if exited:
+                    self.loop_edges.append((edge, exited))
                 saved = self.rblock
                 self.rblock = edge
+                if back:  # the induction variable of the iteration before
+                    prev = self.remit(I.BinaryOp("sub", iv.type,
+                                                 [iv, ConstantInt(iv.type, counted.iv[1])]))
+                    self.remit(I.Store([prev, counted.iv[5]], align=None))
                 for phi, d in phis:
                     self.add_adjoint(phi.ops[phi.blocks.index(p)], d)
                 self.remit(I.Br([], [self._rblock(p)]))
@@ -797,6 +811,11 @@ class GradientSynthesis(BodyCloner, TapeRecords, ShadowMemory, CustomCalls, Unwi
                 targets.append(self._rblock(p))
         if len(targets) == 1:
             self.remit(I.Br([], targets))
+        elif counted is not None:  # the first iteration came from the preheader
+            first = self.remit(I.Compare("icmp", I1, [iv, self.fwd(self.new(counted.iv[2]))],
+                                         "eq"))
+            self.remit(I.Br([first], [targets[preds.index(counted.iv[3])],
+                                      targets[preds.index(counted.iv[4])]]))
         else:
             idx = self.fwd(self.block_index[pb])
             self.remit(I.Switch([idx], targets[0],

@@ -27,22 +27,26 @@ _RECOMPUTE = frozenset({"getelementptr", "bitcast", "addrspacecast", "trunc", "z
 class TapeRecords:
     def fwd(self, v):
         """In the reverse sweep, at the current anchor: the value forward value `v` had
-        when the anchor ran: an argument, a constant, recomputed when it is cheap (address
-        and integer arithmetic, and float arithmetic on arguments and constants), else
-        read from the tape record of the current block."""
+        when the anchor ran: an argument, a constant, a loop's counted-down induction
+        variable, recomputed when it is cheap (address and integer arithmetic, and float
+        arithmetic on arguments and constants), else read from the exit record of the
+        loop it is invariant in (reverse_loops.py) or the tape record of the current
+        block."""
         if isinstance(v, Argument) and v in self.rev_args:
             return self.rev_args[v]
         if not self._in_forward(v):
             return v
         got = self.popped.get(id(v))
         if got is None:
-            if self._recomputable(v):
+            got = self._from_induction(v)
+            if got is None and self._recomputable(v):
                 got = copy.copy(v)
                 got.ops = [self.fwd(o) for o in v.ops]
                 got.flags, got.md, got.name = list(v.flags), [], None
                 self.remit(got)
-            else:
-                got = self._from_record(v)
+            elif got is None:
+                lp = self._invariant_loop(v)
+                got = self._from_loop_record(lp, v) if lp is not None else self._from_record(v)
             self.popped[id(v)] = got
         return got
 

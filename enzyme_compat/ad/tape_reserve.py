@@ -18,7 +18,7 @@ from . import tape as T
 _LIMIT = 1 << 30  # never reserve more than 1 GiB from an estimate
 
 
-def _loops(function):
+def natural_loops(function):
     """(header, body blocks) of each natural loop, from the back edges of a DFS."""
     entry = function.blocks[0]
     on_stack, seen, back = set(), set(), []
@@ -103,7 +103,7 @@ def reserve_loops(gs) -> int:
     """Emit the reservations for the counted loops of `gs` (a GradientSynthesis whose
     pushes are placed); returns how many loops got one."""
     count = 0
-    for header, body, preds in _loops(gs.primal):
+    for header, body, preds in natural_loops(gs.primal):
         per_iteration = sum(_pushed_bytes(gs.tail(b)) for b in body)
         if per_iteration == 0:
             continue

@@ -1,0 +1,205 @@
+"""Loop-invariant forward values in the reverse sweep (a mixin of
+`reverse.GradientSynthesis`).
+
+A value the reverse code of a loop block reads but that is defined before the loop (a
+base pointer, a bound, an outer induction variable) is the same in every iteration of
+one run of the loop. Instead of riding in the block's tape record every iteration, it
+goes into the loop's exit record: pushed once on each edge leaving the loop (a block
+inserted on the edge in the forward sweep), popped once on the mirrored edge where the
+reverse sweep enters the loop, and kept in a stack slot of the reverse function that
+the loop's reverse code reads (the optimizer promotes it to a register).
+
+Only natural loops entered through their header alone (reducible) whose blocks are all
+on the normal flow and hold no invoke get exit records: every way into the reverse of
+such a loop is the mirror of an exit edge, so the slots are set before they are read.
+"""
+
+from __future__ import annotations
+
+from ..ir import instructions as I
+from ..ir.module import BasicBlock
+from ..ir.types import I64
+from ..ir.values import ConstantInt
+from . import tape as T
+from .cloning import derived_name
+from .tape_reserve import natural_loops
+
+
+class _Loop:
+    __slots__ = ("header", "body", "ok", "layout", "iv")
+
+    def __init__(self, header, body, ok):
+        self.header, self.body, self.ok = header, body, ok
+        self.layout: list = []  # (forward value, its slot in the reverse function)
+        self.iv = None  # (forward phi, step, primal start, preheader, latch, slot)
+
+
+def _induction(lp, preds):
+    """(phi, step, start, preheader, latch) of a header `i = phi [start, preheader],
+    [i + step, latch]` whose increment cannot wrap (nsw/nuw): i == start only in the
+    first iteration. None when the header has other predecessors or no such phi."""
+    hp = preds.get(lp.header, [])
+    if len(hp) != 2:
+        return None
+    inside = [p for p in hp if p in lp.body]
+    if len(inside) != 1:
+        return None
+    latch = inside[0]
+    pre = hp[0] if hp[1] is latch else hp[1]
+    for phi in lp.header.instructions:
+        if not isinstance(phi, I.Phi):
+            return None
+        if not phi.type.is_int or len(phi.ops) != 2 or set(phi.blocks) != {pre, latch}:
+            continue
+        nxt, start = phi.ops[phi.blocks.index(latch)], phi.ops[phi.blocks.index(pre)]
+        if isinstance(nxt, I.BinaryOp) and nxt.opcode == "add" and nxt.ops[0] is phi \
+                and isinstance(nxt.ops[1], ConstantInt) and nxt.ops[1].value != 0 \
+                and ("nsw" in nxt.flags or "nuw" in nxt.flags):
+            return phi, nxt.ops[1].value, start, pre, latch
+    return None
+
+
+class LoopRecords:
+    def _loop_analysis(self):
+        """The natural loops of the primal (outermost first per block) and the primal
+        block of each forward block."""
+        preds: dict = {}
+        for b in self.primal.blocks:
+            for s in dict.fromkeys(b.successors()):
+                preds.setdefault(s, []).append(b)
+        loops = []
+        for header, body, _ in natural_loops(self.primal):
+            ok = all(b in self.reachable for b in body) \
+                and all(p in body for b in body if b is not header for p in preds.get(b, ())) \
+                and not any(i.opcode == "invoke" for b in body for i in b.instructions)
+            lp = _Loop(header, body, ok)
+            loops.append(lp)
+            found = _induction(lp, preds) if ok and lp.header in self.block_index else None
+            if found is not None:
+                phi, step, start, pre, latch = found
+                fphi = self.vmap[phi]
+                s = I.Alloca(self.tape.pointer_to(phi.type), phi.type, [], align=None)
+                s.parent = self.rentry
+                self.entry_allocas.append(s)
+                lp.iv = (fphi, step, start, pre, latch, s)
+                lp.layout.append((fphi, s))
+        loops.sort(key=lambda lp: -len(lp.body))
+        self.loops_of: dict = {}
+        for lp in loops:
+            for b in lp.body:
+                self.loops_of.setdefault(b, []).append(lp)
+        self.forward_block = {nb: pb for pb, nb in self.bmap.items()}
+        self.forward_block.update({nb: pb for pb, nb in self.invoke_tails.items()})
+        self.loop_slots: dict = {}
+        self.induction_of = {id(lp.iv[0]): lp for lp in loops if lp.iv is not None}
+        self.loop_edges: list = []  # (reverse edge block, loops it enters, innermost first)
+
+    def _from_induction(self, v):
+        """In the reverse of a counted loop, its induction variable is counted down in a
+        stack slot (set from the exit record, decreased on the edge to the latch) instead
+        of being taped every iteration. None: `v` is no such variable here."""
+        lp = self.induction_of.get(id(v))
+        if lp is None or self.current_pb not in lp.body:
+            return None
+        return self.remit(I.Load(v.type, [lp.iv[5]], align=None))
+
+    def _counted_header(self, pb):
+        """The loop whose header `pb` is, when its induction variable picks the edge the
+        reverse sweep leaves it by."""
+        lp = next((lp for lp in self.loops_of.get(pb, ()) if lp.header is pb), None)
+        return lp if lp is not None and lp.iv is not None else None
+
+    def _invariant_loop(self, v):
+        """The outermost loop with an exit record around the current block that `v` is
+        defined before (None: there is none)."""
+        d = self.forward_block.get(getattr(v, "parent", None))
+        if d is None:
+            return None
+        for lp in self.loops_of.get(self.current_pb, ()):
+            if lp.ok and d not in lp.body:
+                return lp
+        return None
+
+    def _exited(self, x, t):
+        """The loops with exit records that the edge x -> t leaves, innermost first."""
+        return [lp for lp in reversed(self.loops_of.get(x, ())) if lp.ok and t not in lp.body]
+
+    def _from_loop_record(self, lp, v):
+        key = (id(lp), id(v))
+        s = self.loop_slots.get(key)
+        if s is None:
+            s = I.Alloca(self.tape.pointer_to(v.type), v.type, [], align=None)
+            s.parent = self.rentry
+            self.entry_allocas.append(s)
+            self.loop_slots[key] = (s, v)
+            lp.layout.append((v, s))
+        else:
+            s = s[0]
+        return self.remit(I.Load(v.type, [s], align=None))
+
+    def _fill_loop_edges(self):
+        """The pops of the exit records on the reverse edges into loops (after the whole
+        reverse sweep: only then are the records complete)."""
+        f = self.mode.runtime()[T.POP]
+        for edge, loops in self.loop_edges:
+            head = []
+
+            def emit(inst):
+                inst.parent = edge
+                head.append(inst)
+                return inst
+
+            for lp in reversed(loops):
+                if not lp.layout:
+                    continue
+                size = sum(T.slot_size(v.type) for v, _ in lp.layout)
+                base = emit(I.Call("call", f.fn_type.ret, f.fn_type, f,
+                                   [self.rtape, ConstantInt(I64, size)], [[], []]))
+                offset = 0
+                for v, s in lp.layout:
+                    x = emit(I.Load(v.type, [self._field(emit, base, offset, v.type)], align=8))
+                    emit(I.Store([x, s], align=None))
+                    offset += T.slot_size(v.type)
+            edge.instructions[0:0] = head
+
+    def _place_loop_pushes(self):
+        """The exit records, pushed on the forward edges leaving their loops."""
+        f = self.mode.runtime()[T.PUSH]
+        names = {b.name for b in self.fn.blocks}
+        for x in self.primal.blocks:
+            if x not in self.reachable or x not in self.loops_of:
+                continue
+            for t in dict.fromkeys(x.successors()):
+                if t not in self.reachable:
+                    continue
+                loops = [lp for lp in self._exited(x, t) if lp.layout]
+                if not loops:
+                    continue
+                xf, tf = self.tail(x), self.bmap[t]
+                name, k = derived_name(xf.name, suffix=".loopexit"), 0
+                while name is not None and name in names:
+                    k += 1
+                    name = derived_name(xf.name, suffix=f".loopexit{k}")
+                names.add(name)
+                e = BasicBlock(name, parent=self.fn)
+                self.fn.blocks.append(e)
+                for lp in loops:
+                    size = sum(T.slot_size(v.type) for v, _ in lp.layout)
+                    base = e.append(I.Call("call", f.fn_type.ret, f.fn_type, f,
+                                           [self.ftape, ConstantInt(I64, size)], [[], []]))
+                    offset = 0
+                    for v, _ in lp.layout:
+                        e.append(I.Store([v, self._field(e.append, base, offset, v.type)],
+                                         align=8))
+                        offset += T.slot_size(v.type)
+                e.append(I.Br([], [tf]))
+                term = xf.instructions[-1]
+                if isinstance(term, I.Br):
+                    term.targets = [e if b is tf else b for b in term.targets]
+                elif isinstance(term, I.Switch):
+                    term.default = e if term.default is tf else term.default
+                    term.cases = [(c, e if b is tf else b) for c, b in term.cases]
+                for phi in tf.instructions:
+                    if not isinstance(phi, I.Phi):
+                        break
+                    phi.blocks = [e if b is xf else b for b in phi.blocks]
