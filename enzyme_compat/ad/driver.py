@@ -6,6 +6,7 @@ import re
 
 from ..ir import instructions as I
 from ..ir.module import GlobalVariable
+from ..ir.parser import no_gc
 from ..ir.types import (I32, ArrayType, IdentifiedStructType, PointerType, StructType,
                         VectorType)
 from ..ir.values import ConstantInt, Undef
@@ -206,7 +207,7 @@ def splice_call(block, call, replacement):
     """Put `replacement` where `call` was. An `invoke` (C++ with exceptions) becomes the
     replacement and a branch to its normal destination: the derivative does not unwind,
     so the exception edge goes (phis of the landing block forget this block)."""
-    pos = block.instructions.index(call)
+    pos = _position(block.instructions, call)
     if call.opcode == "invoke":
         br = I.Br([], [call.normal])
         br.parent = block
@@ -220,23 +221,40 @@ def splice_call(block, call, replacement):
                 phi.ops = [phi.ops[k] for k in keep]
                 phi.blocks = [phi.blocks[k] for k in keep]
     block.instructions[pos:pos + 1] = replacement
+    _last_splice[:] = [block.instructions, pos + len(replacement)]
+
+
+# Where the previous splice ended: the calls of a module are lowered in order, so the next
+# one of the same block is searched from there (a caller of thousands of calls in one block
+# would otherwise cost a scan of the block per call).
+_last_splice: list = [None, 0]
+
+
+def _position(instructions: list, inst) -> int:
+    last, start = _last_splice
+    if last is instructions and start <= len(instructions):
+        try:
+            return instructions.index(inst, start)
+        except ValueError:
+            pass
+    return instructions.index(inst)
 
 
 def _cleanup(module):
     """Drop the `__enzyme_*` declarations and marker loads/globals nothing uses any more
     (an `extern int enzyme_dup;` left behind would not link)."""
     for f in module.functions:
+        markers = [i for b in f.blocks for i in b.instructions if _marker_load(i)]
+        if not markers:  # most functions: no use-set to build
+            continue
         used = set()
         for b in f.blocks:
             for inst in b.instructions:
-                used.update(id(v) for v in I.value_operands(inst))
-        for b in f.blocks:
-            b.instructions = [
-                i for i in b.instructions
-                if not (isinstance(i, I.Load) and id(i) not in used
-                        and isinstance(abi.strip_casts(i.ops[0]), GlobalVariable)
-                        and abi.strip_casts(i.ops[0]).name in abi.MARKERS
-                        and "volatile" not in i.flags)]
+                used.update(map(id, I.value_operands(inst)))
+        dead = {id(i) for i in markers if id(i) not in used}
+        if dead:
+            for b in f.blocks:
+                b.instructions = [i for i in b.instructions if id(i) not in dead]
     used = {id(c) for c in walk_constants(module)}
     module.functions = [f for f in module.functions
                         if not (f.is_declaration and _entry_point_name(f.name)
@@ -248,6 +266,14 @@ def _cleanup(module):
     for name, v in list(module.symbols.items()):
         if (_entry_point_name(name) or name in abi.MARKERS) and id(v) not in live:
             del module.symbols[name]
+
+
+def _marker_load(i) -> bool:
+    """A non-volatile load of an `enzyme_*` marker global."""
+    if type(i) is not I.Load or "volatile" in i.flags:
+        return False
+    g = abi.strip_casts(i.ops[0])
+    return isinstance(g, GlobalVariable) and g.name in abi.MARKERS
 
 
 def _entry_point_name(name: str) -> bool:
@@ -262,6 +288,11 @@ def differentiate_module(module, release: int | None = None, registry=None,
     `module` in place; returns the names of the synthesized functions, one per call.
     `loose_types`: integers whose bits type analysis cannot place are taken for integers
     instead of reported."""
+    with no_gc():  # many small objects and next to no garbage: collection passes only cost time
+        return _differentiate_module(module, release, registry, loose_types)
+
+
+def _differentiate_module(module, release, registry, loose_types) -> list[str]:
     from . import abi_reverse, driver_reverse
     from .reverse import ReverseMode
 
