@@ -74,6 +74,38 @@ def _escape(data: bytes) -> str:
     return "".join(out)
 
 
+# The classes of values printed as `%name`/`%N` (instructions, arguments, blocks), learnt
+# by `Printer.ref` as they are met.
+_LOCAL_CLASSES: set = set()
+
+
+def _memo_by_identity(spell):
+    """`spell(t)` remembered per object (each kept alive, so that its id stays its own)."""
+    names: dict = {}
+    keep: list = []
+
+    def spelled(t):
+        s = names.get(id(t))
+        if s is None:
+            s = names[id(t)] = spell(t)
+            keep.append(t)
+        return s
+    return spelled
+
+
+def _memo_float(spell, type_name):
+    """A float literal per (bits, type): a module repeats its constants."""
+    literals: dict = {}
+
+    def literal(bits, t):
+        key = (bits, type_name(t))
+        s = literals.get(key)
+        if s is None:
+            s = literals[key] = spell(bits, t)
+        return s
+    return literal
+
+
 class Printer:
     def __init__(self, module, dialect, pointer_mode: str):
         self.m = module
@@ -81,8 +113,8 @@ class Printer:
         self.tp = TypePrinter(pointer_mode)
         if not dialect.has("x86_mmx"):
             self.tp.mmx = "<1 x i64>"
-        self.type = self.tp.type
-        self.float_literal = dialect.spelling("float_literal", format_legacy)
+        self.type = _memo_by_identity(self.tp.type)  # types do not change while printing
+        self.float_literal = _memo_float(dialect.spelling("float_literal", format_legacy), self.type)
         self.numbered_args = dialect.has("numbered-argument-names")
         self.numbered_labels = dialect.has("numbered-block-labels")
         self.denormal_env = dialect.has("denormal_fpenv")
@@ -127,6 +159,8 @@ class Printer:
     # ------------------------------------------------------------------ values
     def ref(self, v) -> str:
         c = type(v)
+        if c in _LOCAL_CLASSES:  # the common case first
+            return "%" + v.name if v.name is not None else self.local(v)
         if c is ConstantInt:
             if v.type.bits == 1:
                 return "true" if v.value & 1 else "false"
@@ -136,6 +170,7 @@ class Printer:
         if isinstance(v, GlobalValue):
             return self.gname(v)
         if isinstance(v, (I.Instruction, Argument, BasicBlock)):
+            _LOCAL_CLASSES.add(c)
             return self.local(v)
         if isinstance(v, _Keyword):
             return v.keyword
@@ -175,6 +210,8 @@ class Printer:
         return self.type(v.type) + " " + self.ref(v)
 
     def flags(self, opcode, flags) -> str:
+        if not flags:
+            return ""
         keep = self.d.keep_flag
         return "".join(" " + f for f in flags if keep(opcode, f))
 
