@@ -5,8 +5,10 @@ from enzyme_compat.ad.rules import rules
 from enzyme_compat.ir.instructions import INT_BINARY
 
 
-def _fmul(b, a, d):  # d(x*y) = dx*y + x*dy
-    return b.fadd(b.fmul(d[0], a[1]), b.fmul(a[0], d[1]))
+def _fmul(b, a, d):  # d(x*y) = dx*y + x*dy; an operand is read only when the other's
+    # tangent is there (reverse mode reads operands from the tape on first use)
+    return b.fadd(None if d[0] is None else b.fmul(d[0], a[1]),
+                  None if d[1] is None else b.fmul(a[0], d[1]))
 
 
 def _fdiv(b, a, d):  # d(x/y) = (dx - (x/y)*dy) / y

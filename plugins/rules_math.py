@@ -139,8 +139,10 @@ def d_pick(b, a, d):
     return b.select(is_x, d[0], d[1], b.result.type)
 
 
-def d_fma(b, a, d):  # x*y + z
-    return b.fadd(b.fadd(b.fmul(d[0], a[1]), b.fmul(a[0], d[1])), d[2])
+def d_fma(b, a, d):  # x*y + z (operands read only when needed, as in _fmul)
+    xy = b.fadd(None if d[0] is None else b.fmul(d[0], a[1]),
+                None if d[1] is None else b.fmul(a[0], d[1]))
+    return b.fadd(xy, d[2])
 
 
 def d_reduce_fadd(b, a, d):
