@@ -3,7 +3,6 @@ operands remapped, blocks mapped one to one, debug intrinsics left out."""
 
 from __future__ import annotations
 
-import copy
 import re
 
 from ..ir import instructions as I
@@ -91,7 +90,7 @@ class BodyCloner:
 
     def clone(self, inst):
         """A detached copy of `inst` (operands still the primal's: see `remap`)."""
-        c = copy.copy(inst)
+        c = I.shallow_copy(inst)
         c.ops = list(inst.ops)
         c.flags = list(inst.flags)
         c.md = [(k, m) for k, m in inst.md if k not in DROP_MD]

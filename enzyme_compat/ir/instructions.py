@@ -318,6 +318,27 @@ class DebugRecord(Instruction):
         self.args = args
 
 
+_SLOTS: dict = {}
+
+
+def shallow_copy(inst: Instruction) -> Instruction:
+    """What `copy.copy(inst)` makes (fields shared, not copied), without its generic
+    reduce protocol: cloning copies every instruction of every function it differentiates."""
+    cls = type(inst)
+    slots = _SLOTS.get(cls)
+    if slots is None:
+        slots = _SLOTS[cls] = tuple(n for k in cls.__mro__ for n in k.__dict__.get("__slots__", ())
+                                    if n not in ("__dict__", "__weakref__"))
+    c = cls.__new__(cls)
+    for n in slots:
+        try:
+            setattr(c, n, getattr(inst, n))
+        except AttributeError:  # a slot never set stays unset, as copy.copy leaves it
+            pass
+    c.__dict__.update(inst.__dict__)
+    return c
+
+
 def value_operands(inst: Instruction):
     """Every Value an instruction reads, in a stable order (ops, callee, bundle inputs)."""
     yield from inst.ops

@@ -19,7 +19,6 @@ aggregates keep the alloca.
 
 from __future__ import annotations
 
-import copy
 import re
 
 from . import instructions as I
@@ -141,7 +140,7 @@ def clone_function(fn: Function, name: str | None = None) -> Function:
 def _clone_instruction(inst, bmap):
     """A copy of `inst` with its own lists and its block references remapped (value
     operands are remapped by the caller once every instruction exists)."""
-    c = copy.copy(inst)
+    c = I.shallow_copy(inst)
     c.ops = list(inst.ops)
     c.flags = list(inst.flags)
     c.md = list(inst.md)
