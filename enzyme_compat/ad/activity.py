@@ -203,9 +203,13 @@ def call_kind(registry, call, known=None, custom=None) -> str:
     if name in FREE_FUNCTIONS:
         return "free"
     if not fn.is_declaration:
-        # a body registered inactive by a plugin (a runtime linked into the module,
-        # numba's NRT_incref) is still inactive
-        return "inactive" if registry.is_inactive_function(name) else "user"
+        # a body registered inactive by a plugin (a runtime linked into the module) is
+        # still inactive; one a plugin gives a rule follows the rule (numba's NRT_decref,
+        # mirrored on the shadow instead of differentiated)
+        if registry.is_inactive_function(name):
+            return "inactive"
+        rule = registry.function(name)
+        return "user" if rule is None else "inactive" if rule.inactive else "rule"
     rule = registry.function(name)
     if rule is not None:
         return "inactive" if rule.inactive else "rule"
