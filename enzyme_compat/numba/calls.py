@@ -4,13 +4,14 @@ expects (arrays C-contiguous, shadows fresh), results unpacked."""
 from __future__ import annotations
 
 from . import kinds as K
+from . import wrapper
 from .errors import NumbaADError
 
 
-def _contiguous(a):
+def _contiguous(a, kind):
     import numpy as np
 
-    return np.ascontiguousarray(a, dtype=np.float64)
+    return np.ascontiguousarray(a, dtype=K.dtype(kind))
 
 
 def _array_args(c, shadow) -> list:
@@ -19,27 +20,29 @@ def _array_args(c, shadow) -> list:
 
 def gradient(d, f, fname, args):
     """grad: (value, gradients), a float per scalar, an array per array argument, None
-    per integer argument."""
+    per integer argument and per argument the derivative is not taken with respect to."""
     import numpy as np
 
     out = np.zeros(d.n_out)
     flat, grads, keep = [out.ctypes.data], [], []
     scalars = iter(range(1, d.n_out))
-    for k, a in zip(d.kinds, args):
-        if k == K.SCALAR:
+    for k, a, active in zip(d.kinds, args, wrapper.differentiated(d.kinds, d.wrt)):
+        if K.is_scalar(k):
             flat.append(float(a))
-            grads.append(next(scalars))  # out's slot, read after the call
+            slot = next(scalars)  # out's slot, read after the call
+            grads.append((slot, K.dtype(k)) if active else None)
         elif k == K.INT:
             flat.append(int(a))
             grads.append(None)
         else:
-            c = _contiguous(a)
-            g = np.zeros(c.shape)
+            c = _contiguous(a, k)
+            g = np.zeros(c.shape, dtype=c.dtype) if active else None
             keep.append(c)
-            flat += _array_args(c, g)
+            flat += [c.ctypes.data, 0 if g is None else g.ctypes.data, *c.shape, *c.strides]
             grads.append(g)
     _check_status(d.cfunc(*flat), f, fname, args)
-    return float(out[0]), tuple(float(out[g]) if isinstance(g, int) else g for g in grads)
+    return _value(out[0], d.result), tuple(_value(out[g[0]], g[1]) if isinstance(g, tuple)
+                                           else g for g in grads)
 
 
 def tangent(d, f, fname, args, tangents):
@@ -49,8 +52,9 @@ def tangent(d, f, fname, args, tangents):
     out = np.zeros(d.n_out)
     flat, keep = [out.ctypes.data], []
     for i, (k, a, t) in enumerate(zip(d.kinds, args, tangents)):
-        if k == K.SCALAR:
-            if K.of_value(t, len(args) + i, fname) not in (K.SCALAR, K.INT):
+        if K.is_scalar(k):
+            tk = K.of_value(t, len(args) + i, fname)
+            if not K.is_scalar(tk) and tk != K.INT:
                 raise NumbaADError(f"{fname}: the tangent of argument {i} must be a float "
                                    "like the argument")
             flat += [float(a), float(t)]
@@ -60,15 +64,22 @@ def tangent(d, f, fname, args, tangents):
                                    f"tangent must be None or 0, got {t!r}")
             flat.append(int(a))
         else:
-            c = _contiguous(a)
-            dt = np.array(t, dtype=np.float64, order="C", copy=True)
+            c = _contiguous(a, k)
+            dt = np.array(t, dtype=c.dtype, order="C", copy=True)
             if dt.shape != c.shape:
                 raise NumbaADError(f"{fname}: the tangent of argument {i} has shape "
                                    f"{dt.shape}, the argument {c.shape}")
             keep += [c, dt]
             flat += _array_args(c, dt)
     _check_status(d.cfunc(*flat), f, fname, args)
-    return float(out[0]), float(out[1])
+    return _value(out[0], d.result), _value(out[1], d.result)
+
+
+def _value(x, dtype):
+    """A Python float for a float64 result, a NumPy float32 for a float32 one."""
+    import numpy as np
+
+    return np.float32(x) if dtype == "float32" else float(x)
 
 
 def _check_status(status, f, fname, args):

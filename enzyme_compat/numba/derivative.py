@@ -27,10 +27,12 @@ class Derivative:
     address: int
     cfunc: object  # ctypes function: i32 (out address, arguments as in wrapper.py)
     n_out: int  # doubles the out buffer holds
+    result: str  # the dtype of the function's result: float64 or float32
+    wrt: tuple | None = None  # the arguments differentiated (wrapper.differentiated)
 
 
-def _derive(module, symbol, kinds, mode, release) -> str:
-    acts = wrapper.activities(kinds, mode)
+def _derive(module, symbol, kinds, mode, release, wrt) -> str:
+    acts = wrapper.activities(kinds, mode, wrt)
     if mode == wrapper.REVERSE:
         return autodiff(module, symbol, acts, release=release)
     return fwddiff(module, symbol, acts, returns="none", release=release)
@@ -41,12 +43,13 @@ def _ret_text(fn_type) -> str:
     if ret.key() == "void":
         return "void"
     if ret.is_float:
-        return "double"
-    return "{" + ", ".join("double" for _ in ret.elems) + "}"
+        return ret.key()
+    return "{" + ", ".join(e.key() for e in ret.elems) + "}"
 
 
-def build(f, kinds: tuple, mode: str) -> Derivative:
-    """Compile `f` for `kinds` and return its derivative in `mode`."""
+def build(f, kinds: tuple, mode: str, wrt=None) -> Derivative:
+    """Compile `f` for `kinds` and return its derivative in `mode` with respect to the
+    arguments `wrt` selects (None: every float argument)."""
     src = source.of_function(f, kinds)
     what = f"{src.name}{K.describe(kinds)}"
     release = native.llvm_release()
@@ -60,9 +63,11 @@ def build(f, kinds: tuple, mode: str) -> Derivative:
                                f"parameters, expected {wrapper.parameter_count(kinds)} for "
                                f"{K.SUPPORTED}")
         prune(module, [fn])
-        derived = _derive(module, src.symbol, kinds, mode, release)
+        derived = _derive(module, src.symbol, kinds, mode, release, wrt)
         ret = _ret_text(module.get_function(derived).fn_type)
-        text = module.to_text(release=release) + wrapper.wrapper_ir(kinds, mode, derived, ret)
+        result = K.llvm_type(K.scalar_of(src.result))
+        text = module.to_text(release=release) + wrapper.wrapper_ir(kinds, mode, derived, ret,
+                                                                  result, wrt)
         full = parse(text, f"<numba {src.name} wrapper>")
         prune(full, [full.get_function(wrapper.NAME)])
         unique = f"{wrapper.NAME}_{next(_COUNTER)}"
@@ -73,15 +78,15 @@ def build(f, kinds: tuple, mode: str) -> Derivative:
         raise NumbaADError(_message(what, mode, src, e)) from None
     address = native.compile_function(final, unique, what)
     proto = ctypes.CFUNCTYPE(ctypes.c_int32, *wrapper.ctypes_signature(kinds, mode))
-    n_out = 2 if mode == wrapper.FORWARD else 1 + sum(k == K.SCALAR for k in kinds)
-    return Derivative(tuple(kinds), mode, address, proto(address), n_out)
+    n_out = 2 if mode == wrapper.FORWARD else 1 + sum(map(K.is_scalar, kinds))
+    return Derivative(tuple(kinds), mode, address, proto(address), n_out, src.result, wrt)
 
 
 HINT = ("(numba front end: arrays created inside the function (np.zeros, np.empty_like, "
-        "array expressions, ufuncs, np.sum) are differentiated, but numpy routines that call "
-        "BLAS (np.dot, @) or numba helpers without a rule, arrays returned by non-inlined "
-        "numpy routines (np.cumsum, np.sort) and lists get no derivative yet; write the "
-        "computation as loops over arrays, or add a rule with a plugin)")
+        "array expressions, ufuncs, slices, np.sum, np.max, np.cumsum) are differentiated, "
+        "but numpy routines that call BLAS (np.dot, @, np.linalg: numba_xxdot, numba_xxgemv, "
+        "numba_xxnrm2) or numba helpers without a rule, np.sort and lists get no derivative "
+        "yet; write the computation as loops over arrays, or add a rule with a plugin)")
 
 
 def _message(what, mode, src, e) -> str:

@@ -13,25 +13,29 @@ from . import kinds as K
 from . import wrapper
 
 
-def _array_args(i, ndim):
-    return [f"c{i}.ctypes.data", f"d{i}.ctypes.data",
+def _array_args(i, ndim, shadow=True):
+    return [f"c{i}.ctypes.data", f"d{i}.ctypes.data" if shadow else "0",
             *(f"c{i}.shape[{d}]" for d in range(ndim)),
             *(f"c{i}.strides[{d}]" for d in range(ndim))]
 
 
-def implementation_source(kinds, mode, n_out, params, fname, zero_checked=()) -> str:
+def implementation_source(kinds, mode, n_out, params, fname, zero_checked=(),
+                          result="float64", wrt=None, argnums=None) -> str:
     """The @njit implementation of a call for `kinds` (Python source); `zero_checked`: the
-    integer arguments whose tangent is a number, checked to be 0 when called."""
-    n = len(kinds)
+    integer arguments whose tangent is a number, checked to be 0 when called; `result`:
+    the dtype of the function's result (of a tangent); `wrt`, `argnums`: the arguments
+    differentiated and the gradients returned (see api.grad)."""
     lines = [f"def impl({', '.join(params)}):", f"    out = np.zeros({n_out})"]
     args, results = ["out.ctypes.data"], []
+    active = wrapper.differentiated(kinds, wrt)
     for i, k in enumerate(kinds):
-        if k == K.SCALAR:
+        if K.is_scalar(k):
             args.append(f"float(x{i})")
             if mode == wrapper.FORWARD:
                 args.append(f"float(t{i})")
             else:
-                results.append(f"out[{1 + sum(kk == K.SCALAR for kk in kinds[:i])}]")
+                slot = 1 + sum(map(K.is_scalar, kinds[:i]))
+                results.append(f"np.{K.dtype(k)}(out[{slot}])" if active[i] else "None")
             continue
         if k == K.INT:
             args.append(f"np.int64(x{i})")
@@ -42,24 +46,27 @@ def implementation_source(kinds, mode, n_out, params, fname, zero_checked=()) ->
             results.append("None")
             continue
         lines.append(f"    c{i} = np.ascontiguousarray(x{i})")
-        if mode == wrapper.REVERSE:
-            lines.append(f"    d{i} = np.zeros(c{i}.shape)")
+        if mode == wrapper.REVERSE and active[i]:
+            lines.append(f"    d{i} = np.zeros(c{i}.shape, dtype=np.{K.dtype(k)})")
             results.append(f"d{i}")
+        elif mode == wrapper.REVERSE:
+            results.append("None")
         else:
             lines += [f"    d{i} = np.ascontiguousarray(t{i}).copy()",
                       f"    if c{i}.shape != d{i}.shape:",
                       f"        raise ValueError('{fname}: a tangent has another shape than "
                       "its argument')"]
-        args += _array_args(i, k[1])
+        args += _array_args(i, k[1], active[i])
     lines += [f"    status = _cfunc({', '.join(args)})",
               "    if status != 0:",
               f"        raise ValueError('{fname}: the function raised an exception')"]
     if mode == wrapper.FORWARD:
-        lines.append("    return out[1]")
-    elif n == 1:
-        lines.append(f"    return {results[0]}")
+        lines.append(f"    return np.{result}(out[1])")
+    elif argnums is None and len(kinds) == 1 or isinstance(argnums, int):
+        lines.append(f"    return {results[argnums or 0]}")
     else:
-        lines.append(f"    return ({', '.join(results)},)")
+        chosen = range(len(kinds)) if argnums is None else argnums
+        lines.append(f"    return ({', '.join(results[i] for i in chosen)},)")
     return "\n".join(lines) + "\n"
 
 
@@ -85,13 +92,14 @@ def register(stub, compiled, params, n, fname) -> None:
                     if not _is_none(t):
                         _tangent_kind(t, n + i, fname, (K.INT,), "None or 0", i)
                         zero_checked.append(i)
-                elif k == K.SCALAR:
-                    _tangent_kind(t, n + i, fname, (K.SCALAR, K.INT), "a number", i)
+                elif K.is_scalar(k):
+                    _tangent_kind(t, n + i, fname, (K.SCALAR, K.SCALAR32, K.INT), "a number", i)
                 else:
                     _tangent_kind(t, n + i, fname, (k,), f"of the argument's kind ({types[i]})", i)
         d = compiled.get(kinds)
         scope = {"np": np, "_cfunc": d.cfunc}
-        text = implementation_source(kinds, compiled.mode, d.n_out, params, fname, zero_checked)
+        text = implementation_source(kinds, compiled.mode, d.n_out, params, fname, zero_checked,
+                                     d.result, d.wrt, compiled.argnums)
         exec(text, scope)  # noqa: S102
         return scope["impl"]
 

@@ -23,6 +23,7 @@ class Source:
     text: str  # the LLVM IR of the whole library
     symbol: str  # the function with numba's calling convention
     arg_types: tuple  # numba types the function was compiled for
+    result: str  # the dtype of the float it returns
 
 
 def python_function(f):
@@ -37,12 +38,21 @@ def _is_cfunc(f) -> bool:
     return hasattr(f, "_wrapper_name") and hasattr(f, "_library") and hasattr(f, "_sig")
 
 
-def _float_result(name, sig_text, t):
+def _float_result(name, sig_text, t) -> str:
+    """The dtype of the float `t` a function returns ("float64" or "float32")."""
     from numba.core import types
 
-    if t != types.float64:
-        raise NumbaADError(f"{name}{sig_text} returns {t}; only functions returning a float64 "
-                           "scalar can be differentiated")
+    if t in (types.float64, types.float32):
+        return str(t)
+    more = ""
+    if isinstance(t, types.BaseTuple):
+        more = (" (a tuple: differentiate a function returning one of its elements, or "
+                "their weighted sum for a vector-Jacobian product)")
+    elif isinstance(t, types.Array):
+        more = (" (an array: differentiate a function reducing it to a float, e.g. its "
+                "weighted sum np.sum(w * f(x)) for a vector-Jacobian product)")
+    raise NumbaADError(f"{name}{sig_text} returns {t}; only functions returning a float64 "
+                       f"or float32 scalar can be differentiated{more}")
 
 
 def _numba_failure(name, sig_text, e) -> NumbaADError:
@@ -61,11 +71,11 @@ def of_dispatcher(f, kinds) -> Source:
     args = tuple(K.numba_type(k) for k in kinds)
     try:
         f.compile(args)
-    except (nerrors.NumbaError, TypeError, ValueError) as e:
+    except (nerrors.NumbaError, TypeError, ValueError, ImportError) as e:  # no scipy: np.dot
         raise _numba_failure(name, sig_text, e) from None
     cres = f.overloads[args]
-    _float_result(name, sig_text, cres.signature.return_type)
-    return Source(name, cres.library.get_llvm_str(), cres.fndesc.llvm_func_name, args)
+    result = _float_result(name, sig_text, cres.signature.return_type)
+    return Source(name, cres.library.get_llvm_str(), cres.fndesc.llvm_func_name, args, result)
 
 
 def of_cfunc(f, kinds) -> Source:
@@ -75,7 +85,7 @@ def of_cfunc(f, kinds) -> Source:
     if len(sig.args) != len(kinds) or not all(K.matches(k, t) for k, t in zip(kinds, sig.args)):
         raise NumbaADError(f"@cfunc {name} was compiled for {sig}; it cannot be "
                            f"differentiated for arguments {K.describe(kinds)}")
-    _float_result(name, K.describe(kinds), sig.return_type)
+    result = _float_result(name, K.describe(kinds), sig.return_type)
     text = f._library.get_llvm_str()
     # the C wrapper calls the function with numba's calling convention
     m = re.search(r"define [^\n]*@\"?" + re.escape(f._wrapper_name) + r"\"?\((.*?)\n}",
@@ -84,7 +94,7 @@ def of_cfunc(f, kinds) -> Source:
     if callee is None:
         raise NumbaADError(f"@cfunc {name}: its native function was not found in the IR "
                            "numba produced")
-    return Source(name, text, callee.group(1), tuple(sig.args))
+    return Source(name, text, callee.group(1), tuple(sig.args), result)
 
 
 def of_function(f, kinds) -> Source:

@@ -3,13 +3,17 @@
 numba's calling convention (`i32 @f(ptr retptr, ptr excinfo, args...)`, arrays exploded
 into meminfo, parent, nitems, itemsize, data, shape..., strides...) is mapped to
 activities: the result slot `retptr` is duplicated memory (its shadow seeded with 1 in
-reverse mode, holding the tangent in forward mode), `excinfo` and every integer and
-runtime pointer are constant (an integer argument too: `i64`, no derivative), the data
-pointer of an array is duplicated, a scalar is active (`out` in reverse mode, a tangent in
-forward mode).
+reverse mode, holding the tangent in forward mode), every integer and runtime pointer is
+constant (an integer argument too: `i64`, no derivative), the data pointer of an array is
+duplicated, a scalar is active (`out` in reverse mode, a tangent in forward mode).
+`excinfo` is control, not data, but it is passed duplicated with a shadow slot nobody
+reads: numba hands each callee a local exception slot and copies what the callee stored
+there into its own `excinfo`; when the callee is differentiated the local slot gets a
+shadow, and the copy then needs somewhere to go.
 
 The wrapper has one C signature that ctypes and numba can both call, every pointer
-passed as an integer address:
+passed as an integer address and every scalar as a double (a float32 argument, result or
+adjoint is converted inside):
 
     reverse: i32 W(i64 out, [double x | i64 n | i64 data, i64 ddata, i64 shape...,
                   i64 strides...]...)
@@ -31,17 +35,23 @@ NAME = "__enzyme_compat_numba_wrapper"
 REVERSE, FORWARD = "reverse", "forward"
 
 
-def activities(kinds, mode: str) -> list[str]:
+def differentiated(kinds, wrt=None) -> tuple:
+    """Per argument, whether it is differentiated: every float one, or those `wrt` (a
+    tuple of booleans) selects; the others are constants."""
+    return tuple(k != K.INT and (wrt is None or wrt[i]) for i, k in enumerate(kinds))
+
+
+def activities(kinds, mode: str, wrt=None) -> list[str]:
     """One activity per parameter of the numba function."""
     scalar = "out" if mode == REVERSE else "dup"
-    acts = ["dup", "const"]  # retptr, excinfo
-    for k in kinds:
-        if k == K.SCALAR:
-            acts.append(scalar)
+    acts = ["dup", "dup"]  # retptr, excinfo
+    for k, active in zip(kinds, differentiated(kinds, wrt)):
+        if K.is_scalar(k):
+            acts.append(scalar if active else "const")
         elif k == K.INT:
             acts.append("const")
         else:
-            acts += ["const"] * 4 + ["dup"] + ["const"] * (2 * k[1])
+            acts += ["const"] * 4 + ["dup" if active else "const"] + ["const"] * (2 * k[1])
     return acts
 
 
@@ -55,7 +65,7 @@ def ctypes_signature(kinds, mode: str) -> list:
 
     out = [ctypes.c_uint64]
     for k in kinds:
-        if k == K.SCALAR:
+        if K.is_scalar(k):
             out += [ctypes.c_double] * (1 if mode == REVERSE else 2)
         elif k == K.INT:
             out.append(ctypes.c_int64)
@@ -67,7 +77,7 @@ def ctypes_signature(kinds, mode: str) -> list:
 def _params(kinds, mode):
     ps = ["i64 %out"]
     for i, k in enumerate(kinds):
-        if k == K.SCALAR:
+        if K.is_scalar(k):
             ps.append(f"double %x{i}")
             if mode == FORWARD:
                 ps.append(f"double %dx{i}")
@@ -80,12 +90,18 @@ def _params(kinds, mode):
     return ps
 
 
-def _prologue(kinds, seed: float):
-    body = ["  %retp = alloca double, align 8", "  %dretp = alloca double, align 8",
-            "  %excp = alloca ptr, align 8", "  store double 0.0, ptr %retp, align 8",
-            f"  store double {seed:e}, ptr %dretp, align 8", "  store ptr null, ptr %excp, align 8",
-            "  %outp = inttoptr i64 %out to ptr"]
+def _prologue(kinds, mode, result):
+    seed = 1.0 if mode == REVERSE else 0.0
+    body = [f"  %retp = alloca {result}, align 8", f"  %dretp = alloca {result}, align 8",
+            "  %excp = alloca ptr, align 8", "  %dexcp = alloca ptr, align 8",
+            f"  store {result} 0.0, ptr %retp, align 8", "  store ptr null, ptr %dexcp, align 8",
+            f"  store {result} {seed:e}, ptr %dretp, align 8",
+            "  store ptr null, ptr %excp, align 8", "  %outp = inttoptr i64 %out to ptr"]
     for i, k in enumerate(kinds):
+        if k == K.SCALAR32:  # passed as a double
+            body.append(f"  %y{i} = fptrunc double %x{i} to float")
+            if mode == FORWARD:
+                body.append(f"  %dy{i} = fptrunc double %dx{i} to float")
         if not K.is_array(k):
             continue
         body += [f"  %p{i} = inttoptr i64 %a{i} to ptr", f"  %dp{i} = inttoptr i64 %da{i} to ptr"]
@@ -97,51 +113,74 @@ def _prologue(kinds, seed: float):
     return body
 
 
-def _arguments(kinds, mode):
+def _arguments(kinds, mode, wrt):
     """The derived function's arguments: each primal parameter, then its shadow or
     tangent when it has one (Enzyme's order)."""
-    args = ["ptr %retp", "ptr %dretp", "ptr %excp"]
+    args = ["ptr %retp", "ptr %dretp", "ptr %excp", "ptr %dexcp"]
+    active = differentiated(kinds, wrt)
     for i, k in enumerate(kinds):
         if k == K.SCALAR:
             args.append(f"double %x{i}")
             if mode == FORWARD:
                 args.append(f"double %dx{i}")
             continue
+        if k == K.SCALAR32:
+            args.append(f"float %y{i}")
+            if mode == FORWARD:
+                args.append(f"float %dy{i}")
+            continue
         if k == K.INT:
             args.append(f"i64 %x{i}")
             continue
-        args += ["ptr null", "ptr null", f"i64 %n{i}", "i64 8", f"ptr %p{i}", f"ptr %dp{i}"]
+        args += ["ptr null", "ptr null", f"i64 %n{i}", f"i64 {K.itemsize(k)}", f"ptr %p{i}"]
+        args += [f"ptr %dp{i}"] if active[i] else []
         args += [f"i64 %s{i}_{d}" for d in range(k[1])]
         args += [f"i64 %t{i}_{d}" for d in range(k[1])]
     return args
 
 
-def _store_outputs(kinds, mode, ret_text, n_scalars):
-    body = []
+def _as_double(name, ty) -> list:
+    """`%{name}d`: the double of `%{name}` (of type `ty`)."""
+    if ty == "double":
+        return [f"  %{name}d = fadd double %{name}, 0.0"]
+    return [f"  %{name}d = fpext {ty} %{name} to double"]
+
+
+def _store_double(name, ty, slot) -> list:
+    return [*_as_double(name, ty), f"  %{name}p = getelementptr double, ptr %outp, i64 {slot}",
+            f"  store double %{name}d, ptr %{name}p, align 8"]
+
+
+def _store_outputs(kinds, mode, ret_text, result, wrt):
     if mode == FORWARD:
-        body += ["  %tan = load double, ptr %dretp, align 8",
-                 "  %tanp = getelementptr double, ptr %outp, i64 1",
-                 "  store double %tan, ptr %tanp, align 8"]
-    elif ret_text == "double":
-        body += ["  %g0p = getelementptr double, ptr %outp, i64 1",
-                 "  store double %r, ptr %g0p, align 8"]
-    elif n_scalars:
-        for j in range(n_scalars):
-            body += [f"  %g{j} = extractvalue {ret_text} %r, {j}",
-                     f"  %g{j}p = getelementptr double, ptr %outp, i64 {j + 1}",
-                     f"  store double %g{j}, ptr %g{j}p, align 8"]
+        return [f"  %tan = load {result}, ptr %dretp, align 8", *_store_double("tan", result, 1)]
+    # (out slot, type) of each differentiated scalar: slot 1 + its place among the scalars
+    slots, slot = [], 0
+    for k, active in zip(kinds, differentiated(kinds, wrt)):
+        if K.is_scalar(k):
+            slot += 1
+            if active:
+                slots.append((slot, K.llvm_type(k)))
+    if ret_text in ("double", "float"):
+        return _store_double("r", ret_text, slots[0][0])
+    body = []
+    for j, (slot, ty) in enumerate(slots):
+        body += [f"  %g{j} = extractvalue {ret_text} %r, {j}", *_store_double(f"g{j}", ty, slot)]
     return body
 
 
-def wrapper_ir(kinds, mode: str, derived: str, ret_text: str) -> str:
-    """The wrapper calling `@derived` (whose result type is `ret_text`: void, double or
-    a struct of the scalar adjoints)."""
-    n_scalars = sum(k == K.SCALAR for k in kinds)
-    body = _prologue(kinds, 1.0 if mode == REVERSE else 0.0)
-    call = f"call {ret_text} @{derived}({', '.join(_arguments(kinds, mode))})"
+def wrapper_ir(kinds, mode: str, derived: str, ret_text: str, result: str = "double",
+               wrt=None) -> str:
+    """The wrapper calling `@derived` (whose result type is `ret_text`: void, the adjoint
+    of the one differentiated scalar or a struct of their adjoints); the function returns
+    `result` (the LLVM type: double or float); `wrt` as in `differentiated` (the out
+    slots of constant scalars stay 0, their shadow arguments unused)."""
+    body = _prologue(kinds, mode, result)
+    call = f"call {ret_text} @{derived}({', '.join(_arguments(kinds, mode, wrt))})"
     body.append(f"  {'' if ret_text == 'void' else '%r = '}{call}")
-    body += _store_outputs(kinds, mode, ret_text, n_scalars)
-    body += ["  %val = load double, ptr %retp, align 8", "  store double %val, ptr %outp, align 8",
+    body += _store_outputs(kinds, mode, ret_text, result, wrt)
+    body += [f"  %val = load {result}, ptr %retp, align 8", *_as_double("val", result),
+             "  store double %vald, ptr %outp, align 8",
              "  %exc = load ptr, ptr %excp, align 8", "  %raised = icmp ne ptr %exc, null",
              "  %status = zext i1 %raised to i32", "  ret i32 %status"]
     head = f"define i32 @{NAME}({', '.join(_params(kinds, mode))}) {{\nentry:"
