@@ -46,7 +46,8 @@ def gradient(d, f, fname, args):
 
 
 def tangent(d, f, fname, args, tangents):
-    """jvp: (value, directional derivative)."""
+    """jvp: (value, directional derivative); for a function returning a tuple of floats,
+    a tuple of each."""
     import numpy as np
 
     out = np.zeros(d.n_out)
@@ -72,6 +73,10 @@ def tangent(d, f, fname, args, tangents):
             keep += [c, dt]
             flat += _array_args(c, dt)
     _check_status(d.cfunc(*flat), f, fname, args)
+    if isinstance(d.result, tuple):  # the values, then the tangents
+        m = len(d.result)
+        return (tuple(_value(out[k], r) for k, r in enumerate(d.result)),
+                tuple(_value(out[m + k], r) for k, r in enumerate(d.result)))
     return _value(out[0], d.result), _value(out[1], d.result)
 
 

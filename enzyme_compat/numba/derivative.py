@@ -27,7 +27,7 @@ class Derivative:
     address: int
     cfunc: object  # ctypes function: i32 (out address, arguments as in wrapper.py)
     n_out: int  # doubles the out buffer holds
-    result: str  # the dtype of the function's result: float64 or float32
+    result: str | tuple  # the dtype of the function's result (a tuple: of each float)
     wrt: tuple | None = None  # the arguments differentiated (wrapper.differentiated)
 
 
@@ -52,6 +52,12 @@ def build(f, kinds: tuple, mode: str, wrt=None) -> Derivative:
     arguments `wrt` selects (None: every float argument)."""
     src = source.of_function(f, kinds)
     what = f"{src.name}{K.describe(kinds)}"
+    multiple = isinstance(src.result, tuple)
+    if multiple and mode == wrapper.REVERSE:
+        raise NumbaADError(f"{what} returns a tuple of {len(src.result)} floats; grad needs "
+                           "one float: jvp(f) gives the tangent of each, or differentiate "
+                           "one element or a weighted sum of them (a vector-Jacobian "
+                           "product)")
     release = native.llvm_release()
     try:
         module = parse(src.text, f"<numba {src.name}>")
@@ -65,7 +71,8 @@ def build(f, kinds: tuple, mode: str, wrt=None) -> Derivative:
         prune(module, [fn])
         derived = _derive(module, src.symbol, kinds, mode, release, wrt)
         ret = _ret_text(module.get_function(derived).fn_type)
-        result = K.llvm_type(K.scalar_of(src.result))
+        result = tuple(K.llvm_type(K.scalar_of(r)) for r in src.result) if multiple \
+            else K.llvm_type(K.scalar_of(src.result))
         text = module.to_text(release=release) + wrapper.wrapper_ir(kinds, mode, derived, ret,
                                                                   result, wrt)
         full = parse(text, f"<numba {src.name} wrapper>")
@@ -78,7 +85,8 @@ def build(f, kinds: tuple, mode: str, wrt=None) -> Derivative:
         raise NumbaADError(_message(what, mode, src, e)) from None
     address = native.compile_function(final, unique, what)
     proto = ctypes.CFUNCTYPE(ctypes.c_int32, *wrapper.ctypes_signature(kinds, mode))
-    n_out = 2 if mode == wrapper.FORWARD else 1 + sum(map(K.is_scalar, kinds))
+    n_out = (2 * len(src.result) if multiple else 2) if mode == wrapper.FORWARD \
+        else 1 + sum(map(K.is_scalar, kinds))
     return Derivative(tuple(kinds), mode, address, proto(address), n_out, src.result, wrt)
 
 

@@ -61,7 +61,11 @@ def implementation_source(kinds, mode, n_out, params, fname, zero_checked=(),
               "    if status != 0:",
               f"        raise ValueError('{fname}: the function raised an exception')"]
     if mode == wrapper.FORWARD:
-        lines.append(f"    return np.{result}(out[1])")
+        if isinstance(result, tuple):  # out: the values, then the tangents
+            tangents = [f"np.{r}(out[{len(result) + k}])" for k, r in enumerate(result)]
+            lines.append(f"    return ({', '.join(tangents)},)")
+        else:
+            lines.append(f"    return np.{result}(out[1])")
     elif argnums is None and len(kinds) == 1 or isinstance(argnums, int):
         lines.append(f"    return {results[argnums or 0]}")
     else:

@@ -23,7 +23,7 @@ class Source:
     text: str  # the LLVM IR of the whole library
     symbol: str  # the function with numba's calling convention
     arg_types: tuple  # numba types the function was compiled for
-    result: str  # the dtype of the float it returns
+    result: str | tuple  # the dtype of the float it returns (a tuple: of each float)
 
 
 def python_function(f):
@@ -38,21 +38,24 @@ def _is_cfunc(f) -> bool:
     return hasattr(f, "_wrapper_name") and hasattr(f, "_library") and hasattr(f, "_sig")
 
 
-def _float_result(name, sig_text, t) -> str:
-    """The dtype of the float `t` a function returns ("float64" or "float32")."""
+def _float_result(name, sig_text, t):
+    """The dtype of the float `t` a function returns ("float64" or "float32"), or a
+    tuple of them for a tuple of floats (differentiated in forward mode only)."""
     from numba.core import types
 
     if t in (types.float64, types.float32):
         return str(t)
+    if isinstance(t, types.BaseTuple) and len(t) and \
+            all(e in (types.float64, types.float32) for e in t):
+        return tuple(str(e) for e in t)
     more = ""
     if isinstance(t, types.BaseTuple):
-        more = (" (a tuple: differentiate a function returning one of its elements, or "
-                "their weighted sum for a vector-Jacobian product)")
+        more = " (or a tuple of them)"
     elif isinstance(t, types.Array):
         more = (" (an array: differentiate a function reducing it to a float, e.g. its "
                 "weighted sum np.sum(w * f(x)) for a vector-Jacobian product)")
     raise NumbaADError(f"{name}{sig_text} returns {t}; only functions returning a float64 "
-                       f"or float32 scalar can be differentiated{more}")
+                       f"or float32 scalar{more} can be differentiated")
 
 
 def _numba_failure(name, sig_text, e) -> NumbaADError:

@@ -90,12 +90,19 @@ def _params(kinds, mode):
     return ps
 
 
-def _prologue(kinds, mode, result):
-    seed = 1.0 if mode == REVERSE else 0.0
-    body = [f"  %retp = alloca {result}, align 8", f"  %dretp = alloca {result}, align 8",
+def _slot_type(results) -> str:
+    """The LLVM type of the result slot: the one float, or the struct of a tuple's."""
+    return results if isinstance(results, str) else "{ " + ", ".join(results) + " }"
+
+
+def _prologue(kinds, mode, results):
+    seed = "1.0" if mode == REVERSE else "0.0"
+    rt = _slot_type(results)
+    zero, dzero = ("0.0", seed) if isinstance(results, str) else ("zeroinitializer",) * 2
+    body = [f"  %retp = alloca {rt}, align 8", f"  %dretp = alloca {rt}, align 8",
             "  %excp = alloca ptr, align 8", "  %dexcp = alloca ptr, align 8",
-            f"  store {result} 0.0, ptr %retp, align 8", "  store ptr null, ptr %dexcp, align 8",
-            f"  store {result} {seed:e}, ptr %dretp, align 8",
+            f"  store {rt} {zero}, ptr %retp, align 8", "  store ptr null, ptr %dexcp, align 8",
+            f"  store {rt} {dzero}, ptr %dretp, align 8",
             "  store ptr null, ptr %excp, align 8", "  %outp = inttoptr i64 %out to ptr"]
     for i, k in enumerate(kinds):
         if k == K.SCALAR32:  # passed as a double
@@ -151,9 +158,22 @@ def _store_double(name, ty, slot) -> list:
             f"  store double %{name}d, ptr %{name}p, align 8"]
 
 
-def _store_outputs(kinds, mode, ret_text, result, wrt):
-    if mode == FORWARD:
-        return [f"  %tan = load {result}, ptr %dretp, align 8", *_store_double("tan", result, 1)]
+def _store_slot(name, slot, results, first) -> list:
+    """The floats of the result slot `%slot` as doubles at out[first + k]."""
+    rt = _slot_type(results)
+    body = [f"  %{name} = load {rt}, ptr %{slot}, align 8"]
+    if isinstance(results, str):
+        return body + _store_double(name, results, first)
+    for k, ty in enumerate(results):
+        body += [f"  %{name}{k} = extractvalue {rt} %{name}, {k}",
+                 *_store_double(f"{name}{k}", ty, first + k)]
+    return body
+
+
+def _store_outputs(kinds, mode, ret_text, results, wrt):
+    if mode == FORWARD:  # the tangents after the values
+        return _store_slot("tan", "dretp", results, 1 if isinstance(results, str)
+                           else len(results))
     # (out slot, type) of each differentiated scalar: slot 1 + its place among the scalars
     slots, slot = [], 0
     for k, active in zip(kinds, differentiated(kinds, wrt)):
@@ -169,18 +189,19 @@ def _store_outputs(kinds, mode, ret_text, result, wrt):
     return body
 
 
-def wrapper_ir(kinds, mode: str, derived: str, ret_text: str, result: str = "double",
+def wrapper_ir(kinds, mode: str, derived: str, ret_text: str, result="double",
                wrt=None) -> str:
     """The wrapper calling `@derived` (whose result type is `ret_text`: void, the adjoint
     of the one differentiated scalar or a struct of their adjoints); the function returns
-    `result` (the LLVM type: double or float); `wrt` as in `differentiated` (the out
-    slots of constant scalars stay 0, their shadow arguments unused)."""
+    `result` (the LLVM type: double or float; in forward mode a tuple of them for a
+    function returning a tuple of floats: out holds the values, then the tangents);
+    `wrt` as in `differentiated` (the out slots of constant scalars stay 0, their
+    shadow arguments unused)."""
     body = _prologue(kinds, mode, result)
     call = f"call {ret_text} @{derived}({', '.join(_arguments(kinds, mode, wrt))})"
     body.append(f"  {'' if ret_text == 'void' else '%r = '}{call}")
     body += _store_outputs(kinds, mode, ret_text, result, wrt)
-    body += [f"  %val = load {result}, ptr %retp, align 8", *_as_double("val", result),
-             "  store double %vald, ptr %outp, align 8",
+    body += [*_store_slot("val", "retp", result, 0),
              "  %exc = load ptr, ptr %excp, align 8", "  %raised = icmp ne ptr %exc, null",
              "  %status = zext i1 %raised to i32", "  ret i32 %status"]
     head = f"define i32 @{NAME}({', '.join(_params(kinds, mode))}) {{\nentry:"
