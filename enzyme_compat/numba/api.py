@@ -165,8 +165,9 @@ def _make_grad(f, argnums):
 def jvp(f):
     """The directional derivative of `f`: `jvp(f)(x, n, a, dx, dn, da)` returns the
     derivative of `f` at (x, n, a) along (dx, dn, da) (a number for a float, an array of
-    the same shape for an array), computed in forward mode. An integer argument `n` is a
-    constant (see `grad`): its tangent `dn` is a placeholder that must be None or 0.
+    the same shape for an array), computed in forward mode; for `f` returning a tuple of
+    floats, a tuple of the tangents of each. An integer argument `n` is a constant (see
+    `grad`): its tangent `dn` is a placeholder that must be None or 0.
     """
     return _once(f, wrapper.FORWARD, _make_jvp)
 
