@@ -1,6 +1,7 @@
 """Derivatives of numba functions: `grad(f)` (reverse mode) and `jvp(f)` (forward mode)
 for `@njit` and `@cfunc` functions of float scalars, integers (constants: loop counts,
-indices; no derivative) and 1-D/2-D float64 NumPy arrays that return a float.
+indices; no derivative) and 1-D/2-D float64 or float32 NumPy arrays that return a float
+(jvp: or a tuple of floats). `grad(f, argnums=...)` differentiates chosen arguments.
 
     from numba import njit
     from enzyme_compat.numba import grad
