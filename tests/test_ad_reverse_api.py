@@ -250,7 +250,8 @@ def test_quick_start_example_runs(target, tmp_path):
 @pytest.mark.parametrize("program, flags", [("new_delete", ["-fno-exceptions"]),
                                             ("exceptions_caller", []),
                                             ("invoke_cleanup", []),
-                                            ("stl_style", [])])
+                                            ("stl_style", []),
+                                            ("throw_through", [])])
 @pytest.mark.parametrize("opt", ["O0", "O2"])
 @pytest.mark.parametrize("clang", [14, 22])
 def test_cpp_through_cc(program, flags, clang, opt, tmp_path):
@@ -259,7 +260,7 @@ def test_cpp_through_cc(program, flags, clang, opt, tmp_path):
     template; `__enzyme_*` calls that clang emits as `invoke`; invokes inside the
     differentiated functions whose landing pads run destructors and resume; std::vector
     grown by push_back, std::inner_product/accumulate, operator overloading, a virtual call
-    (both modes)."""
+    (both modes); an exception thrown inside a gradient caught by the caller's try/catch."""
     import pathlib
     import shutil
 

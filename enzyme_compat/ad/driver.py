@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..ir import instructions as I
-from ..ir.module import GlobalVariable
+from ..ir.module import BasicBlock, Function, GlobalVariable
 from ..ir.parser import no_gc
 from ..ir.types import (I32, ArrayType, IdentifiedStructType, PointerType, StructType,
                         VectorType)
@@ -205,9 +205,16 @@ def _strided(base, stride, width, emit, opaque):
 
 def splice_call(block, call, replacement):
     """Put `replacement` where `call` was. An `invoke` (C++ with exceptions) becomes the
-    replacement and a branch to its normal destination: the derivative does not unwind,
-    so the exception edge goes (phis of the landing block forget this block)."""
+    replacement and a branch to its normal destination; the calls of the replacement that
+    run user code (the derived functions) are invoked with the call's landing pad, so an
+    exception thrown inside a gradient reaches the caller's `catch` (see `_invoke_derived`);
+    without such a call the exception edge goes (phis of the landing block forget this
+    block)."""
     pos = _position(block.instructions, call)
+    if call.opcode == "invoke" and any(_may_unwind(i) for i in replacement):
+        block.instructions[pos:pos + 1] = _invoke_derived(block, call, replacement)
+        _last_splice[:] = [None, 0]
+        return
     if call.opcode == "invoke":
         br = I.Br([], [call.normal])
         br.parent = block
@@ -222,6 +229,48 @@ def splice_call(block, call, replacement):
                 phi.blocks = [phi.blocks[k] for k in keep]
     block.instructions[pos:pos + 1] = replacement
     _last_splice[:] = [block.instructions, pos + len(replacement)]
+
+
+def _may_unwind(inst) -> bool:
+    """A call of the replacement that runs user code: a derived function (directly or
+    chosen by `dispatch`), not an intrinsic or the tape runtime."""
+    if not isinstance(inst, I.Call):
+        return False
+    name = getattr(inst.callee, "name", None) if isinstance(inst.callee, Function) else None
+    return name is None or not name.startswith(("llvm.", "__enzyme_compat_"))
+
+
+def _invoke_derived(block, call, replacement) -> list:
+    """The replacement's instructions up to its first user-code call, which becomes an
+    `invoke` of the call's landing pad; the rest continues in new blocks after `block`
+    (one per further user-code call), the last branching to the call's normal
+    destination, whose phis now come from it. Returns what stays in `block`."""
+    fn = block.parent
+    at = fn.blocks.index(block) + 1
+    taken = {b.name for b in fn.blocks}
+    out = current = []
+    last, k = block, 0
+    for inst in replacement:
+        inst.parent = last
+        current.append(inst)
+        if not _may_unwind(inst):
+            continue
+        while f"enzyme.cont{k}" in taken:
+            k += 1
+        taken.add(f"enzyme.cont{k}")
+        cont = BasicBlock(f"enzyme.cont{k}", parent=fn)
+        fn.blocks.insert(at, cont)
+        at += 1
+        inst.opcode, inst.normal, inst.unwind, inst.tail = "invoke", cont, call.unwind, ""
+        current, last = cont.instructions, cont
+    br = I.Br([], [call.normal])
+    br.parent = last
+    current.append(br)
+    for phi in call.normal.instructions:
+        if not isinstance(phi, I.Phi):
+            break
+        phi.blocks = [last if b is block else b for b in phi.blocks]
+    return out
 
 
 # Where the previous splice ended: the calls of a module are lowered in order, so the next
