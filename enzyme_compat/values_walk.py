@@ -42,3 +42,28 @@ def walk_constants(module):
         seen.add(id(c))
         yield c
         stack.extend(_children(c))
+
+
+_COMPOSITE = (ConstantExpr, ConstantAggregate, Splat, GlobalWrapper)
+
+
+def walk_constant_exprs(module):
+    """The constant expressions of `walk_constants(module)`, reached through the composite
+    constants only: the leaves (numbers, globals), most of what a module uses, are never
+    visited."""
+    seen = set()
+    stack = [g.initializer for g in module.globals
+             if g.initializer is not None and isinstance(g.initializer, _COMPOSITE)]
+    stack += [a.target for a in module.aliases if isinstance(a.target, _COMPOSITE)]
+    for f in module.functions:
+        for b in f.blocks:
+            for i in b.instructions:
+                stack += [v for v in I.value_operands(i) if isinstance(v, _COMPOSITE)]
+    while stack:
+        c = stack.pop()
+        if id(c) in seen:
+            continue
+        seen.add(id(c))
+        if isinstance(c, ConstantExpr):
+            yield c
+        stack += [x for x in _children(c) if isinstance(x, _COMPOSITE)]

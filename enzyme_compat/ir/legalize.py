@@ -7,7 +7,7 @@ and parsed again), so the parsed module can be printed for any number of release
 
 from __future__ import annotations
 
-from ..values_walk import walk_constants
+from ..values_walk import walk_constant_exprs, walk_constants
 from . import instructions as I
 from . import lowering as L
 from .typed_pointers import to_typed_pointers
@@ -59,8 +59,7 @@ def _declares(module, prefix):
 
 
 def _has_constexpr(module, dialect):
-    return any(getattr(c, "opcode", None) is not None and not dialect.constexpr_ok(c.opcode)
-               for c in walk_constants(module))
+    return any(not dialect.constexpr_ok(c.opcode) for c in walk_constant_exprs(module))
 
 
 def _has_poison(module):
