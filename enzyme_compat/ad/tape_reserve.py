@@ -50,7 +50,10 @@ def natural_loops(function):
             if b not in body:
                 body.add(b)
                 work.extend(preds.get(b, []))
-    return [(h, body, preds) for h, body in loops.items()]
+    # each body in block order (a dict: membership as a set's), so that whatever walks it
+    # decides the same way on every run, not by where the blocks happen to live in memory
+    return [(h, dict.fromkeys(b for b in function.blocks if b in body), preds)
+            for h, body in loops.items()]
 
 
 def _trip_count(header, body, preds):
