@@ -25,11 +25,35 @@ overlap its destination) are malloc-like, released by `NRT_Free`.
 
 numba's helper library also computes some math functions itself (`math.gamma` calls
 `numba_gamma`): those get the derivative of the C library function they implement.
+
+With scipy installed numba compiles `np.dot` of two vectors, matrix-vector products (`A @
+x`, `x @ A`, `np.dot(A, x)`) and `np.linalg.norm` of a vector to calls of its BLAS
+wrappers, declarations in the module whose results go through pointers:
+`numba_xxdot(kind, conj, n, x, y, out)` (*out = x.y, unit strides),
+`numba_xxgemv(kind, trans, m, n, &alpha, a, lda, x, &beta, y)` (y = alpha op(A) x +
+beta y, A column-major m x n, op transposing for trans 't') and `numba_xxnrm2(kind, n, x,
+incx, out)`. Their rules (kinds 'd' and 's') are plain loops (`_numba_blas.py`): the
+tangent goes into the shadow of the result; reverse mode keeps a copy of the operands
+(and alpha, beta, the norm) taken at the call in the forward sweep, reads them in the
+reverse sweep (dx += dz y, dy += dz x; dA += alpha dy x^T, dx += alpha op(A)^T dy, dy *=
+beta; dx += dz x / |x|) and frees them. alpha and beta are constants (numba passes 1 and
+0). Complex kinds, and matrix-matrix products (`numba_xxgemm`), have no rule: refused
+naming the call.
 """
 
+from enzyme_compat.ad.builder import TangentBuilder, float_constant
+from enzyme_compat.ad.errors import UnsupportedInstructionError
 from enzyme_compat.ad.hookspecs import ad_hookimpl
 from enzyme_compat.ad.rules import AllocationLike, reverse_rules, rules
+from enzyme_compat.ir import instructions as I
+from enzyme_compat.ir.types import DOUBLE, FLOAT, I1, I64, VOID, PointerType
+from enzyme_compat.ir.values import ConstantInt, ConstantNull
 from enzyme_compat_plugins.rules_libm import d_lgamma, d_tgamma
+
+try:  # the installed package (enzyme_compat_plugins), or this folder on sys.path
+    from ._numba_blas import TYPES, blas_helper
+except ImportError:
+    from _numba_blas import TYPES, blas_helper
 
 NUMBA_RUNTIME = (
     "NRT_MemInfo_acquire", "NRT_MemInfo_release",
@@ -89,11 +113,241 @@ def _mirrored(b, args, dargs):
 NUMBA_REFCOUNT = {"NRT_incref": _mirrored, "NRT_decref": _mirrored}
 
 
+# ------------------------------------------------------------------ BLAS
+PTR = PointerType(None)
+FLOATS = {"d": DOUBLE, "s": FLOAT}
+
+
+def _kind(b, args):
+    """'d' or 's' from the call's constant kind argument; anything else is refused."""
+    name = b.inst.callee.name
+    if not b.fs.module.uses_opaque_pointers:
+        b.error(UnsupportedInstructionError, f"@{name}: BLAS derivatives need a module "
+                "with opaque pointers (llvmlite 0.45 and later)")
+    k = args[0]
+    kind = chr(k.value) if isinstance(k, ConstantInt) and 0 < k.value < 128 else None
+    if kind not in TYPES:
+        what = f"BLAS kind {kind!r}" if kind else "a BLAS kind that is not a constant"
+        b.error(UnsupportedInstructionError, f"@{name} of {what} has no derivative rule "
+                "(float64 and float32 arrays only: complex arrays are not differentiated)")
+    return kind
+
+
+def _null():
+    return ConstantNull(PTR)
+
+
+def _zero(kind):
+    return float_constant(FLOATS[kind], 0.0)
+
+
+def _load(b, kind, ptr):
+    return b.emit(I.Load(FLOATS[kind], [ptr], align=TYPES[kind][1]))
+
+
+def _store(b, kind, value, ptr):
+    b.emit(I.Store([value, ptr], align=TYPES[kind][1]))
+
+
+def _at(b, kind, base, k):
+    """&base[k] for elements of `kind`."""
+    return b.emit(I.GetElementPtr(PTR, FLOATS[kind], [base, k]))
+
+
+def _slot(b, block, k):
+    """The k-th 8-byte slot of a kept block (a scalar of either kind, or where the
+    elements start)."""
+    return b.emit(I.GetElementPtr(PTR, DOUBLE, [block, ConstantInt(I64, k)]))
+
+
+def _bytes(b, kind, n):
+    return b.binop("mul", n, ConstantInt(I64, TYPES[kind][1]))
+
+
+def _memcpy(b, dst, src, size):
+    b.intrinsic("memcpy", [PTR, PTR, I64], VOID, [dst, src, size, ConstantInt(I1, 0)])
+
+
+def _over_norm(b, kind, s, r):
+    """s / r, 0 where r is 0 (the norm of a zero vector: the zero subgradient)."""
+    q = b.fdiv(s, r)
+    return b.select(b.fcmp("oeq", r, _zero(kind)), _zero(kind), q)
+
+
+def _gemv_shape(b, args):
+    """(R, C, sr, sc): output length, input length and the matrix's element strides
+    along them, from trans, m, n and lda."""
+    t = args[1]
+    trans = chr(t.value).lower() if isinstance(t, ConstantInt) and 0 < t.value < 128 else None
+    if trans not in ("n", "t", "c"):
+        b.error(UnsupportedInstructionError, f"@{b.inst.callee.name}: the transposition "
+                f"flag {t} is not 'n' or 't'")
+    one = ConstantInt(I64, 1)
+    m, n, lda = args[2], args[3], args[6]
+    return (m, n, one, lda) if trans == "n" else (n, m, lda, one)
+
+
+def _span(b, m, n, lda):
+    """Elements the column-major m x n matrix with leading dimension lda spans."""
+    s = b.binop("add", b.binop("mul", lda, b.binop("sub", n, ConstantInt(I64, 1))), m)
+    empty = b.emit(I.Compare("icmp", I1, [s, ConstantInt(I64, 0)], "slt"))
+    return b.select(empty, ConstantInt(I64, 0), s)
+
+
+# forward mode: tangent(b, args, dargs) stores the result's tangent into its shadow
+def _dot_tangent(b, a, d):
+    if d[5] is None:
+        return None
+    kind = _kind(b, a)
+    one, t = ConstantInt(I64, 1), None
+    for k in (3, 4):
+        if d[k] is not None:
+            u, v = (d[3], a[4]) if k == 3 else (a[3], d[4])
+            t = b.fadd(t, b.call(blas_helper(b, "dot", kind), [a[2], u, one, v, one]))
+    _store(b, kind, t if t is not None else _zero(kind), d[5])
+    return None
+
+
+def _gemv_tangent(b, a, d):
+    if d[9] is None:
+        return None
+    kind = _kind(b, a)
+    R, C, sr, sc = _gemv_shape(b, a)
+    alpha, beta = _load(b, kind, a[4]), _load(b, kind, a[8])
+    b.call(blas_helper(b, "gemv_tangent", kind),
+           [R, C, sr, sc, alpha, beta, a[5], d[5] or _null(), a[7], d[7] or _null(), d[9]])
+    return None
+
+
+def _nrm2_tangent(b, a, d):
+    if d[4] is None:
+        return None
+    kind = _kind(b, a)
+    t = _zero(kind)
+    if d[2] is not None:
+        s = b.call(blas_helper(b, "dot", kind), [a[1], a[2], a[3], d[2], a[3]])
+        t = _over_norm(b, kind, s, _load(b, kind, a[4]))
+    _store(b, kind, t, d[4])
+    return None
+
+
+# reverse mode: a block the forward sweep fills at the call, read and freed in the reverse
+# sweep (the operands may change between the call and its adjoint)
+def _kept(gs):
+    return gs.__dict__.setdefault("_numba_blas_kept", {})
+
+
+def _reverse(keep, adjoint):
+    """A reverse rule: `keep(b, args, shadows)` returns the malloc'd block the forward
+    sweep keeps for this call (None: nothing to differentiate); `adjoint(rb, kind, args,
+    block)` reads it back in the reverse sweep, and the block is freed after it."""
+    def forward(gs, inst, c, nb):
+        b = TangentBuilder(gs, inst, c, nb)
+        kind = _kind(b, c.args)
+        shadows = [gs.shadow.get(x) for x in inst.args]
+        block = keep(b, kind, c.args, shadows)
+        if block is not None:
+            _kept(gs)[inst] = (kind, block)
+
+    def rule(rb, a, dy):
+        found = _kept(rb.gs).get(rb.inst)
+        if found is not None:
+            kind, block = found
+            block = rb.gs.fwd(block)
+            adjoint(rb, kind, a, block)
+            rb.libcall("free", VOID, [block])
+        return [None] * len(a)
+
+    rule.forward = forward
+    return rule
+
+
+def _dot_keep(b, kind, a, s):
+    if s[5] is None or (s[3] is None and s[4] is None):
+        return None
+    n = a[2]
+    block = b.libcall("malloc", PTR, [_bytes(b, kind, b.binop("mul", n, ConstantInt(I64, 2)))])
+    _memcpy(b, block, a[3], _bytes(b, kind, n))
+    _memcpy(b, _at(b, kind, block, n), a[4], _bytes(b, kind, n))
+    return block
+
+
+def _dot_adjoint(rb, kind, a, block):
+    """dx += dz y, dy += dz x (the copies), dz = 0."""
+    dz_ptr, n, one = rb.shadow(5), a[2], ConstantInt(I64, 1)
+    dz = _load(rb, kind, dz_ptr)
+    _store(rb, kind, _zero(kind), dz_ptr)
+    for k in (3, 4):
+        sk = rb.shadow(k)
+        if sk is not None:
+            other = _at(rb, kind, block, n) if k == 3 else block
+            rb.call(blas_helper(rb, "axpy", kind), [n, dz, other, one, sk, one])
+
+
+# the gemv block: alpha and beta (a slot of 8 bytes each), A's span, then x
+def _gemv_keep(b, kind, a, s):
+    if s[9] is None or (s[5] is None and s[7] is None):
+        return None
+    R, C, sr, sc = _gemv_shape(b, a)
+    span = _span(b, a[2], a[3], a[6])
+    size = b.binop("add", ConstantInt(I64, 16), _bytes(b, kind, b.binop("add", span, C)))
+    block = b.libcall("malloc", PTR, [size])
+    _store(b, kind, _load(b, kind, a[4]), block)
+    _store(b, kind, _load(b, kind, a[8]), _slot(b, block, 1))
+    mat = _slot(b, block, 2)
+    _memcpy(b, mat, a[5], _bytes(b, kind, span))
+    _memcpy(b, _at(b, kind, mat, span), a[7], _bytes(b, kind, C))
+    return block
+
+
+def _gemv_adjoint(rb, kind, a, block):
+    R, C, sr, sc = _gemv_shape(rb, a)
+    alpha = _load(rb, kind, block)
+    beta = _load(rb, kind, _slot(rb, block, 1))
+    mat = _slot(rb, block, 2)
+    x = _at(rb, kind, mat, _span(rb, a[2], a[3], a[6]))
+    rb.call(blas_helper(rb, "gemv_adjoint", kind),
+            [R, C, sr, sc, alpha, beta, mat, rb.shadow(5) or _null(), x,
+             rb.shadow(7) or _null(), rb.shadow(9)])
+
+
+# the nrm2 block: the norm (an 8-byte slot), then x gathered contiguously
+def _nrm2_keep(b, kind, a, s):
+    if s[4] is None or s[2] is None:
+        return None
+    n = a[1]
+    block = b.libcall("malloc", PTR, [b.binop("add", ConstantInt(I64, 8), _bytes(b, kind, n))])
+    _store(b, kind, _load(b, kind, a[4]), block)
+    x = _slot(b, block, 1)
+    b.call(blas_helper(b, "gather", kind), [n, a[2], a[3], x])
+    return block
+
+
+def _nrm2_adjoint(rb, kind, a, block):
+    """dx += dz x / |x|, dz = 0."""
+    dz_ptr = rb.shadow(4)
+    dz = _load(rb, kind, dz_ptr)
+    _store(rb, kind, _zero(kind), dz_ptr)
+    scale = _over_norm(rb, kind, dz, _load(rb, kind, block))
+    x = _slot(rb, block, 1)
+    rb.call(blas_helper(rb, "axpy", kind), [a[1], scale, x, ConstantInt(I64, 1),
+                                            rb.shadow(2), a[3]])
+
+
+NUMBA_BLAS = {  # name: (tangent, reverse rule)
+    "numba_xxdot": (_dot_tangent, _reverse(_dot_keep, _dot_adjoint)),
+    "numba_xxgemv": (_gemv_tangent, _reverse(_gemv_keep, _gemv_adjoint)),
+    "numba_xxnrm2": (_nrm2_tangent, _reverse(_nrm2_keep, _nrm2_adjoint)),
+}
+
+
 @ad_hookimpl
 def enzyme_compat_forward_rules():
-    return rules("function", NUMBA_MATH) + rules("function", NUMBA_REFCOUNT)
+    return rules("function", NUMBA_MATH) + rules("function", NUMBA_REFCOUNT) + \
+        rules("function", {name: t for name, (t, _) in NUMBA_BLAS.items()})
 
 
 @ad_hookimpl
 def enzyme_compat_reverse_rules():
-    return reverse_rules("function", dict.fromkeys(NUMBA_REFCOUNT))
+    return reverse_rules("function", dict.fromkeys(NUMBA_REFCOUNT)) + \
+        reverse_rules("function", {name: r for name, (_, r) in NUMBA_BLAS.items()})

@@ -506,6 +506,95 @@ def test_float32_and_mixed_arguments():
     ''')
 
 
+def test_blas_dot_matrix_vector_and_norm():
+    """np.dot of vectors, A @ x, A.T @ x, x @ A and np.linalg.norm compile to numba's
+    BLAS wrappers (numba_xxdot, numba_xxgemv, numba_xxnrm2; numba needs scipy for them):
+    both modes against analytic gradients and central differences, an operand changed
+    after the call (reverse mode keeps the operands' values at the call), float32."""
+    pytest.importorskip("scipy")
+    _run('''
+    @njit
+    def dot(x, y):
+        return np.dot(x, y)
+
+    @njit
+    def mv(A, x):                 # A C-contiguous: gemv with trans 't'
+        return np.sum(np.sin(A @ x))
+
+    @njit
+    def mvt(A, x):                # A.T is F-contiguous: gemv with trans 'n'
+        return np.sum(np.sin(A.T @ x))
+
+    @njit
+    def vm(A, y):
+        return np.sum(np.sin(np.dot(y, A)))
+
+    @njit
+    def norm(x):
+        return np.linalg.norm(x) ** 3 + np.linalg.norm(x[::2])
+
+    @njit
+    def changed(x, y):            # w is overwritten after the first dot product
+        w = x * 1.0
+        s = np.dot(w, y)
+        for i in range(w.size):
+            w[i] = w[i] * s
+        return np.dot(w, y) + np.dot(x, x)
+
+    @njit
+    def net(W, b, x):             # repeated products: a call per iteration, each kept
+        v = x * 1.0
+        for _ in range(3):
+            v = np.tanh(np.dot(W, v) + b)
+        return np.sum(v)
+
+    rng = np.random.default_rng(3)
+    x, y = rng.normal(size=5), rng.normal(size=5)
+    A, W, b, z = (rng.normal(size=s) for s in ((4, 5), (5, 5), 5, 4))
+    # analytic gradients
+    close(grad(dot)(x, y), (y, x), 1e-12)
+    close(jvp(dot)(x, y, y, x), x @ x + y @ y, 1e-12)
+    c = np.cos(A @ x)
+    gA, gx = grad(mv)(A, x)
+    close(gA, np.outer(c, x), 1e-12)
+    close(gx, A.T @ c, 1e-12)
+    c = np.cos(A.T @ z)
+    gA, gz = grad(mvt)(A, z)
+    close(gA, np.outer(z, c), 1e-12)
+    close(gz, A @ c, 1e-12)
+    n, h = np.linalg.norm(x), np.linalg.norm(x[::2])
+    want = 3 * n * x
+    want[::2] += x[::2] / h
+    close(grad(norm)(x), want, 1e-12)
+    # central differences, and jvp along random directions against grad
+    for f, args in ((dot, [x, y]), (mv, [A, x]), (mvt, [A, z]), (vm, [A, z]),
+                    (norm, [x]), (changed, [x, y]), (net, [W, b, x])):
+        check_all(f, args)
+    # float32 (BLAS kind 's'): float32 gradients and tangents
+    x32, A32 = x.astype(np.float32), A.astype(np.float32)
+    g = grad(dot)(x32, y.astype(np.float32))
+    assert g[0].dtype == g[1].dtype == np.float32
+    close(g, (y, x), 1e-6)
+    gA, gx = grad(mv)(A32, x32)
+    assert gA.dtype == gx.dtype == np.float32
+    c = np.cos(A @ x)
+    close(gA, np.outer(c, x), 1e-5)
+    close(gx, A.T @ c, 1e-5)
+    t = jvp(norm)(x32, x32)
+    assert isinstance(t, np.float32)
+    close(t, 3 * n ** 3 + h, 1e-5)
+    # grad of a function calling them from @njit code
+    gdot = grad(dot)
+
+    @njit
+    def use(x, y):
+        gx, gy = gdot(x, y)
+        return gx[0] + gy[1]
+
+    close(use(x, y), y[0] + x[1], 1e-12)
+    ''')
+
+
 def test_gradients_are_compiled_once():
     """grad(f)/jvp(f) return the same function for the same f; a second call of the same
     argument kinds does not recompile, a new kind compiles once more."""
@@ -641,7 +730,7 @@ def test_unsupported_arguments_are_clear_errors():
 
     @njit
     def blas(a, b):
-        return np.dot(a, b)
+        return np.sum(a @ b)
 
     @njit
     def listed(a):
@@ -672,7 +761,8 @@ def test_unsupported_arguments_are_clear_errors():
         (lambda: grad(f)(1 + 2j, np.zeros(3)), "argument 0 is complex"),
         (lambda: grad(f)(True, np.zeros(3)), "argument 0 is bool"),
         (lambda: grad(vector_result)(np.zeros(3)), "returns array"),
-        (lambda: grad(blas)(np.ones(3), np.ones(3)), "no derivative rule for @numba_xxdot"),
+        (lambda: grad(blas)(np.ones((2, 2)), np.ones((2, 2))),
+         "no derivative rule for @numba_xxgemm"),
         (lambda: grad(listed)(np.ones(3)), "lists get no derivative yet"),
         (lambda: grad(pair)(np.ones(3)), "returns a tuple of 2 floats; grad needs one float: "
                                          "jvp(f) gives the tangent of each"),
@@ -691,9 +781,10 @@ def test_unsupported_arguments_are_clear_errors():
     ]
     import importlib.util
     if importlib.util.find_spec("scipy") is None:  # numba compiles np.dot with scipy's BLAS only
-        cases = [c for c in cases if "numba_xxdot" not in c[1]]
-        cases.append((lambda: grad(blas)(np.ones(3), np.ones(3)),
-                      "numba cannot compile blas(float64[:], float64[:]): ImportError: scipy"))
+        cases = [c for c in cases if "numba_xxgemm" not in c[1]]
+        cases.append((lambda: grad(blas)(np.ones((2, 2)), np.ones((2, 2))),
+                      "numba cannot compile blas(float64[:, :], float64[:, :]): ImportError: "
+                      "scipy"))
     for call, text in cases:
         try:
             call()
