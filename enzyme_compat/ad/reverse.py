@@ -82,6 +82,9 @@ class Gradient:
     # run by several threads at once (an OpenMP region): shadow memory accumulates
     # adjoints with atomic adds (see ReverseBuilder.add_to_memory)
     atomic: bool = False
+    # the augmented and reverse functions run back to back (`__enzyme_autodiff`): loads
+    # of memory nothing writes afterwards are repeated rather than taped (reload.py)
+    reload: bool = False
 
 
 class ReverseMode:
@@ -130,21 +133,23 @@ class ReverseMode:
             self.module.symbols.pop(fn.name, None)
 
     def gradient(self, primal: Function, activity: tuple, ret_active: bool,
-                 known: tuple = (), nofree: bool = False, atomic: bool = False) -> Gradient:
+                 known: tuple = (), nofree: bool = False, atomic: bool = False,
+                 reload: bool = False) -> Gradient:
         """`known`: function-pointer parameters and the functions they are (the gradient
         is specialized for them: `twice(f, x)` called with `sq`). `nofree`: the reverse
         sweep leaves shadow memory allocated (`enzyme_nofree`: the tape is reversed
         again); its tape traffic is the same. `atomic`: the gradient runs in several
         threads at once (its callees' too), so adjoints added into shadow memory are
-        added atomically."""
+        added atomically. `reload`: only `combined` runs the two halves (see
+        Gradient.reload)."""
         activity = tuple(activity)
-        key = (primal.name, activity, ret_active, known, nofree, atomic)
+        key = (primal.name, activity, ret_active, known, nofree, atomic, reload)
         g = self.cache.get(key)
         if g is not None:
             return g
         self._check(primal, activity, ret_active)
         g = self._declare(primal, activity, ret_active)
-        g.known, g.nofree, g.atomic = known, nofree, atomic
+        g.known, g.nofree, g.atomic, g.reload = known, nofree, atomic, reload
         self.cache[key] = g
         try:
             GradientSynthesis(self, g).run()
@@ -206,7 +211,7 @@ class ReverseMode:
         fn = self.combined_cache.get(key)
         if fn is not None:
             return fn
-        g = self.gradient(primal, activity, ret_active)
+        g = self.gradient(primal, activity, ret_active, reload=True)
         params = g.augmented.fn_type.params[1:]
         names = [a.name for a in g.augmented.args[1:]]
         fn = self._function(derived_name(primal.name, "diffe_"),
@@ -589,6 +594,8 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, ShadowMemory, Cust
     # ------------------------------------------------------------ forward calls
     def _forward_call(self, inst, c, nb):
         kind = self.activity.kind(inst)
+        if kind == "free" and self.reloads() is not None and inst in self.reloads().deferred:
+            return  # at the end of the reverse sweep: the reverse sweep re-reads the block
         callee = called_function(inst)
         active_args = any(self.activity.is_active(a) or a in self.shadow for a in inst.args)
         if kind == "inactive" or (not active_args and not self.activity.is_active(inst)
@@ -886,6 +893,7 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, ShadowMemory, Cust
             return
         kind = self.activity.kind(inst)
         if kind == "allocation":
+            self._deferred_free(inst)
             if inst in self.realloc_kept:
                 self._reverse_realloc(inst)
             free_fn, free_args = self.custom_frees.get(inst, (None, ()))
@@ -916,6 +924,18 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, ShadowMemory, Cust
         if dy is None and not touches_memory:
             return
         self._apply(rule, inst, inst.args, dy)
+
+    def _deferred_free(self, alloc):
+        """The primal free of `alloc` the forward sweep left out (reload.py)."""
+        rl = self.reloads()
+        for f, m in (rl.deferred.items() if rl is not None else ()):
+            if m is alloc:
+                args = []
+                for a, t in zip(f.args, f.fn_type.params):
+                    v = self.fwd(self.new(m)) if a.type.is_pointer else self.fwd(self.new(a))
+                    args.append(v if v.type == t else self.remit(I.Cast("bitcast", t, [v])))
+                self.remit(I.Call("call", f.type, f.fn_type, f.callee, args,
+                                  [[] for _ in args]))
 
     def _reverse_user_call(self, inst, gs, acts):
         g = gs[0]

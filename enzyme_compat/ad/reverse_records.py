@@ -28,8 +28,9 @@ class TapeRecords:
     def fwd(self, v):
         """In the reverse sweep, at the current anchor: the value forward value `v` had
         when the anchor ran: an argument, a constant, a loop's counted-down induction
-        variable, recomputed when it is cheap (address and integer arithmetic, and float
-        arithmetic on arguments and constants), else read from the exit record of the
+        variable, recomputed when it is cheap (address and integer arithmetic, loads of
+        memory nothing writes afterwards, float arithmetic on those, arguments and
+        constants), else read from the exit record of the
         loop it is invariant in (reverse_loops.py) or the tape record of the current
         block."""
         if isinstance(v, Argument) and v in self.rev_args:
@@ -61,11 +62,33 @@ class TapeRecords:
             return True
         if depth > 8 or not self._in_forward(v):
             return False
+        if isinstance(v, I.Load):
+            return self._reloadable(v)
         if v.opcode in _RECOMPUTE_ANY and not holds_float(v.type):
             return True
         if v.opcode not in _RECOMPUTE:
             return False
         return all(self._recomputable(o, depth + 1) for o in v.ops)
+
+    def reloads(self):
+        """What the reverse sweep re-reads instead of taping (reload.py), None unless the
+        two halves run back to back."""
+        if "_reloads" not in self.__dict__:
+            from .reload import Reloads
+
+            self._reloads = Reloads(self.module, self.primal, self.activity.kind) \
+                if self.g.reload else None
+        return self._reloads
+
+    def _reloadable(self, v) -> bool:
+        """A load of the forward sweep that the reverse sweep may repeat."""
+        ids = self.__dict__.get("_reload_ids")
+        if ids is None:
+            rl = self.reloads()
+            loads = rl.loads if rl is not None else ()
+            ids = self._reload_ids = {id(self.vmap[x]) for x in loads
+                                      if isinstance(self.vmap.get(x), I.Load)}
+        return id(v) in ids
 
     def _from_record(self, v):
         """`v` from the current block's tape record: the forward sweep stores the values
