@@ -59,6 +59,21 @@ def _call_effects(module, call) -> tuple[bool, bool]:
     return True, not args_only
 
 
+def _written_arguments(call, fn):
+    """The pointer arguments of `call` that it may write through (not `readonly` or
+    `readnone` at the call site or on the callee's parameter)."""
+    out = []
+    for k, a in enumerate(call.args):
+        if not a.type.is_pointer:
+            continue
+        attrs = list(call.arg_attrs[k]) if k < len(call.arg_attrs) else []
+        if fn is not None and k < len(fn.args):
+            attrs += fn.args[k].attrs
+        if find(attrs, "readonly") is None and find(attrs, "readnone") is None:
+            out.append(a)
+    return out
+
+
 class Reloads:
     """The loads of `fn` (a function body whose call kinds `kind(call)` gives) that read
     the same value when repeated at the end of the function, and the frees moved there so
@@ -161,7 +176,7 @@ class Reloads:
             if not through_args:
                 return frozenset()
         out = frozenset()
-        for a in pointers:
+        for a in (pointers if kind in _ARG_WRITERS else _written_arguments(inst, fn)):
             o = self.objects(a)
             if o is ANY:
                 return ANY

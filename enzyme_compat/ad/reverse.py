@@ -809,6 +809,11 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, ShadowMemory, Cust
                     prev = self.remit(I.BinaryOp("sub", iv.type,
                                                  [iv, ConstantInt(iv.type, counted.iv[1])]))
                     self.remit(I.Store([prev, counted.iv[5]], align=None))
+                    for fo, ostep, so in counted.more_ivs:
+                        v = self.remit(I.Load(fo.type, [so], align=None))
+                        v = self.remit(I.BinaryOp("sub", fo.type,
+                                                  [v, ConstantInt(fo.type, ostep)]))
+                        self.remit(I.Store([v, so], align=None))
                 for phi, d in phis:
                     self.add_adjoint(phi.ops[phi.blocks.index(p)], d)
                 self.remit(I.Br([], [self._rblock(p)]))

@@ -26,12 +26,13 @@ from .tape_reserve import natural_loops
 
 
 class _Loop:
-    __slots__ = ("header", "body", "ok", "layout", "iv")
+    __slots__ = ("header", "body", "ok", "layout", "iv", "more_ivs")
 
     def __init__(self, header, body, ok):
         self.header, self.body, self.ok = header, body, ok
         self.layout: list = []  # (forward value, its slot in the reverse function)
         self.iv = None  # (forward phi, step, primal start, preheader, latch, slot)
+        self.more_ivs: list = []  # (forward phi, step, slot): other counters of the header
 
 
 def _induction(lp, preds):
@@ -59,6 +60,23 @@ def _induction(lp, preds):
     return None
 
 
+def _other_counters(phi, pre, latch, header):
+    """(phi, step) of the header's other integer phis `j = phi [start, pre], [j + step,
+    latch]` (a constant step: counted down exactly, wrapping or not)."""
+    out = []
+    for other in header.instructions:
+        if not isinstance(other, I.Phi):
+            break
+        if other is phi or not other.type.is_int or len(other.ops) != 2 \
+                or set(other.blocks) != {pre, latch}:
+            continue
+        nxt = other.ops[other.blocks.index(latch)]
+        if isinstance(nxt, I.BinaryOp) and nxt.opcode == "add" and nxt.ops[0] is other \
+                and isinstance(nxt.ops[1], ConstantInt):
+            out.append((other, nxt.ops[1].value))
+    return out
+
+
 class LoopRecords:
     def _loop_analysis(self):
         """The natural loops of the primal (outermost first per block) and the primal
@@ -83,6 +101,14 @@ class LoopRecords:
                 self.entry_allocas.append(s)
                 lp.iv = (fphi, step, start, pre, latch, s)
                 lp.layout.append((fphi, s))
+                for other, ostep in _other_counters(phi, pre, latch, header):
+                    fo = self.vmap[other]
+                    so = I.Alloca(self.tape.pointer_to(other.type), other.type, [],
+                                  align=None)
+                    so.parent = self.rentry
+                    self.entry_allocas.append(so)
+                    lp.more_ivs.append((fo, ostep, so))
+                    lp.layout.append((fo, so))
         loops.sort(key=lambda lp: -len(lp.body))
         self.loops_of: dict = {}
         for lp in loops:
@@ -91,17 +117,21 @@ class LoopRecords:
         self.forward_block = {nb: pb for pb, nb in self.bmap.items()}
         self.forward_block.update({nb: pb for pb, nb in self.invoke_tails.items()})
         self.loop_slots: dict = {}
-        self.induction_of = {id(lp.iv[0]): lp for lp in loops if lp.iv is not None}
+        self.induction_of = {id(lp.iv[0]): (lp, lp.iv[5]) for lp in loops
+                             if lp.iv is not None}
+        self.induction_of.update({id(fo): (lp, so) for lp in loops
+                                  for fo, _, so in lp.more_ivs})
         self.loop_edges: list = []  # (reverse edge block, loops it enters, innermost first)
 
     def _from_induction(self, v):
-        """In the reverse of a counted loop, its induction variable is counted down in a
-        stack slot (set from the exit record, decreased on the edge to the latch) instead
-        of being taped every iteration. None: `v` is no such variable here."""
-        lp = self.induction_of.get(id(v))
-        if lp is None or self.current_pb not in lp.body:
+        """In the reverse of a counted loop, its induction variable (and the header's other
+        counters) is counted down in a stack slot (set from the exit record, decreased on
+        the edge to the latch) instead of being taped every iteration. None: `v` is no
+        such variable here."""
+        found = self.induction_of.get(id(v))
+        if found is None or self.current_pb not in found[0].body:
             return None
-        return self.remit(I.Load(v.type, [lp.iv[5]], align=None))
+        return self.remit(I.Load(v.type, [found[1]], align=None))
 
     def _counted_header(self, pb):
         """The loop whose header `pb` is, when its induction variable picks the edge the
