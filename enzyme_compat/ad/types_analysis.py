@@ -88,6 +88,7 @@ class IntegerBits:
         self._writes = None  # id(pointer) -> the values this function writes through it
         self._users = None  # id(value) -> the instructions using it
         self._float_reads = None  # id(pointer) of each float load's address
+        self._fields_checked: set = set()  # allocas whose stores are being looked at
 
     def kind(self, v, depth: int = 0) -> str:
         from ..ir import instructions as I
@@ -203,6 +204,9 @@ class IntegerBits:
                 return FLOAT
             if field.scalar.is_int and field == value_type:
                 return INT
+        field = self._byte_field_type(ptr)
+        if field is not None and field == value_type:
+            return INT
         objs = self.activity.underlying_objects(ptr)
         if objs and all(self._plain_integer_object(o) for o in objs):
             return INT
@@ -244,6 +248,67 @@ class IntegerBits:
                     if isinstance(i, I.Load) and holds_float(i.type):
                         self._float_reads.add(id(_strip_bitcasts(i.ops[0])))
         return id(_strip_bitcasts(ptr)) in self._float_reads
+
+    def _byte_field_type(self, ptr):
+        """The integer field of a local struct a byte offset addresses (`getelementptr i8,
+        ptr %s, i64 40` into `alloca {ptr, ptr, i64, i64, ptr, [1 x i64], [1 x i64]}`,
+        numba's array structure filled by a callee): its declared type, when nothing copies
+        bytes or stores floats into the alloca."""
+        from ..ir import instructions as I
+        from ..ir.types import I8
+        from ..ir.values import ConstantInt
+        from .tape import store_size
+
+        ptr = _strip_bitcasts(ptr)
+        if not (isinstance(ptr, I.GetElementPtr) and len(ptr.ops) == 2
+                and ptr.source_type == I8 and isinstance(ptr.ops[1], ConstantInt)):
+            return None
+        obj = _strip_bitcasts(ptr.ops[0])
+        if not isinstance(obj, I.Alloca):
+            return None
+        offset = ptr.ops[1].value
+        t = _leaf_at(obj.allocated_type, offset)
+        if t is None or not t.scalar.is_int:
+            return None
+        busy = self._fields_checked
+        if obj in busy:  # a stored value read back from the same alloca: undecided
+            return None
+        busy.add(obj)
+        try:
+            return t if self._field_untouched(obj, offset, store_size(t)) else None
+        finally:
+            busy.discard(obj)
+
+    def _field_untouched(self, obj, offset: int, size: int) -> bool:
+        """No copy into alloca `obj`, and no store of a value that may be a float over
+        its bytes [offset, offset + size) (LLVM's stack coloring gives one alloca to
+        several locals whose lifetimes do not meet: a double slot at byte 0 leaves the
+        integer at byte 40 alone)."""
+        from ..ir import instructions as I
+        from ..ir.types import I8
+        from ..ir.values import ConstantInt
+        from .tape import store_size
+
+        for b in self.function.blocks:
+            for i in b.instructions:
+                if isinstance(i, I.Call) and getattr(i.callee, "name", "").startswith(
+                        ("llvm.memcpy", "llvm.memmove")):
+                    if obj in self.activity.underlying_objects(i.args[0]):
+                        return False
+                if not isinstance(i, I.Store) or self.kind(i.ops[0], 30) == INT \
+                        or obj not in self.activity.underlying_objects(i.ops[1]):
+                    continue
+                dst, at = _strip_bitcasts(i.ops[1]), None
+                if dst is obj:
+                    at = 0
+                elif isinstance(dst, I.GetElementPtr) and len(dst.ops) == 2 \
+                        and dst.source_type == I8 and isinstance(dst.ops[1], ConstantInt) \
+                        and _strip_bitcasts(dst.ops[0]) is obj:
+                    at = dst.ops[1].value
+                if at is None or (at < offset + size and offset < at + store_size(
+                        i.ops[0].type)):
+                    return False
+        return True
 
     def _plain_integer_object(self, obj) -> bool:
         from ..ir import instructions as I
@@ -399,6 +464,49 @@ def memory_leaves(function, activity, pointer) -> set:
             if _base(p) in bases or (objs and objs & set(activity.underlying_objects(p))):
                 _leaf_types(t, out)
     return out
+
+
+def _leaf_at(t, offset: int):
+    """The scalar type that starts at byte `offset` of aggregate type `t` (64-bit layout),
+    None when the offset falls inside a leaf, in padding or outside `t`."""
+    from ..ir.types import ArrayType, IdentifiedStructType, StructType
+    from .tape import alloc_size, store_size
+
+    for _ in range(16):
+        if offset < 0:
+            return None
+        if isinstance(t, (StructType, IdentifiedStructType)):
+            at = 0
+            for e in t.elems:
+                a = 1 if getattr(t, "packed", False) else _abi_align(e)
+                at = (at + a - 1) // a * a
+                if at <= offset < at + store_size(e):
+                    t, offset = e, offset - at
+                    break
+                at += store_size(e)
+            else:
+                return None
+        elif isinstance(t, ArrayType):
+            step = alloc_size(t.elem)
+            if step <= 0 or offset >= t.count * step:
+                return None
+            t, offset = t.elem, offset % step
+        else:
+            return t if offset == 0 else None
+    return None
+
+
+def _abi_align(t) -> int:
+    """A field's alignment as `tape.store_size` lays structs out (the largest scalar's
+    size, at most 16)."""
+    from ..ir.types import ArrayType, IdentifiedStructType, StructType
+    from .tape import store_size
+
+    if isinstance(t, (StructType, IdentifiedStructType)):
+        return max((_abi_align(e) for e in t.elems), default=1)
+    if isinstance(t, ArrayType):
+        return _abi_align(t.elem)
+    return min(max(store_size(t), 1), 16)
 
 
 def _caller_leaves(module, function, pointer, depth=0) -> set:
