@@ -543,10 +543,10 @@ def test_blas_dot_matrix_vector_and_norm():
 
     @njit
     def net(W, b, x):             # repeated products: a call per iteration, each kept
-        v = x * 1.0
+        v = x                     # x's meminfo and new arrays' merge in a phi
         for _ in range(3):
             v = np.tanh(np.dot(W, v) + b)
-        return np.sum(v)
+        return np.linalg.norm(v)  # the shape numba's callee returned sizes the norm's loop
 
     rng = np.random.default_rng(3)
     x, y = rng.normal(size=5), rng.normal(size=5)

@@ -5,7 +5,11 @@ into meminfo, parent, nitems, itemsize, data, shape..., strides...) is mapped to
 activities: the result slot `retptr` is duplicated memory (its shadow seeded with 1 in
 reverse mode, holding the tangent in forward mode), every integer and runtime pointer is
 constant (an integer argument too: `i64`, no derivative), the data pointer of an array is
-duplicated, a scalar is active (`out` in reverse mode, a tangent in forward mode).
+duplicated, a scalar is active (`out` in reverse mode, a tangent in forward mode). The
+meminfo of a differentiated array (null: the caller owns the array) is duplicated too,
+with a null shadow: `v = x` rebound to new arrays in a loop merges it with allocated
+meminfos in a phi, whose shadow then has a value on every path (reference counting
+skips null).
 `excinfo` is control, not data, but it is passed duplicated with a shadow slot nobody
 reads: numba hands each callee a local exception slot and copies what the callee stored
 there into its own `excinfo`; when the callee is differentiated the local slot gets a
@@ -51,7 +55,8 @@ def activities(kinds, mode: str, wrt=None) -> list[str]:
         elif k == K.INT:
             acts.append("const")
         else:
-            acts += ["const"] * 4 + ["dup" if active else "const"] + ["const"] * (2 * k[1])
+            d = "dup" if active else "const"
+            acts += [d] + ["const"] * 3 + [d] + ["const"] * (2 * k[1])
     return acts
 
 
@@ -139,7 +144,8 @@ def _arguments(kinds, mode, wrt):
         if k == K.INT:
             args.append(f"i64 %x{i}")
             continue
-        args += ["ptr null", "ptr null", f"i64 %n{i}", f"i64 {K.itemsize(k)}", f"ptr %p{i}"]
+        args += ["ptr null"] * (3 if active[i] else 2)  # meminfo (and its shadow), parent
+        args += [f"i64 %n{i}", f"i64 {K.itemsize(k)}", f"ptr %p{i}"]
         args += [f"ptr %dp{i}"] if active[i] else []
         args += [f"i64 %s{i}_{d}" for d in range(k[1])]
         args += [f"i64 %t{i}_{d}" for d in range(k[1])]
