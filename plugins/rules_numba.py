@@ -26,19 +26,21 @@ overlap its destination) are malloc-like, released by `NRT_Free`.
 numba's helper library also computes some math functions itself (`math.gamma` calls
 `numba_gamma`): those get the derivative of the C library function they implement.
 
-With scipy installed numba compiles `np.dot` of two vectors, matrix-vector products (`A @
-x`, `x @ A`, `np.dot(A, x)`) and `np.linalg.norm` of a vector to calls of its BLAS
-wrappers, declarations in the module whose results go through pointers:
+With scipy installed numba compiles `np.dot` of two vectors, matrix-vector and matrix-
+matrix products (`A @ x`, `x @ A`, `A @ B`, `np.dot`) and `np.linalg.norm` of a vector to
+calls of its BLAS wrappers, declarations in the module whose results go through pointers:
 `numba_xxdot(kind, conj, n, x, y, out)` (*out = x.y, unit strides),
 `numba_xxgemv(kind, trans, m, n, &alpha, a, lda, x, &beta, y)` (y = alpha op(A) x +
-beta y, A column-major m x n, op transposing for trans 't') and `numba_xxnrm2(kind, n, x,
-incx, out)`. Their rules (kinds 'd' and 's') are plain loops (`_numba_blas.py`): the
-tangent goes into the shadow of the result; reverse mode keeps a copy of the operands
-(and alpha, beta, the norm) taken at the call in the forward sweep, reads them in the
-reverse sweep (dx += dz y, dy += dz x; dA += alpha dy x^T, dx += alpha op(A)^T dy, dy *=
-beta; dx += dz x / |x|) and frees them. alpha and beta are constants (numba passes 1 and
-0). Complex kinds, and matrix-matrix products (`numba_xxgemm`), have no rule: refused
-naming the call.
+beta y, A column-major m x n, op transposing for trans 't'),
+`numba_xxgemm(kind, transa, transb, m, n, k, &alpha, a, lda, b, ldb, &beta, c, ldc)` (C =
+alpha op(A) op(B) + beta C, column-major) and `numba_xxnrm2(kind, n, x, incx, out)`.
+Their rules (kinds 'd' and 's') are plain loops (`_numba_blas.py`): the tangent goes into
+the shadow of the result; reverse mode keeps a copy of the operands (and alpha, beta, the
+norm) taken at the call in the forward sweep, reads them in the reverse sweep (dx += dz y,
+dy += dz x; dA += alpha dy x^T, dx += alpha op(A)^T dy, dy *= beta; dA += alpha dC
+op(B)^T, dB += alpha op(A)^T dC, dC *= beta; dx += dz x / |x|) and frees them. alpha and
+beta are constants (numba passes 1 and 0). Complex kinds are refused naming the call, as
+is LAPACK (`numba_xxgetrf`, ...: np.linalg.solve, inv, det), which has no rule.
 """
 
 from enzyme_compat.ad.builder import TangentBuilder, float_constant
@@ -334,10 +336,69 @@ def _nrm2_adjoint(rb, kind, a, block):
                                             rb.shadow(2), a[3]])
 
 
+def _trans(b, flag):
+    """Whether BLAS transposition flag `flag` (a constant 'n' or 't') transposes."""
+    t = chr(flag.value).lower() if isinstance(flag, ConstantInt) and 0 < flag.value < 128 \
+        else None
+    if t not in ("n", "t", "c"):
+        b.error(UnsupportedInstructionError, f"@{b.inst.callee.name}: the transposition "
+                f"flag {flag} is not 'n' or 't'")
+    return t != "n"
+
+
+def _gemm_shape(b, args):
+    """(M, N, K, ai, al, bl, bj, ldc) and each operand's stored (rows, cols, ld): op(A)
+    is M x K, op(B) K x N, element (i, l) of op(A) at A[i*ai + l*al], (l, j) of op(B) at
+    B[l*bl + j*bj]."""
+    one = ConstantInt(I64, 1)
+    M, N, K, lda, ldb, ldc = args[3], args[4], args[5], args[8], args[10], args[13]
+    ta, tb = _trans(b, args[1]), _trans(b, args[2])
+    ai, al, sa = (lda, one, (K, M, lda)) if ta else (one, lda, (M, K, lda))
+    bl, bj, sb = (ldb, one, (N, K, ldb)) if tb else (one, ldb, (K, N, ldb))
+    return (M, N, K, ai, al, bl, bj, ldc), sa, sb
+
+
+def _gemm_tangent(b, a, d):
+    if d[12] is None:
+        return None
+    kind = _kind(b, a)
+    dims, _, _ = _gemm_shape(b, a)
+    alpha, beta = _load(b, kind, a[6]), _load(b, kind, a[11])
+    b.call(blas_helper(b, "gemm_tangent", kind),
+           [*dims, alpha, beta, a[7], d[7] or _null(), a[9], d[9] or _null(), d[12]])
+    return None
+
+
+# the gemm block: alpha, beta, A's span, then B's span
+def _gemm_keep(b, kind, a, s):
+    if s[12] is None or (s[7] is None and s[9] is None):
+        return None
+    _, sa, sb = _gemm_shape(b, a)
+    na, nb = _span(b, *sa), _span(b, *sb)
+    size = b.binop("add", ConstantInt(I64, 16), _bytes(b, kind, b.binop("add", na, nb)))
+    block = b.libcall("malloc", PTR, [size])
+    _store(b, kind, _load(b, kind, a[6]), block)
+    _store(b, kind, _load(b, kind, a[11]), _slot(b, block, 1))
+    mat = _slot(b, block, 2)
+    _memcpy(b, mat, a[7], _bytes(b, kind, na))
+    _memcpy(b, _at(b, kind, mat, na), a[9], _bytes(b, kind, nb))
+    return block
+
+
+def _gemm_adjoint(rb, kind, a, block):
+    dims, sa, _ = _gemm_shape(rb, a)
+    alpha, beta = _load(rb, kind, block), _load(rb, kind, _slot(rb, block, 1))
+    mat = _slot(rb, block, 2)
+    rb.call(blas_helper(rb, "gemm_adjoint", kind),
+            [*dims, alpha, beta, mat, rb.shadow(7) or _null(), _at(rb, kind, mat, _span(rb, *sa)),
+             rb.shadow(9) or _null(), rb.shadow(12)])
+
+
 NUMBA_BLAS = {  # name: (tangent, reverse rule)
     "numba_xxdot": (_dot_tangent, _reverse(_dot_keep, _dot_adjoint)),
     "numba_xxgemv": (_gemv_tangent, _reverse(_gemv_keep, _gemv_adjoint)),
     "numba_xxnrm2": (_nrm2_tangent, _reverse(_nrm2_keep, _nrm2_adjoint)),
+    "numba_xxgemm": (_gemm_tangent, _reverse(_gemm_keep, _gemm_adjoint)),
 }
 
 

@@ -507,8 +507,9 @@ def test_float32_and_mixed_arguments():
 
 
 def test_blas_dot_matrix_vector_and_norm():
-    """np.dot of vectors, A @ x, A.T @ x, x @ A and np.linalg.norm compile to numba's
-    BLAS wrappers (numba_xxdot, numba_xxgemv, numba_xxnrm2; numba needs scipy for them):
+    """np.dot of vectors, A @ x, A.T @ x, x @ A, A @ B and np.linalg.norm compile to numba's
+    BLAS wrappers (numba_xxdot, numba_xxgemv, numba_xxgemm, numba_xxnrm2; numba needs scipy
+    for them):
     both modes against analytic gradients and central differences, an operand changed
     after the call (reverse mode keeps the operands' values at the call), float32."""
     pytest.importorskip("scipy")
@@ -532,6 +533,10 @@ def test_blas_dot_matrix_vector_and_norm():
     @njit
     def norm(x):
         return np.linalg.norm(x) ** 3 + np.linalg.norm(x[::2])
+
+    @njit
+    def mm(A, B):                 # gemm; B.T and A.T change the transposition flags
+        return np.sum(np.sin(A @ B)) + np.sum(np.cos(A.T @ (A @ B.T)))
 
     @njit
     def changed(x, y):            # w is overwritten after the first dot product
@@ -566,8 +571,13 @@ def test_blas_dot_matrix_vector_and_norm():
     want = 3 * n * x
     want[::2] += x[::2] / h
     close(grad(norm)(x), want, 1e-12)
+    S = W[:, :3] * 1.0
+    Z = A @ S                     # sum(sin(A S)) alone: dA = cos(Z) S^T, dS = A^T cos(Z)
+    gA, gS = grad(njit(lambda A, B: np.sum(np.sin(A @ B))))(A, S)
+    close(gA, np.cos(Z) @ S.T, 1e-12)
+    close(gS, A.T @ np.cos(Z), 1e-12)
     # central differences, and jvp along random directions against grad
-    for f, args in ((dot, [x, y]), (mv, [A, x]), (mvt, [A, z]), (vm, [A, z]),
+    for f, args in ((mm, [A, W]), (dot, [x, y]), (mv, [A, x]), (mvt, [A, z]), (vm, [A, z]),
                     (norm, [x]), (changed, [x, y]), (net, [W, b, x])):
         check_all(f, args)
     # float32 (BLAS kind 's'): float32 gradients and tangents
@@ -729,8 +739,8 @@ def test_unsupported_arguments_are_clear_errors():
         return a * 2.0
 
     @njit
-    def blas(a, b):
-        return np.sum(a @ b)
+    def lapack(a):
+        return np.linalg.det(a)
 
     @njit
     def listed(a):
@@ -761,8 +771,7 @@ def test_unsupported_arguments_are_clear_errors():
         (lambda: grad(f)(1 + 2j, np.zeros(3)), "argument 0 is complex"),
         (lambda: grad(f)(True, np.zeros(3)), "argument 0 is bool"),
         (lambda: grad(vector_result)(np.zeros(3)), "returns array"),
-        (lambda: grad(blas)(np.ones((2, 2)), np.ones((2, 2))),
-         "no derivative rule for @numba_xxgemm"),
+        (lambda: grad(lapack)(np.eye(2)), "no derivative rule for @numba_xxgetrf"),
         (lambda: grad(listed)(np.ones(3)), "lists get no derivative yet"),
         (lambda: grad(pair)(np.ones(3)), "returns a tuple of 2 floats; grad needs one float: "
                                          "jvp(f) gives the tangent of each"),
@@ -781,10 +790,9 @@ def test_unsupported_arguments_are_clear_errors():
     ]
     import importlib.util
     if importlib.util.find_spec("scipy") is None:  # numba compiles np.dot with scipy's BLAS only
-        cases = [c for c in cases if "numba_xxgemm" not in c[1]]
-        cases.append((lambda: grad(blas)(np.ones((2, 2)), np.ones((2, 2))),
-                      "numba cannot compile blas(float64[:, :], float64[:, :]): ImportError: "
-                      "scipy"))
+        cases = [c for c in cases if "numba_xxgetrf" not in c[1]]
+        cases.append((lambda: grad(lapack)(np.eye(2)),
+                      "numba cannot compile lapack(float64[:, :]): ImportError: scipy"))
     for call, text in cases:
         try:
             call()

@@ -91,12 +91,11 @@ def build(f, kinds: tuple, mode: str, wrt=None) -> Derivative:
 
 
 HINT = ("(numba front end: arrays created inside the function (np.zeros, np.empty_like, "
-        "array expressions, ufuncs, slices, np.sum, np.max, np.cumsum) and BLAS calls for "
-        "vector-vector and matrix-vector products and vector norms (np.dot, @, "
-        "np.linalg.norm) are differentiated, but matrix-matrix products (numba_xxgemm), "
-        "other np.linalg routines, numba helpers without a rule, np.sort and lists get no "
-        "derivative yet; write the computation as loops over arrays, or add a rule with a "
-        "plugin)")
+        "array expressions, ufuncs, slices, np.sum, np.max, np.cumsum) and BLAS calls "
+        "(np.dot, @, np.linalg.norm of a vector) are differentiated, but LAPACK (other "
+        "np.linalg routines: numba_xxgetrf, ...), numba helpers without a rule, np.sort and "
+        "lists get no derivative yet; write the computation as loops over arrays, or add a "
+        "rule with a plugin)")
 
 
 def _message(what, mode, src, e) -> str:
