@@ -828,11 +828,57 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, ShadowMemory, Cust
                                          "eq"))
             self.remit(I.Br([first], [targets[preds.index(counted.iv[3])],
                                       targets[preds.index(counted.iv[4])]]))
+        elif self._branch_back(pb, preds, targets):
+            pass
         else:
             idx = self.fwd(self.block_index[pb])
             self.remit(I.Switch([idx], targets[0],
                                 [(ConstantInt(I32, k), t) for k, t in enumerate(targets)][1:]))
         self._pop_record(pb, rb)
+
+    def _branch_back(self, pb, preds, targets) -> bool:
+        """A block with two predecessors, one of them its immediate dominator `d` in the
+        same loops, ending in `br c, pb, x` (or `br c, x, pb`) with an integer condition:
+        the reverse sweep goes back to `d` when c says d branched here last, recomputing
+        c instead of taping which predecessor ran."""
+        if len(preds) != 2:
+            return False
+        idom = self.__dict__.get("_idom")
+        if idom is None:
+            from ..ir.mem2reg import _CFG
+
+            idom = self._idom = _CFG(self.primal).idom
+        d = idom.get(pb)
+        term = d.instructions[-1] if d is not None and d.instructions else None
+        if d not in preds or not isinstance(term, I.Br) or len(term.ops) != 1 \
+                or term.targets.count(pb) != 1 or term.ops[0].type != I1 \
+                or self.loops_of.get(d, []) != self.loops_of.get(pb, []):
+            return False
+        c = term.ops[0]
+        if not isinstance(c, I.Compare) or c.opcode != "icmp" \
+                or not all(self._cheap_int(o) for o in c.ops):
+            return False
+        cond = self.fwd(self.new(c))
+        here = targets[preds.index(d)]
+        other = targets[1 - preds.index(d)]
+        pair = [here, other] if term.targets[0] is pb else [other, here]
+        self.remit(I.Br([cond], pair))
+        return True
+
+    def _cheap_int(self, v, depth=0) -> bool:
+        """An integer the reverse sweep has without the tape: a constant, an argument, a
+        counted-down induction variable, or integer arithmetic on those."""
+        if not isinstance(v, I.Instruction):
+            return True
+        if depth > 6 or v.opcode == "load" or v.opcode == "call":
+            return False
+        fv = self.new(v)
+        found = self.induction_of.get(id(fv))
+        if found is not None:
+            return self.current_pb in found[0].body
+        if isinstance(v, I.Phi):
+            return False
+        return all(self._cheap_int(o, depth + 1) for o in v.ops)
 
     def _reverse_instruction(self, inst):
         if isinstance(inst, I.Call):
