@@ -137,16 +137,6 @@ def _i64(site, v):
     return site.emit(I.Cast("sext" if v.type.bits < 64 else "trunc", I64, [v]))
 
 
-def _declare(module, name, fn_type):
-    from ..ir.module import Function
-
-    f = module.symbols.get(name)
-    if isinstance(f, Function):
-        return f
-    f = Function(name, fn_type)
-    module.functions.append(f)
-    module.symbols[name] = f
-    return f
 
 
 def _tape_slot(mode, site, plan):
@@ -170,7 +160,7 @@ def lower_augmentfwd(mode: ReverseMode, site, plan):
         header = site.coerce(plan.tape, bp)
         _runtime_call(mode, site, T.INIT, [header, _i64(site, plan.allocated)])
     else:
-        f = _declare(mode.module, "malloc", FunctionType(bp, [I64]))
+        f = mode.module.declare("malloc", FunctionType(bp, [I64]))
         header = site.emit(I.Call("call", bp, f.fn_type, f, [ConstantInt(I64, HEADER_SIZE)],
                                   [[]]))
         _runtime_call(mode, site, T.INIT, [header, ConstantInt(I64, 0)])
@@ -230,7 +220,7 @@ def lower_reverse(mode: ReverseMode, site, plan):
         _runtime_call(mode, site, T.RELEASE, [header, saved])
     else:
         mode.tape.free(site.emit, header)
-        f = _declare(mode.module, "free", FunctionType(VOID, [bp]))
+        f = mode.module.declare("free", FunctionType(VOID, [bp]))
         site.emit(I.Call("call", VOID, f.fn_type, f, [header], [[]]))
     return _deliver(site, r if rev.fn_type.ret != VOID else None, plan), rev.name
 

@@ -109,22 +109,9 @@ def unknown_target(module, fn_type: FunctionType) -> Function:
         if isinstance(f, Function) and f.fn_type.key() == fn_type.key():
             return f
         k += 1
-    f = Function(f"{UNKNOWN_TARGET}.{k}", fn_type)
-    f.pre = ["internal"]
-    f.is_declaration = False
-    f.defined = True
-    f.args = [Argument(t, None) for t in fn_type.params]
-    for i, a in enumerate(f.args):
-        a.function, a.index = f, i
-    entry = BasicBlock("entry", parent=f)
-    entry.instructions = [I.Call("call", VOID, report.fn_type, report, [], []),
-                          I.Unreachable("unreachable", VOID)]
-    for inst in entry.instructions:
-        inst.parent = entry
-    f.blocks = [entry]
-    module.functions.append(f)
-    module.symbols[f.name] = f
-    return f
+    return _define(module, f"{UNKNOWN_TARGET}.{k}", fn_type, [
+        I.Call("call", VOID, report.fn_type, report, [], []),
+        I.Unreachable("unreachable", VOID)])
 
 
 def _report(module) -> Function:
@@ -142,32 +129,30 @@ def _report(module) -> Function:
     msg.defined = True
     module.globals.append(msg)
     module.symbols[msg.name] = msg
-    write = _declare(module, "write", FunctionType(I64, [I32, p, I64]))
-    abort = _declare(module, "abort", FunctionType(VOID, []))
-    f = Function(UNKNOWN_TARGET, FunctionType(VOID, []))
-    f.pre = ["internal"]
-    f.is_declaration = False
-    f.defined = True
-    entry = BasicBlock("entry", parent=f)
+    write = module.declare("write", FunctionType(I64, [I32, p, I64]))
+    abort = module.declare("abort", FunctionType(VOID, []))
     text = msg if opaque else ConstantExpr("bitcast", p, [msg])
-    entry.instructions = [
+    return _define(module, UNKNOWN_TARGET, FunctionType(VOID, []), [
         I.Call("call", I64, write.fn_type, write,
                [ConstantInt(I32, 2), text, ConstantInt(I64, len(_MESSAGE))], [[], [], []]),
         I.Call("call", VOID, abort.fn_type, abort, [], []),
-        I.Unreachable("unreachable", VOID)]
-    for inst in entry.instructions:
+        I.Unreachable("unreachable", VOID)])
+
+
+def _define(module, name, fn_type, instructions) -> Function:
+    """An internal function `@name` of one block holding `instructions`."""
+    f = Function(name, fn_type)
+    f.pre = ["internal"]
+    f.is_declaration = False
+    f.defined = True
+    f.args = [Argument(t, None) for t in fn_type.params]
+    for i, a in enumerate(f.args):
+        a.function, a.index = f, i
+    entry = BasicBlock("entry", parent=f)
+    entry.instructions = instructions
+    for inst in instructions:
         inst.parent = entry
     f.blocks = [entry]
-    module.functions.append(f)
-    module.symbols[f.name] = f
-    return f
-
-
-def _declare(module, name, fn_type) -> Function:
-    f = module.symbols.get(name)
-    if isinstance(f, Function):
-        return f
-    f = Function(name, fn_type)
     module.functions.append(f)
     module.symbols[name] = f
     return f

@@ -153,6 +153,17 @@ class Module:
     def get_global(self, name: str):
         return self.symbols.get(name)
 
+    def declare(self, name: str, fn_type) -> Function:
+        """The function `@name`, declared with `fn_type` when the module has none."""
+        f = self.get_function(name)
+        if f is None:
+            if name in self.symbols:
+                raise ValueError(f"@{name} is needed as a function but names a global")
+            f = Function(name, fn_type)
+            self.functions.append(f)
+            self.symbols[name] = f
+        return f
+
     @property
     def producer(self) -> str | None:
         """The `!llvm.ident` string, when the module has one."""
