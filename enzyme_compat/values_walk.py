@@ -20,8 +20,11 @@ def _children(c):
     return ()
 
 
-def walk_constants(module):
+def walk_constants(module, callees: bool = True):
+    """Every constant the module uses; without `callees`, a function only called directly
+    is not reached through its calls (what is left are the address-taken functions)."""
     seen = set()
+    skip = 0 if callees else 1
     stack = []
     for g in module.globals:
         if g.initializer is not None:
@@ -34,7 +37,8 @@ def walk_constants(module):
             for i in b.instructions:
                 stack += [v for v in i.ops if v.is_constant]
                 if isinstance(i, Call):  # the rest of I.value_operands, inlined: the hot loop
-                    stack += [v for v in islice(I.value_operands(i), len(i.ops), None) if v.is_constant]
+                    stack += [v for v in islice(I.value_operands(i), len(i.ops) + skip, None)
+                              if v.is_constant]
     while stack:
         c = stack.pop()
         if id(c) in seen or not c.is_constant:

@@ -15,8 +15,8 @@ from __future__ import annotations
 from ..ir import instructions as I
 from ..ir.module import BasicBlock, Function, GlobalVariable
 from ..ir.types import I8, I32, I64, VOID, ArrayType, FunctionType, PointerType
-from ..ir.values import (Argument, ConstantAggregate, ConstantExpr, ConstantInt, ConstantString,
-                         Splat)
+from ..ir.values import Argument, ConstantExpr, ConstantInt, ConstantString
+from ..values_walk import walk_constants
 from .abi import strip_casts
 
 # The key of an activity's `known` map under which the module's address-taken functions
@@ -30,30 +30,10 @@ _MESSAGE = (b"enzyme_compat: an indirect call in a differentiated function reach
 
 def address_taken(module) -> list:
     """The functions with a body whose address the module uses other than by calling them:
-    in a global's initializer (a vtable) or as an operand of an instruction."""
-    seen, out, stack = set(), [], []
-    for g in module.globals:
-        if g.initializer is not None:
-            stack.append(g.initializer)
-    for f in module.functions:
-        for b in f.blocks:
-            for inst in b.instructions:
-                stack.extend(v for v in inst.ops if v.is_constant)
-    while stack:
-        c = stack.pop()
-        if id(c) in seen:
-            continue
-        seen.add(id(c))
-        if isinstance(c, Function):
-            if not c.is_declaration:
-                out.append(c)
-        elif isinstance(c, ConstantExpr):
-            stack.extend(c.ops)
-        elif isinstance(c, ConstantAggregate):
-            stack.extend(c.elems)
-        elif isinstance(c, Splat):
-            stack.append(c.elem)
-    return sorted(out, key=lambda f: f.name)
+    in a global's initializer (a vtable), an alias, or as an operand of an instruction."""
+    fns = [c for c in walk_constants(module, callees=False)
+           if isinstance(c, Function) and not c.is_declaration]
+    return sorted(fns, key=lambda f: f.name)
 
 
 def open_candidates(call, known) -> list | None:
