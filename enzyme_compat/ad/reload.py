@@ -6,7 +6,15 @@ reads the same bytes again in the reverse sweep. The memory must be the caller's
 argument or a global: a local allocation dies or changes before the reverse sweep), and
 no store, memory intrinsic or call that can run after the load may write an object the
 load's address may point into. Split mode (`__enzyme_augmentfwd`/`__enzyme_reverse`) and
-callees' gradients (their callers run code between the two halves) keep taping."""
+callees' gradients (their callers run code between the two halves) keep taping.
+
+Heap blocks the function allocates and frees itself may also be rewound: when plain stores
+are their only writers, the forward sweep tapes the bytes each store overwrites and the
+reverse sweep puts them back where it reaches the store (an undo log). Memory there is then
+what the forward sweep saw at the same point, and a load from those blocks reads the same
+bytes again in its own block's reverse code when no store into them follows it in that
+block: one value taped per store instead of one per load (a stencil reads each cell five
+times per sweep and writes it once)."""
 
 from __future__ import annotations
 
@@ -16,12 +24,19 @@ from ..ir.module import GlobalVariable
 from ..ir.values import Argument, ConstantExpr
 from .abi import strip_casts
 from .activity import called_function
+from .tape_reserve import natural_loops
 
 ANY = None  # a write to memory that may be any object
 
 _THROUGH = frozenset({"getelementptr", "bitcast", "addrspacecast"})
 # calls whose memory effects say nothing else: writes of the pointer arguments' objects
 _ARG_WRITERS = frozenset({"allocation", "free"})
+_TRIPS = 8  # iterations a loop is guessed to run, to weigh taping against undoing
+# the adjoint of these needs no operand value: a loaded value feeding only them is not taped
+_LINEAR = frozenset({"fadd", "fsub", "fneg", "extractelement", "insertelement",
+                     "shufflevector", "extractvalue", "insertvalue", "bitcast", "phi",
+                     "freeze"})
+_NONLINEAR = frozenset({"fmul", "fdiv", "frem", "fcmp", "fptosi", "fptoui"})
 _INT_ARITH = frozenset({"add", "sub", "mul", "and", "or", "xor", "shl", "lshr", "ashr",
                         "udiv", "sdiv", "urem", "srem", "trunc", "zext", "sext", "select",
                         "phi", "freeze"})
@@ -91,6 +106,8 @@ class Reloads:
         self._user_map = None
         self.loads: set = set()
         self.deferred: dict = {}
+        self.undo_stores: set = set()  # stores the reverse sweep undoes
+        self.block_local: set = set()  # loads re-read only in their own block's reverse code
         frees = self._deferrable_frees()
         by_object: dict = {}
         anywhere = []
@@ -117,36 +134,147 @@ class Reloads:
                     for o in self.objects(inst.ops[0]):
                         if o in allocated:
                             self.deferred[allocated[o]] = o
+        if not anywhere:
+            self._undo_logging(by_object, allocated)
+
+    # ------------------------------------------------------------------ undo log
+    def _undo_logging(self, by_object, allocated):
+        """Choose the heap blocks to rewind (see the module's docstring): those whose only
+        writers are plain stores, grouped by the loads that read several of them (a grid
+        and its swapped twin), when a group's rewinding makes at least as many float loads
+        re-readable as it adds stores to the undo log. The reverse code of a block undoes
+        the block's stores first (reverse.py), so it sees memory as the forward sweep did
+        on entry to the block: a load from rewound memory is re-read only there, and only
+        when no store before it in its block writes that memory."""
+        def plain(w):
+            return isinstance(w, I.Store) and w.ordering is None and \
+                "volatile" not in (w.flags or ())
+        rewindable = {o for o in allocated if all(plain(w) for w in by_object.get(o, ()))}
+        if not rewindable:
+            return
+        depth: dict = {}
+        for _, body, _ in natural_loops(self.fn):
+            for b in body:
+                depth[id(b)] = depth.get(id(b), 0) + 1
+
+        def weight(inst):  # how often it runs, guessed from its loop depth
+            return _TRIPS ** depth.get(id(inst.parent), 0)
+        candidates = []  # (load, the blocks it needs rewound)
+        for b in self.fn.blocks:
+            for inst in b.instructions:
+                if isinstance(inst, I.Load) and inst not in self.loads and \
+                        inst.ordering is None and "volatile" not in (inst.flags or ()):
+                    need = self._rewinds_needed(inst, by_object, allocated, rewindable)
+                    if need:
+                        candidates.append((inst, need))
+        for group in _connected([need for _, need in candidates]):
+            stores = {w for o in group for w in by_object.get(o, ())}
+            if any(not self._store_objects(w) <= group for w in stores):
+                continue  # undoing it would rewind memory outside the group too
+            loads = [ld for ld, need in candidates
+                     if need <= group and not self._written_before(ld, group)]
+            gain = sum(weight(ld) for ld in loads if self._value_needed(ld))
+            if not stores or gain < sum(weight(w) for w in stores):
+                continue
+            self.undo_stores |= stores
+            # loads re-read already (nothing writes after them) see the rewinding too
+            for ld in [x for x in self.loads if self.objects(x.ops[0]) & group]:
+                if self._written_before(ld, group):
+                    self.loads.discard(ld)
+                else:
+                    self.block_local.add(ld)
+            self.block_local.update(loads)
+            self.loads.update(loads)
+            for o in group:
+                self.deferred[allocated[o]] = o
+
+    def _value_needed(self, load) -> bool:
+        """Whether the reverse sweep would need the loaded value: it reaches a product, a
+        quotient or a call through sums, differences and lane moves (which need none)."""
+        work, seen = [load], set()
+        while work:
+            v = work.pop()
+            if id(v) in seen or len(seen) > 64:
+                continue
+            seen.add(id(v))
+            for u in self._users(v):
+                if u.opcode in _LINEAR or (isinstance(u, I.Select) and u.ops[0] is not v):
+                    work.append(u)
+                elif isinstance(u, I.Store):
+                    if u.ops[0] is v:
+                        continue  # copied to memory: needed only where it is read back
+                elif u.opcode in _NONLINEAR:
+                    return True
+                elif isinstance(u, I.Call):
+                    if any(a is v for a in u.args[:2]) or not _fused_multiply_add(u):
+                        return True
+                    work.append(u)
+        return False
+
+    def _written_before(self, load, group) -> bool:
+        """A store before `load` in its block may write an object of `group`."""
+        for inst in load.parent.instructions:
+            if inst is load:
+                return False
+            if isinstance(inst, I.Store) and self._store_objects(inst) & group:
+                return True
+        return False
+
+    def _rewinds_needed(self, load, by_object, allocated, rewindable):
+        """The heap blocks `load` may read that are written after it, when all of them can
+        be rewound and every other object it may read is unwritten after it; else None."""
+        objs = self.objects(load.ops[0])
+        if objs is ANY or not objs:
+            return None
+        need = set()
+        for o in objs:
+            if not isinstance(o, (Argument, GlobalVariable)) and o not in allocated:
+                return None
+            writers = [w for x, ws in by_object.items() if self._may_alias(o, x) for w in ws]
+            if not any(self._runs_after(w, load) for w in writers):
+                continue
+            if o not in rewindable:
+                return None
+            need.add(o)
+        return frozenset(need)
+
+    def _store_objects(self, store):
+        objs = self.objects(store.ops[1])
+        return frozenset() if objs is ANY else objs
 
     # ------------------------------------------------------------------ objects
-    def objects(self, p, seen=None):
+    def objects(self, p):
         """The objects pointer `p` may point into (arguments, globals, allocations), or
-        ANY when some are unknown (a loaded pointer, a call's result, integer casts)."""
+        ANY when some are unknown (a loaded pointer, a call's result, integer casts): the
+        roots of everything `p` is derived from through addressing, phis and selects
+        (walked whole, as a phi may take its own value back around a loop)."""
         key = id(p)
         if key in self._objects:
             return self._objects[key]
-        seen = set() if seen is None else seen
-        if key in seen:
-            return frozenset()
-        seen.add(key)
-        if isinstance(p, (Argument, GlobalVariable, I.Alloca)):
-            out = frozenset([p])
-        elif isinstance(p, (I.Instruction, ConstantExpr)) and p.opcode in _THROUGH and p.ops:
-            out = self.objects(p.ops[0], seen)
-        elif isinstance(p, I.Phi) or isinstance(p, I.Select):
-            out = frozenset()
-            for v in (p.ops if isinstance(p, I.Phi) else p.ops[1:]):
-                o = self.objects(v, seen)
-                if o is ANY:
-                    out = ANY
-                    break
-                out |= o
-        elif isinstance(p, I.Call) and self._kind(p) == "allocation":
-            out = frozenset([p])
-        else:
-            out = ANY
-        self._objects[key] = out
-        return out
+        out, seen, work = set(), {key}, [p]
+        while work:
+            v = work.pop()
+            if isinstance(v, (Argument, GlobalVariable, I.Alloca)):
+                out.add(v)
+                continue
+            if isinstance(v, (I.Instruction, ConstantExpr)) and v.opcode in _THROUGH and v.ops:
+                nxt = v.ops[:1]
+            elif isinstance(v, I.Phi):
+                nxt = v.ops
+            elif isinstance(v, I.Select):
+                nxt = v.ops[1:]
+            elif isinstance(v, I.Call) and self._kind(v) == "allocation":
+                out.add(v)
+                continue
+            else:
+                self._objects[key] = ANY
+                return ANY
+            for x in nxt:
+                if id(x) not in seen:
+                    seen.add(id(x))
+                    work.append(x)
+        self._objects[key] = result = frozenset(out)
+        return result
 
     def _kind(self, call):
         try:
@@ -204,13 +332,73 @@ class Reloads:
             if any(g is not f and (self.objects(a) is ANY or m in self.objects(a))
                    for g in frees for a in g.args if a.type.is_pointer):
                 continue
-            if self._contained(m, f) and self._always_freed(m, f):
+            if self._contained(m, {f}) and self._always_freed(m, f):
                 out[f] = m
+        left = [f for f in frees if f not in out]
+        out.update(self._deferrable_swapped(left, set(out.values())))
         return out
 
-    def _contained(self, m, free) -> bool:
+    def _deferrable_swapped(self, frees, taken) -> dict:
+        """free call -> allocation for frees that each release one of several heap blocks
+        through pointers that change places (a grid and its twin swapped every step):
+        when as many frees as blocks run exactly once on every way to a return, every
+        block is allocated exactly once on every such way and its address stays in this
+        function, each block is released exactly once (a second free of one would be
+        undefined), so the frees can all run at the end of the reverse sweep."""
+        groups: dict = {}
+        for f in frees:
+            ptrs = [a for a in f.args if a.type.is_pointer]
+            objs = self.objects(ptrs[0]) if len(ptrs) == 1 and len(f.args) == 1 else ANY
+            if objs is ANY or not objs or objs & taken or not all(
+                    isinstance(o, I.Call) and self._kind(o) == "allocation"
+                    and getattr(called_function(o), "name", None) != "realloc"
+                    for o in objs):
+                continue
+            groups.setdefault(called_function(f), []).append((f, objs))
+        out = {}
+        for callee, fs in groups.items():
+            if callee is None:
+                continue
+            for group in _connected([objs for _, objs in fs]):
+                members = [f for f, objs in fs if objs <= group]
+                if len(members) != len(group) or any(
+                        g not in members and objs & group for g, objs in fs):
+                    continue
+                ms = sorted(group, key=self._position)
+                if all(self._once_per_call(x.parent) for x in [*members, *ms]) and \
+                        all(self._contained(m, set(members)) for m in ms):
+                    out.update(zip(members, ms))
+        return out
+
+    def _position(self, inst):
+        blocks = self.fn.blocks
+        return blocks.index(inst.parent), inst.parent.instructions.index(inst)
+
+    def _once_per_call(self, block) -> bool:
+        """`block` runs exactly once on every way from the entry to a return: it is in no
+        cycle and no return is reachable from the entry without it."""
+        if id(block) in self._blocks_reaching(block):
+            return False
+        entry = self.fn.blocks[0]
+        if entry is block:
+            return True
+        seen, work = {id(entry)}, [entry]
+        while work:
+            b = work.pop()
+            term = b.instructions[-1] if b.instructions else None
+            succ = term.successors() if term is not None else []
+            if term is not None and term.opcode == "ret":
+                return False
+            for s in succ:
+                if s is not block and id(s) not in seen:
+                    seen.add(id(s))
+                    work.append(s)
+        return True
+
+    def _contained(self, m, frees) -> bool:
         """Whether every use of `m`'s address only addresses, loads or stores through it,
-        passes it to an intrinsic that keeps no copy (memcpy, memset) or is `free`."""
+        compares it, passes it to an intrinsic that keeps no copy (memcpy, memset) or is
+        one of `frees`."""
         work, seen = [m], set()
         while work:
             v = work.pop()
@@ -218,15 +406,15 @@ class Reloads:
                 continue
             seen.add(id(v))
             for u in self._users(v):
-                if u is free:
+                if u in frees:
                     continue
                 if isinstance(u, I.Load) or (isinstance(u, I.Store) and u.ops[0] is not v):
                     continue
                 if u.opcode in _THROUGH or isinstance(u, (I.Phi, I.Select)):
                     work.append(u)
                     continue
-                if u.opcode == "ptrtoint" and self._compared_only(u):
-                    continue
+                if u.opcode == "icmp" or u.opcode == "ptrtoint" and self._compared_only(u):
+                    continue  # the vectorizer's overlap checks: addresses only compared
                 if not _uncaptured_by_intrinsic(u, v):
                     return False
         return True
@@ -327,6 +515,26 @@ class Reloads:
                 writers += ws
         return not any(self._runs_after(w, load) for w in writers)
 
+
+
+def _fused_multiply_add(call) -> bool:
+    name = getattr(called_function(call), "name", "") or ""
+    return name.startswith(("llvm.fmuladd.", "llvm.fma."))
+
+
+def _connected(sets):
+    """The unions of the sets that share members, transitively."""
+    groups: list = []
+    for s in sets:
+        merged = set(s)
+        rest = []
+        for g in groups:
+            if g & merged:
+                merged |= g
+            else:
+                rest.append(g)
+        groups = rest + [frozenset(merged)]
+    return groups
 
 
 def _uncaptured_by_intrinsic(call, v) -> bool:

@@ -311,6 +311,7 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, ShadowMemory, Cust
         self.rblock = None
         self.anchor = None
         self.popped: dict = {}
+        self.undo_old: dict = {}  # primal store of a rewound block -> what it overwrote
         self.current_pb = None
         self.records: dict = {}  # primal block -> forward values in its tape record
         self.record_base: dict = {}  # primal block -> the pop of its record
@@ -467,6 +468,8 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, ShadowMemory, Cust
         if isinstance(inst, I.Call):
             self._forward_call(inst, c, nb)
         else:
+            if isinstance(inst, I.Store):
+                self.undo_old_value(inst, c, nb)
             nb.append(c)
             self._forward_shadow(inst, c, nb)
 
@@ -769,6 +772,7 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, ShadowMemory, Cust
         # of them, and popped once where the reverse sweep reaches that one; the others
         # (earlier in the block, later in the reverse sweep) reuse it.
         self.popped = {}
+        self.undo_stores(pb)
         term = pb.instructions[-1] if pb.instructions else None
         if term is not None and term.opcode == "ret" and self.dret is not None and term.ops:
             self.anchor = term

@@ -81,14 +81,39 @@ class TapeRecords:
         return self._reloads
 
     def _reloadable(self, v) -> bool:
-        """A load of the forward sweep that the reverse sweep may repeat."""
+        """A load of the forward sweep that the reverse sweep may repeat here (loads of
+        rewound memory only in their own block's reverse code)."""
         ids = self.__dict__.get("_reload_ids")
         if ids is None:
             rl = self.reloads()
             loads = rl.loads if rl is not None else ()
-            ids = self._reload_ids = {id(self.vmap[x]) for x in loads
-                                      if isinstance(self.vmap.get(x), I.Load)}
-        return id(v) in ids
+            ids = self._reload_ids = {
+                id(self.vmap[x]): x.parent if x in rl.block_local else None
+                for x in loads if isinstance(self.vmap.get(x), I.Load)}
+        if id(v) not in ids:
+            return False
+        home = ids[id(v)]
+        return home is None or home is self.current_pb
+
+    def undo_old_value(self, inst, c, nb):
+        """Before forward store `c` (of primal `inst`) of a rewound heap block: the bytes
+        it overwrites, for the reverse sweep to put back (reload.py)."""
+        rl = self.reloads()
+        if rl is None or inst not in rl.undo_stores:
+            return
+        val, ptr = c.ops
+        self.undo_old[inst] = nb.append(I.Load(val.type, [ptr], align=inst.align))
+
+    def undo_stores(self, pb):
+        """First in the reverse code of primal block `pb`: the bytes its stores into
+        rewound heap blocks overwrote, back (last store first), so that loads of the
+        block re-read what the forward sweep read (reload.py)."""
+        for inst in reversed(pb.instructions):
+            old = self.undo_old.get(inst)
+            if old is not None:
+                self.anchor = inst
+                self.remit(I.Store([self.fwd(old), self.fwd(self.vmap[inst].ops[1])],
+                                   align=inst.align))
 
     def _from_record(self, v):
         """`v` from the current block's tape record: the forward sweep stores the values
