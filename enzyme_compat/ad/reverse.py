@@ -784,6 +784,10 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, ShadowMemory, Cust
             self.anchor = inst
             try:
                 self._reverse_instruction(inst)
+                group = self.staggered().get(inst)
+                if group is not None and inst is group.first:
+                    ReverseBuilder(self, inst, self.vmap.get(inst, inst),
+                                   self.rblock).add_group(group)
             except COLLECTED as e:
                 self.problems.append(e)
         # phis: their adjoints go to the incoming value of the edge that was taken

@@ -89,8 +89,67 @@ class ReverseBuilder(TangentBuilder):
         if getattr(self.gs.g, "atomic", False):
             self._atomic_add(ptr, t, value)
             return
+        group = self.gs.staggered().get(self.inst)
+        if group is not None:  # summed where the sweep reaches the group's first load
+            group.pending.append((self.inst, ptr, value))
+            return
         old = self.load(t, ptr)
         self.store(self.gs.add(old, value, self), ptr)
+
+    def add_group(self, group):
+        """The adjoints of a group of partly overlapping vector loads (staggered.py),
+        summed in one vector spanning them all, added to the shadow in pieces of the loads'
+        width from the lowest offset (a last shorter piece lane by lane)."""
+        from ..ir.types import I8, I32, I64
+        from ..ir.values import ConstantAggregate, ConstantInt, ZeroInitializer
+        from .tape import store_size
+
+        pending, group.pending = group.pending, []
+        if not pending:
+            return
+        vt = pending[0][2].type
+        et, w = vt.elem, vt.count
+        esize = store_size(et)
+        lo = min(group.loads[ld] for ld, _, _ in pending)
+        lanes = max(group.loads[ld] for ld, _, _ in pending) // esize - lo // esize + w
+        wide = VectorType(lanes, et)
+        total = None
+        for ld, _, d in pending:
+            first = (group.loads[ld] - lo) // esize
+            mask = [j - first if first <= j < first + w else w for j in range(lanes)]
+            widened = self.emit(I.ShuffleVector("shufflevector", wide, [
+                d, ZeroInitializer(vt),
+                ConstantAggregate(VectorType(lanes, I32), [ConstantInt(I32, m) for m in mask])]))
+            total = widened if total is None else self.emit(
+                I.BinaryOp("fadd", wide, [total, widened]))
+        ld0, ptr0, _ = pending[0]
+        base = self.typed(ptr0, I8)
+        align = min(self._align(), esize)
+        for start in range(0, lanes, w):
+            n = min(w, lanes - start)
+            offset = lo + start * esize - group.loads[ld0]
+            p = self.emit(I.GetElementPtr(self.pointer_to(I8), I8,
+                                          [base, ConstantInt(I64, offset)])) if offset else base
+            if n == w:
+                piece = self.emit(I.ShuffleVector("shufflevector", vt, [
+                    total, ZeroInitializer(wide),
+                    ConstantAggregate(VectorType(w, I32),
+                                      [ConstantInt(I32, start + j) for j in range(w)])]))
+                q = self.typed(p, vt)
+                old = self.emit(I.Load(vt, [q], align=align))
+                self.emit(I.Store([self.emit(I.BinaryOp("fadd", vt, [old, piece])), q],
+                                  align=align))
+                continue
+            for j in range(n):
+                lane = self.emit(I.ExtractElement("extractelement", et,
+                                                  [total, ConstantInt(I64, start + j)]))
+                q = self.typed(p, et)
+                if j:
+                    q = self.emit(I.GetElementPtr(self.pointer_to(et), et,
+                                                  [q, ConstantInt(I64, j)]))
+                old = self.emit(I.Load(et, [q], align=align))
+                self.emit(I.Store([self.emit(I.BinaryOp("fadd", et, [old, lane])), q],
+                                  align=align))
 
     def _atomic_add(self, ptr, t, value):
         """`atomicrmw fadd` of every float of `value` (vector lanes and aggregate leaves

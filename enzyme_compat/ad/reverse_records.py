@@ -95,6 +95,15 @@ class TapeRecords:
         home = ids[id(v)]
         return home is None or home is self.current_pb
 
+    def staggered(self):
+        """The primal's vector loads whose adjoints are summed by group (staggered.py)."""
+        if "_staggered" not in self.__dict__:
+            from .staggered import staggered_groups
+
+            self._staggered = {} if getattr(self.g, "atomic", False) \
+                else staggered_groups(self.primal)
+        return self._staggered
+
     def undo_old_value(self, inst, c, nb):
         """Before forward store `c` (of primal `inst`) of a rewound heap block: the bytes
         it overwrites, for the reverse sweep to put back (reload.py)."""

@@ -1,0 +1,104 @@
+"""Vector loads whose adjoint updates would overlap each other by part of a vector.
+
+A vectorized stencil loads `x[i-1..i]`, `x[i..i+1]` and `x[i+1..i+2]` in one iteration; the
+reverse sweep adds each load's adjoint into the shadow of the bytes it read. Done as one
+vector load-add-store per load, the second update's load reads half of the first update's
+store and half of older memory: the processor cannot forward the store to it and waits
+for the store to reach the cache (a stall of about a dozen cycles, three per iteration,
+which made such gradients twice as slow); lane by lane, LLVM's vectorizer merges the
+updates back into the same overlapping vectors.
+
+So the adjoints of such a group of loads are summed in registers into one vector spanning
+all of them (`x[i-1..i+2]`), which is added to the shadow in pieces of the loads' width
+starting at the lowest offset (`x[i-1..i]`, `x[i+1..i+2]`): each piece's load reads exactly
+what one earlier store of the previous iteration wrote, which is forwarded. The sum is
+added where the reverse sweep reaches the group's first load; nothing between the group's
+loads may touch memory (a store or call there would see the shadow without the sum).
+
+Two loads overlap in part, in one iteration or in two that follow each other, when they
+read through the same pointer at the same variable index plus constant offsets whose
+difference is not a multiple of the vector's size."""
+
+from __future__ import annotations
+
+from ..ir import instructions as I
+from ..ir.types import VectorType
+from ..ir.values import ConstantInt
+from .tape import store_size
+
+
+def _index_and_offset(v):
+    """(variable part, constant part) of an integer index: x + C, x - C, x | C
+    (disjoint) or x itself."""
+    if isinstance(v, ConstantInt):
+        return None, v.value
+    if isinstance(v, I.BinaryOp) and isinstance(v.ops[1], ConstantInt):
+        c = v.ops[1].value
+        if v.opcode == "add" or (v.opcode == "or" and "disjoint" in (v.flags or ())):
+            x, k = _index_and_offset(v.ops[0])
+            return x, k + c
+        if v.opcode == "sub":
+            x, k = _index_and_offset(v.ops[0])
+            return x, k - c
+    return v, 0
+
+
+def _address(p):
+    """(base pointer, variable index, byte offset) of `getelementptr T, base, idx` with
+    one index (or of the pointer itself), else None."""
+    if isinstance(p, I.GetElementPtr) and len(p.ops) == 2:
+        size = store_size(p.source_type)
+        if size is None:
+            return None
+        x, k = _index_and_offset(p.ops[1])
+        return p.ops[0], x, k * size
+    return p, None, 0
+
+
+class Group:
+    """Vector loads of one block through one pointer at one variable index: `loads` maps
+    each to its byte offset; the reverse sweep sums their adjoints at `first`."""
+
+    def __init__(self, loads: dict, first):
+        self.loads = loads
+        self.first = first
+        self.pending: list = []  # (load, its shadow address, its adjoint)
+
+
+def staggered_groups(fn) -> dict:
+    """load -> its Group, for the vector loads of `fn` whose adjoint updates overlap in
+    part (see the module's docstring)."""
+    out = {}
+    for b in fn.blocks:
+        by_place: dict = {}
+        for k, inst in enumerate(b.instructions):
+            if isinstance(inst, I.Load) and isinstance(inst.type, VectorType):
+                a = _address(inst.ops[0])
+                if a is not None and store_size(inst.type):
+                    by_place.setdefault((id(a[0]), id(a[1])), []).append((k, a[2], inst))
+        for loads in by_place.values():
+            types = {ld.type for _, _, ld in loads}
+            if len(types) != 1:
+                continue
+            t = next(iter(types))
+            size, esize = store_size(t), store_size(t.elem)
+            offsets = [off for _, off, _ in loads]
+            if all((o - offsets[0]) % size == 0 for o in offsets) or \
+                    any(o % esize for o in offsets):
+                continue
+            lo, hi = loads[0][0], loads[-1][0]
+            if any(isinstance(i, (I.Store, I.AtomicRMW, I.CmpXchg, I.Fence)) or
+                   (isinstance(i, I.Call) and not _pure(i))
+                   for i in b.instructions[lo:hi + 1]):
+                continue
+            g = Group({ld: off for _, off, ld in loads}, loads[0][2])
+            for _, _, ld in loads:
+                out[ld] = g
+    return out
+
+
+def _pure(call) -> bool:
+    """An intrinsic on values alone (fmuladd, sqrt, ...): its reverse code touches no
+    shadow memory."""
+    name = getattr(call.callee, "name", "") or ""
+    return name.startswith("llvm.") and not any(a.type.is_pointer for a in call.args)
