@@ -789,7 +789,18 @@ def no_gc():
         yield
     finally:
         if enabled:
+            _promote_survivors()
             gc.enable()
+
+
+def _promote_survivors():
+    """Move every tracked object to the oldest generation (freeze, then unfreeze): the
+    objects allocated while collection was off would otherwise all be traversed by the
+    young-generation pass the next allocation triggers. Cyclic garbage among them is still
+    found by the next full collection. Left alone when the program froze objects itself."""
+    if gc.get_freeze_count() == 0:
+        gc.freeze()
+        gc.unfreeze()
 
 
 def _positions(items: list, wanted) -> list:
