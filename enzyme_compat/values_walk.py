@@ -49,6 +49,7 @@ def walk_constants(module, callees: bool = True):
 
 
 _COMPOSITE = (ConstantExpr, ConstantAggregate, Splat, GlobalWrapper)
+_COMPOSITE_CLASSES = frozenset(_COMPOSITE)  # exact classes: a set lookup per operand
 
 
 def walk_constant_exprs(module):
@@ -59,10 +60,18 @@ def walk_constant_exprs(module):
     stack = [g.initializer for g in module.globals
              if g.initializer is not None and isinstance(g.initializer, _COMPOSITE)]
     stack += [a.target for a in module.aliases if isinstance(a.target, _COMPOSITE)]
+    Call, composite, push = I.Call, _COMPOSITE_CLASSES, stack.append
     for f in module.functions:
         for b in f.blocks:
-            for i in b.instructions:
-                stack += [v for v in I.value_operands(i) if isinstance(v, _COMPOSITE)]
+            for i in b.instructions:  # plain loops over the operands: the hot part
+                for v in i.ops:
+                    if type(v) in composite:
+                        push(v)
+                if type(i) is Call:  # the rest of I.value_operands
+                    if type(i.callee) in composite:
+                        push(i.callee)
+                    for _, vals in i.bundles:
+                        stack += [v for v in vals if type(v) in composite]
     while stack:
         c = stack.pop()
         if id(c) in seen:
@@ -71,3 +80,31 @@ def walk_constant_exprs(module):
         if isinstance(c, ConstantExpr):
             yield c
         stack += [x for x in _children(c) if isinstance(x, _COMPOSITE)]
+
+
+def unused_of(module, candidates: dict) -> dict:
+    """The entries of `candidates` (id -> global value) that no constant of
+    `walk_constants(module)` is: one pass over the operands, descending only into
+    composite constants."""
+    left = dict(candidates)
+    seen = set()
+    stack = [g.initializer for g in module.globals if g.initializer is not None]
+    stack += [a.target for a in module.aliases]
+    Call = I.Call
+    for f in module.functions:
+        for b in f.blocks:
+            for i in b.instructions:
+                ops = I.value_operands(i) if isinstance(i, Call) else i.ops
+                for v in ops:
+                    if id(v) in left:
+                        del left[id(v)]
+                    elif type(v) in _COMPOSITE_CLASSES:
+                        stack.append(v)
+    while stack and left:
+        c = stack.pop()
+        if id(c) in seen:
+            continue
+        seen.add(id(c))
+        left.pop(id(c), None)
+        stack += [x for x in _children(c) if x.is_constant]
+    return left

@@ -11,7 +11,7 @@ from ..ir.types import (I32, ArrayType, IdentifiedStructType, PointerType, Struc
                         VectorType)
 from ..ir.values import ConstantInt, Undef
 from ..ir.values_walk_local import map_operands
-from ..values_walk import walk_constants
+from ..values_walk import unused_of
 from . import abi
 from .activity import dispatch
 from .builder import zero_of
@@ -292,8 +292,10 @@ def _position(instructions: list, inst) -> int:
 def _cleanup(module):
     """Drop the `__enzyme_*` declarations and marker loads/globals nothing uses any more
     (an `extern int enzyme_dup;` left behind would not link)."""
+    Load = I.Load
     for f in module.functions:
-        markers = [i for b in f.blocks for i in b.instructions if _marker_load(i)]
+        markers = [i for b in f.blocks for i in b.instructions
+                   if type(i) is Load and _marker_load(i)]
         if not markers:  # most functions: no use-set to build
             continue
         used = set()
@@ -304,13 +306,14 @@ def _cleanup(module):
         if dead:
             for b in f.blocks:
                 b.instructions = [i for i in b.instructions if id(i) not in dead]
-    used = {id(c) for c in walk_constants(module)}
-    module.functions = [f for f in module.functions
-                        if not (f.is_declaration and _entry_point_name(f.name)
-                                and id(f) not in used)]
-    module.globals = [g for g in module.globals
-                      if not (g.name in abi.MARKERS and g.initializer is None
-                              and id(g) not in used)]
+    unused = {id(f): f for f in module.functions
+              if f.is_declaration and _entry_point_name(f.name)}
+    unused.update((id(g), g) for g in module.globals
+                  if g.name in abi.MARKERS and g.initializer is None)
+    if unused:
+        unused = unused_of(module, unused)
+        module.functions = [f for f in module.functions if id(f) not in unused]
+        module.globals = [g for g in module.globals if id(g) not in unused]
     live = {id(x) for x in module.functions} | {id(x) for x in module.globals}
     for name, v in list(module.symbols.items()):
         if (_entry_point_name(name) or name in abi.MARKERS) and id(v) not in live:

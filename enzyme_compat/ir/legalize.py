@@ -40,18 +40,28 @@ class Pass:
         self.run = run
 
 
-def _instructions(module):
+def _any_instruction(module, test) -> bool:
+    """Does `test` hold for some instruction? (plain loops: these scans run over every
+    instruction of the module each time it is printed)"""
     for f in module.functions:
         for b in f.blocks:
-            yield from b.instructions
+            for i in b.instructions:
+                if test(i):
+                    return True
+    return False
 
 
 def _has_opcode(module, opcode):
-    return any(i.opcode == opcode for i in _instructions(module))
+    for f in module.functions:
+        for b in f.blocks:
+            for i in b.instructions:
+                if i.opcode == opcode:
+                    return True
+    return False
 
 
 def _has_records(module):
-    return any(isinstance(i, I.DebugRecord) for i in _instructions(module))
+    return _any_instruction(module, lambda i: isinstance(i, I.DebugRecord))
 
 
 def _declares(module, prefix):
@@ -69,8 +79,13 @@ def _has_poison(module):
 def _has_asm(module):
     from .values import InlineAsm
 
-    return any(isinstance(i, I.Call) and isinstance(i.callee, InlineAsm) and
-               "*" in i.callee.constraints for i in _instructions(module))
+    Call = I.Call
+    for f in module.functions:
+        for b in f.blocks:
+            for i in b.instructions:
+                if type(i) is Call and type(i.callee) is InlineAsm and "*" in i.callee.constraints:
+                    return True
+    return False
 
 
 def _typed_intrinsics(module):
