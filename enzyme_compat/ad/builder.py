@@ -23,7 +23,7 @@ from ..ir.values import (ConstantAggregate, ConstantFP, ConstantInt, ConstantNul
 def zero_of(t):
     """The zero tangent of type `t` as a constant."""
     if t.is_float and not isinstance(t, VectorType):
-        return ConstantFP(t, encode(Fraction(0), t))
+        return ConstantFP(t, 0)  # +0.0 is all zero bits in every float format
     if isinstance(t, PointerType):
         return ConstantNull(t)
     if t.is_int:
