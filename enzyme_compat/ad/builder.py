@@ -33,6 +33,21 @@ def zero_of(t):
     raise TypeError(f"no zero of {t!r}")
 
 
+def adjoint_zero(t):
+    """The empty adjoint of type `t`: -0.0 in every float (x + -0.0 is x for every x, so
+    LLVM folds the first addition into an adjoint away; x + +0.0 is not -0.0 for x = -0.0
+    and stays), 0 elsewhere."""
+    if isinstance(t, (StructType, IdentifiedStructType)):
+        return ConstantAggregate(t, [adjoint_zero(e) for e in t.elems])
+    if isinstance(t, (VectorType, ArrayType)):
+        e = adjoint_zero(t.elem)
+        return ConstantAggregate(t, [e] * t.count) if isinstance(e, ConstantFP) or \
+            isinstance(t.elem, (StructType, IdentifiedStructType, ArrayType)) else zero_of(t)
+    if t.is_float:
+        return ConstantFP(t, encode(Fraction(0), t, negative_zero=True))
+    return zero_of(t)
+
+
 def float_constant(t, value: float):
     """`value` as a constant of float type `t`, splatted for vectors."""
     if isinstance(t, VectorType):

@@ -38,7 +38,7 @@ from .activity import (ActivityAnalysis, allocation_like, called_function, dispa
                        user_candidates)
 from .custom import custom_rules, inactive_memory
 from .indirect import call_type, retyped
-from .builder import zero_of
+from .builder import adjoint_zero, zero_of
 from .lanes import partial_lanes
 from .cloning import BodyCloner, block_order, derived_name, is_debug, per_module
 from .errors import (COLLECTED, DifferentiationError, NoDerivativeError, ShadowError,
@@ -390,7 +390,7 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, ShadowMemory, Cust
         s = self.slot(v)
         t = self.adjoint_type(v)
         d = self.remit(I.Load(t, [s], align=None))
-        self.remit(I.Store([zero_of(t), s], align=None))
+        self.remit(I.Store([adjoint_zero(t), s], align=None))
         return d
 
     # --------------------------------------------------------------------- run
@@ -752,6 +752,8 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, ShadowMemory, Cust
             agg = Undef(t)
             for k, a in enumerate(outs):
                 d = self.remit(I.Load(a.type, [self.slot(a)], align=None))
+                if holds_float(a.type):  # an adjoint nothing reached: +0.0, not -0.0
+                    d = self.add(d, zero_of(a.type))
                 agg = self.remit(I.InsertValue(t, [agg, d], [k]))
             self.remit(I.Ret([agg]))
         else:
@@ -759,7 +761,7 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, ShadowMemory, Cust
         # entry: adjoint slots, zeroed, before the return dispatch
         head = list(self.entry_allocas) + list(self.slots.values())
         for v, s in self.slots.items():
-            st = I.Store([zero_of(s.allocated_type), s], align=None)
+            st = I.Store([adjoint_zero(s.allocated_type), s], align=None)
             st.parent = self.rentry
             head.append(st)
         self.rentry.instructions[0:0] = head

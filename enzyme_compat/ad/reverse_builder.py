@@ -102,6 +102,7 @@ class ReverseBuilder(TangentBuilder):
         width from the lowest offset (a last shorter piece lane by lane)."""
         from ..ir.types import I8, I32, I64
         from ..ir.values import ConstantAggregate, ConstantInt, ZeroInitializer
+        from .builder import adjoint_zero
         from .tape import store_size
 
         pending, group.pending = group.pending, []
@@ -118,7 +119,7 @@ class ReverseBuilder(TangentBuilder):
             first = (group.loads[ld] - lo) // esize
             mask = [j - first if first <= j < first + w else w for j in range(lanes)]
             widened = self.emit(I.ShuffleVector("shufflevector", wide, [
-                d, ZeroInitializer(vt),
+                d, adjoint_zero(vt),
                 ConstantAggregate(VectorType(lanes, I32), [ConstantInt(I32, m) for m in mask])]))
             total = widened if total is None else self.emit(
                 I.BinaryOp("fadd", wide, [total, widened]))
