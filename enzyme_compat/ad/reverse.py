@@ -25,6 +25,7 @@ import copy
 from dataclasses import dataclass, field
 
 from ..ir import instructions as I
+from ..ir.attributes import Attr
 from ..ir.mem2reg import prepared
 from ..ir.module import BasicBlock, Function
 from ..ir.types import (I1, I32, I64, VOID, ArrayType, FunctionType, IdentifiedStructType,
@@ -201,6 +202,8 @@ class ReverseMode:
         rret = StructType([primal.args[i].type for i in outs]) if outs else VOID
         rev = self._function(derived_name(primal.name, "reverse_"),
                              FunctionType(rret, rparams), rnames)
+        for fn in (aug, rev):  # nothing else reaches the tape header while they run
+            fn.args[0].attrs = [Attr("noalias")]
         return Gradient(primal, activity, ret_active, aug, rev, outs, ret_shadow)
 
     # ------------------------------------------------------------------ combined
