@@ -32,6 +32,9 @@ _THROUGH = frozenset({"getelementptr", "bitcast", "addrspacecast"})
 # calls whose memory effects say nothing else: writes of the pointer arguments' objects
 _ARG_WRITERS = frozenset({"allocation", "free"})
 _TRIPS = 8  # iterations a loop is guessed to run, to weigh taping against undoing
+# undoing a store costs a load and a push forward, a pop and a store in reverse: twice
+# what taping one loaded value costs (a push and a pop)
+_UNDO_COST = 2
 # the adjoint of these needs no operand value: a loaded value feeding only them is not taped
 _LINEAR = frozenset({"fadd", "fsub", "fneg", "extractelement", "insertelement",
                      "shufflevector", "extractvalue", "insertvalue", "bitcast", "phi",
@@ -141,8 +144,8 @@ class Reloads:
     def _undo_logging(self, by_object, allocated):
         """Choose the heap blocks to rewind (see the module's docstring): those whose only
         writers are plain stores, grouped by the loads that read several of them (a grid
-        and its swapped twin), when a group's rewinding makes at least as many float loads
-        re-readable as it adds stores to the undo log. The reverse code of a block undoes
+        and its swapped twin), when a group's rewinding spares the tape at least twice as
+        many values the reverse sweep needs as it adds stores to the undo log. The reverse code of a block undoes
         the block's stores first (reverse.py), so it sees memory as the forward sweep did
         on entry to the block: a load from rewound memory is re-read only there, and only
         when no store before it in its block writes that memory."""
@@ -174,7 +177,7 @@ class Reloads:
             loads = [ld for ld, need in candidates
                      if need <= group and not self._written_before(ld, group)]
             gain = sum(weight(ld) for ld in loads if self._value_needed(ld))
-            if not stores or gain < sum(weight(w) for w in stores):
+            if not stores or gain < _UNDO_COST * sum(weight(w) for w in stores):
                 continue
             self.undo_stores |= stores
             # loads re-read already (nothing writes after them) see the rewinding too
