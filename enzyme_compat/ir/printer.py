@@ -80,7 +80,8 @@ _LOCAL_CLASSES: set = set()
 
 
 def _memo_by_identity(spell):
-    """`spell(t)` remembered per object (each kept alive, so that its id stays its own)."""
+    """`spell(t)` remembered per object (each kept alive, so that its id stays its own);
+    `spelled.names` is the memo (id -> spelling), for the hot paths to look up first."""
     names: dict = {}
     keep: list = []
 
@@ -90,6 +91,7 @@ def _memo_by_identity(spell):
             s = names[id(t)] = spell(t)
             keep.append(t)
         return s
+    spelled.names = names
     return spelled
 
 
@@ -114,36 +116,64 @@ class Printer:
         if not dialect.has("x86_mmx"):
             self.tp.mmx = "<1 x i64>"
         self.type = _memo_by_identity(self.tp.type)  # types do not change while printing
+        self.type_names = self.type.names
         self.float_literal = _memo_float(dialect.spelling("float_literal", format_legacy), self.type)
         self.numbered_args = dialect.has("numbered-argument-names")
         self.numbered_labels = dialect.has("numbered-block-labels")
         self.denormal_env = dialect.has("denormal_fpenv")
         self.slots = {}
+        self.names = {}  # id -> `%name` or `%N` of the function being printed
         self.fn_slots = {}
+        self.fn_names = {}
+        self.flag_spellings = {}  # (opcode, *flags) -> what this release prints of them
+        self.function_names = {}  # name -> `@name` as this release spells it
         self.out = []
 
     # ------------------------------------------------------------------ names
     def number(self, fn: Function) -> dict:
-        slots = self.fn_slots.get(id(fn))
-        if slots is None:
-            slots = {}
-            n = 0
-            for a in fn.args:
-                if a.name is None:
-                    slots[id(a)] = n
+        """id -> slot number of every unnamed argument, block and value of `fn`."""
+        if id(fn) not in self.fn_slots:
+            self._number(fn)
+        return self.fn_slots[id(fn)]
+
+    def local_names(self, fn: Function) -> dict:
+        """id -> `%name` / `%N` of every argument, block and instruction of `fn` that has
+        one: each is spelled once, then looked up at every use."""
+        if id(fn) not in self.fn_names:
+            self._number(fn)
+        return self.fn_names[id(fn)]
+
+    def _number(self, fn: Function):
+        slots, names = {}, {}
+        n = 0
+        for a in fn.args:
+            if a.name is None:
+                slots[id(a)] = n
+                names[id(a)] = "%" + str(n)
+                n += 1
+            else:
+                names[id(a)] = "%" + a.name
+        for b in fn.blocks:
+            if b.name is None:
+                slots[id(b)] = n
+                names[id(b)] = "%" + str(n)
+                n += 1
+            else:
+                names[id(b)] = "%" + b.name
+            for inst in b.instructions:
+                if inst.name is not None:
+                    names[id(inst)] = "%" + inst.name
+                elif inst.type is not VOID:
+                    slots[id(inst)] = n
+                    names[id(inst)] = "%" + str(n)
                     n += 1
-            for b in fn.blocks:
-                if b.name is None:
-                    slots[id(b)] = n
-                    n += 1
-                for inst in b.instructions:
-                    if inst.name is None and inst.type is not VOID:
-                        slots[id(inst)] = n
-                        n += 1
-            self.fn_slots[id(fn)] = slots
-        return slots
+        self.fn_slots[id(fn)] = slots
+        self.fn_names[id(fn)] = names
 
     def local(self, v) -> str:
+        s = self.names.get(id(v))
+        if s is not None:
+            return s
         if v.name is not None:
             return "%" + v.name
         n = self.slots.get(id(v))
@@ -153,14 +183,18 @@ class Printer:
 
     def gname(self, g) -> str:
         if isinstance(g, Function):
-            return "@" + self.d.intrinsic_name(g.name)
+            s = self.function_names.get(g.name)
+            if s is None:
+                s = self.function_names[g.name] = "@" + self.d.intrinsic_name(g.name)
+            return s
         return "@" + g.name
 
     # ------------------------------------------------------------------ values
     def ref(self, v) -> str:
         c = type(v)
         if c in _LOCAL_CLASSES:  # the common case first
-            return "%" + v.name if v.name is not None else self.local(v)
+            s = self.names.get(id(v))
+            return s if s is not None else self.local(v)
         if c is ConstantInt:
             if v.type.bits == 1:
                 return "true" if v.value & 1 else "false"
@@ -207,13 +241,23 @@ class Printer:
         raise TypeError(f"cannot print value {v!r}")
 
     def typed(self, v) -> str:
-        return self.type(v.type) + " " + self.ref(v)
+        t = v.type
+        ts = self.type_names.get(id(t)) or self.type(t)
+        if type(v) in _LOCAL_CLASSES:
+            s = self.names.get(id(v))
+            if s is not None:
+                return ts + " " + s
+        return ts + " " + self.ref(v)
 
     def flags(self, opcode, flags) -> str:
         if not flags:
             return ""
-        keep = self.d.keep_flag
-        return "".join(" " + f for f in flags if keep(opcode, f))
+        key = (opcode, *flags)
+        s = self.flag_spellings.get(key)
+        if s is None:
+            keep = self.d.keep_flag
+            s = self.flag_spellings[key] = "".join(" " + f for f in flags if keep(opcode, f))
+        return s
 
     def const_expr(self, e: ConstantExpr) -> str:
         op = e.opcode
@@ -278,6 +322,8 @@ class Printer:
 
     # ------------------------------------------------------------------ attributes
     def attrs(self, attrs, param_type=None) -> str:
+        if not attrs:
+            return ""
         out = []
         d = self.d
         if self.denormal_env and any(getattr(a, "kind", None) in STRING_KEYS for a in attrs):
@@ -423,6 +469,7 @@ class Printer:
     def function(self, f: Function):
         w = self.out.append
         self.slots = self.number(f)
+        self.names = self.local_names(f)
         ft = f.fn_type
         params = []
         for j, pt in enumerate(ft.params):
@@ -472,6 +519,7 @@ class Printer:
             w(head + "\n")
             return
         w(head + " {\n")
+        instruction = self.instruction
         for j, b in enumerate(f.blocks):
             if j:
                 w("\n")
@@ -480,23 +528,24 @@ class Printer:
             elif j:  # before LLVM 9 an unnamed block's number may only be implicit
                 w(f"{self.slots[id(b)]}:\n" if self.numbered_labels
                   else f"; <label>:{self.slots[id(b)]}:\n")
-            for inst in b.instructions:
-                w("  " + self.instruction(inst) + "\n")
+            self.out += ["  " + instruction(inst) + "\n" for inst in b.instructions]
         w("}\n")
 
     # ------------------------------------------------------------------ instructions
     def instruction(self, inst) -> str:
-        fn = _PRINT.get(type(inst))
-        body = fn(self, inst)
-        if inst.name is not None or id(inst) in self.slots:
+        body = _PRINT.get(type(inst))(self, inst)
+        name = self.names.get(id(inst))
+        if name is not None:
+            body = name + " = " + body
+        elif inst.name is not None or id(inst) in self.slots:
             body = self.local(inst) + " = " + body
         if inst.md:
             body += self.attachments(inst.md)
         return body
 
     def p_binary(self, i):
-        return (f"{i.opcode}{self.flags(i.opcode, i.flags)} {self.type(i.type)} "
-                f"{self.ref(i.ops[0])}, {self.ref(i.ops[1])}")
+        fl = self.flags(i.opcode, i.flags) if i.flags else ""
+        return f"{i.opcode}{fl} {self.type(i.type)} {self.ref(i.ops[0])}, {self.ref(i.ops[1])}"
 
     def p_unary(self, i):
         return f"{i.opcode}{self.flags(i.opcode, i.flags)} {self.typed(i.ops[0])}"
@@ -538,7 +587,8 @@ class Printer:
 
     def p_load(self, i):
         s = "load atomic" if i.ordering else "load"
-        s += self.flags("load", i.flags)
+        if i.flags:
+            s += self.flags("load", i.flags)
         s += f" {self.type(i.type)}, {self.typed(i.ops[0])}"
         if i.ordering:
             s += self._atomic(i)
@@ -548,7 +598,8 @@ class Printer:
 
     def p_store(self, i):
         s = "store atomic" if i.ordering else "store"
-        s += self.flags("store", i.flags)
+        if i.flags:
+            s += self.flags("store", i.flags)
         s += f" {self.typed(i.ops[0])}, {self.typed(i.ops[1])}"
         if i.ordering:
             s += self._atomic(i)
