@@ -54,6 +54,11 @@ class ReverseBuilder(TangentBuilder):
         """The primal result as computed in the forward sweep."""
         return self.gs.fwd(self.gs.new(self.inst))
 
+    @property
+    def in_place_update(self) -> bool:
+        """The load or store of an in-place update `*p += e` (increments.py)."""
+        return self.inst in self.gs.in_place_updates()
+
     def shadow(self, i):
         """The shadow of pointer operand `i` (None when it has none)."""
         ops = self.inst.args if isinstance(self.inst, I.Call) else self.inst.ops

@@ -104,6 +104,16 @@ class TapeRecords:
                 else staggered_groups(self.primal)
         return self._staggered
 
+    def in_place_updates(self):
+        """The loads and stores of in-place updates of the primal (increments.py); none
+        when several threads accumulate at once (their shadow updates are atomic adds)."""
+        if "_in_place" not in self.__dict__:
+            from .increments import in_place_updates
+
+            self._in_place = set() if getattr(self.g, "atomic", False) \
+                else in_place_updates(self.primal)
+        return self._in_place
+
     def undo_old_value(self, inst, c, nb):
         """Before forward store `c` (of primal `inst`) of a rewound heap block: the bytes
         it overwrites, for the reverse sweep to put back (reload.py)."""

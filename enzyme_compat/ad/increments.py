@@ -1,0 +1,77 @@
+"""In-place updates `*p = *p + e` whose shadow the reverse sweep can leave alone.
+
+The reverse of `v = load p; w = fadd v, e; store w, p` reads the shadow of `*p` as the
+adjoint of `w` and zeroes it (the store), passes that adjoint on to `e` and to `v` (the
+sum), and adds `v`'s adjoint back into the shadow (the load): the shadow ends where it
+started. When `w` is the stored value's only use of `v` and `v`'s only use, with nothing
+between the load and the store that writes memory, the reverse sweep reads the shadow
+without zeroing it and the load adds nothing: a load of the shadow instead of a load, a
+store of zero and a load-add-store, in the innermost loop of every `+=` (a matrix-vector
+product, GMM's triangular solve, a histogram of weights).
+
+The update is the addend of the sum: `fadd v, e`, `fadd e, v`, `fsub v, e` or
+`llvm.fmuladd`/`llvm.fma` with `v` as the third operand, scalar or vector."""
+
+from __future__ import annotations
+
+from ..ir import instructions as I
+from .activity import called_function
+
+_FUSED = ("llvm.fmuladd.", "llvm.fma.")
+
+
+def _addend(w, v) -> bool:
+    """`v` enters `w` with coefficient 1 and only once."""
+    if isinstance(w, I.BinaryOp):
+        a, b = w.ops
+        if w.opcode == "fadd":
+            return (a is v) != (b is v)
+        if w.opcode == "fsub":
+            return a is v and b is not v
+        return False
+    if isinstance(w, I.Call):
+        name = getattr(called_function(w), "name", "") or ""
+        return name.startswith(_FUSED) and len(w.args) == 3 and w.args[2] is v \
+            and w.args[0] is not v and w.args[1] is not v
+    return False
+
+
+def in_place_updates(fn) -> set:
+    """The loads and stores of `fn` that form in-place updates (see the module's
+    docstring)."""
+    uses: dict = {}
+    for b in fn.blocks:
+        for inst in b.instructions:
+            for o in (inst.args if isinstance(inst, I.Call) else inst.ops):
+                uses[id(o)] = uses.get(id(o), 0) + 1
+            if isinstance(inst, I.Call) and inst.callee is not None:
+                uses[id(inst.callee)] = uses.get(id(inst.callee), 0) + 1
+    out = set()
+    for b in fn.blocks:
+        pending: dict = {}  # id(pointer) -> the load from it since the last write
+        for inst in b.instructions:
+            if isinstance(inst, I.Load):
+                if inst.ordering is None and "volatile" not in (inst.flags or ()):
+                    pending[id(inst.ops[0])] = inst
+                continue
+            if isinstance(inst, I.Store):
+                w, p = inst.ops
+                v = pending.get(id(p))
+                if v is not None and inst.ordering is None and \
+                        "volatile" not in (inst.flags or ()) and \
+                        isinstance(w, I.Instruction) and w.parent is b and \
+                        v.type == w.type and _addend(w, v) and \
+                        uses.get(id(v)) == 1 and uses.get(id(w)) == 1:
+                    out.add(v)
+                    out.add(inst)
+                pending.clear()
+                continue
+            if isinstance(inst, I.Call):
+                name = getattr(called_function(inst), "name", "") or ""
+                if name.startswith(_FUSED) or not any(a.type.is_pointer for a in inst.args) \
+                        and name.startswith("llvm."):
+                    continue  # arithmetic: touches no memory
+                pending.clear()
+            elif isinstance(inst, (I.AtomicRMW, I.CmpXchg, I.Fence)):
+                pending.clear()
+    return out
