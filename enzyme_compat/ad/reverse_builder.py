@@ -54,6 +54,30 @@ class ReverseBuilder(TangentBuilder):
         """The primal result as computed in the forward sweep."""
         return self.gs.fwd(self.gs.new(self.inst))
 
+    def call(self, callee, args, ret=None, flags=None):
+        """A call; when the primal makes the same call on the same operands in this
+        block (cos(x) for the derivative of sin(x), beside the primal's own cos(x)), the
+        forward value of the primal's call instead of a second evaluation."""
+        twin = self._primal_twin(callee, args, ret)
+        if twin is not None:
+            return twin
+        return super().call(callee, args, ret, flags)
+
+    def _primal_twin(self, callee, args, ret):
+        name = getattr(callee, "name", None)
+        inst = self.inst
+        if not name or not isinstance(inst, I.Call) or len(args) != len(inst.args):
+            return None
+        if any(a is not self.gs.fwd(self.gs.new(o)) for a, o in zip(args, inst.args)):
+            return None  # not the operands of the differentiated call
+        want = callee.fn_type.ret if ret is None else ret
+        for p in inst.parent.instructions:
+            if p is not inst and isinstance(p, I.Call) and p.type == want and \
+                    getattr(p.callee, "name", None) == name and len(p.args) == len(args) \
+                    and all(x is y for x, y in zip(p.args, inst.args)):
+                return self.gs.fwd(self.gs.new(p))
+        return None
+
     @property
     def in_place_update(self) -> bool:
         """The load or store of an in-place update `*p += e` (increments.py)."""
