@@ -1,12 +1,19 @@
 /* libm trigonometry: sin, cos, tan, atan2, hypot (and atan, asin) of two active
-   doubles. */
+   doubles; and sin and cos of the same and of other operands side by side (the reverse
+   sweep reuses the primal's cos(x) for the derivative of sin(x), never cos(y)). */
 #include "check.h"
 
 double f(double x, double y) {
   return sin(x) * cos(y) + tan(x * y) + atan2(y, x) + hypot(x, y) + atan(x - y) * asin(y);
 }
 
+double g(double x, double y) {
+  double sx = sin(x), cx = cos(x), sy = sin(y), cxy = cos(x * y), cy = cos(y);
+  return sx * cx + 3 * sy - cxy * cy + sx * sy;
+}
+
 static double fd_f(const double *p) { return f(p[0], p[1]); }
+static double fd_g(const double *p) { return g(p[0], p[1]); }
 
 int main(void) {
   double pts[3][2] = {{0.7, 0.4}, {-1.2, 0.3}, {0.25, -0.6}};
@@ -22,6 +29,13 @@ int main(void) {
     check_grad("trig", fd_f, pts[k], 2, got, want);
     check_fwd("trig fwd x", __enzyme_fwddiff((void *)f, x, 1.0, y, 0.0), d.dx, want[0], 1e-12);
     check_fwd("trig fwd y", __enzyme_fwddiff((void *)f, x, 0.0, y, 1.0), d.dy, want[1], 1e-12);
+
+    double sx = sin(x), cx = cos(x), sy = sin(y), cy = cos(y), sxy = sin(x * y), cxy = cos(x * y);
+    double want_g[2] = {cx * cx - sx * sx + y * sxy * cy + cx * sy,
+                        3 * cy + x * sxy * cy + cxy * sy + sx * cy};
+    grad2 e = __enzyme_autodiff2((void *)g, x, y);
+    double got_g[2] = {e.dx, e.dy};
+    check_grad("sin and cos side by side", fd_g, pts[k], 2, got_g, want_g);
   }
   return failures != 0;
 }
