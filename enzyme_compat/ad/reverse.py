@@ -818,11 +818,14 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, ShadowMemory, Cust
                     self.loop_edges.append((edge, exited))
                 saved = self.rblock
                 self.rblock = edge
+                for lp in exited:  # innermost first, like the records' pops
+                    if lp.last is not None:
+                        self.derive_counters(lp)
                 if back:  # the induction variable of the iteration before
                     prev = self.remit(I.BinaryOp("sub", iv.type,
                                                  [iv, ConstantInt(iv.type, counted.iv[1])]))
                     self.remit(I.Store([prev, counted.iv[5]], align=None))
-                    for fo, ostep, so in counted.more_ivs:
+                    for fo, ostep, so, _ in counted.more_ivs:
                         v = self.remit(I.Load(fo.type, [so], align=None))
                         v = self.remit(I.BinaryOp("sub", fo.type,
                                                   [v, ConstantInt(fo.type, ostep)]))

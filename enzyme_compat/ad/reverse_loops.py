@@ -19,20 +19,29 @@ from __future__ import annotations
 from ..ir import instructions as I
 from ..ir.module import BasicBlock
 from ..ir.types import I64
-from ..ir.values import ConstantInt
+from ..ir.values import Argument, ConstantInt
 from . import tape as T
 from .cloning import derived_name
 from .tape_reserve import natural_loops
 
 
+# integer arithmetic a counter's bound may be rebuilt from on a reverse edge
+_REBUILT = frozenset({"add", "sub", "mul", "shl", "lshr", "ashr", "and", "or", "xor",
+                      "zext", "sext", "trunc"})
+
+
 class _Loop:
-    __slots__ = ("header", "body", "ok", "layout", "iv", "more_ivs")
+    __slots__ = ("header", "body", "ok", "layout", "iv", "more_ivs", "last")
 
     def __init__(self, header, body, ok):
         self.header, self.body, self.ok = header, body, ok
         self.layout: list = []  # (forward value, its slot in the reverse function)
         self.iv = None  # (forward phi, step, primal start, preheader, latch, slot)
         self.more_ivs: list = []  # (forward phi, step, slot): other counters of the header
+        # (primal bound, offset): the induction variable's last value is bound + offset
+        # (the loop leaves only by its test against a bound set before it), so the exit
+        # record need not carry it; the header's other counters are derived from it
+        self.last = None
 
 
 def _induction(lp, preds):
@@ -57,6 +66,36 @@ def _induction(lp, preds):
                 and isinstance(nxt.ops[1], ConstantInt) and nxt.ops[1].value != 0 \
                 and ("nsw" in nxt.flags or "nuw" in nxt.flags):
             return phi, nxt.ops[1].value, start, pre, latch
+    return None
+
+
+def _last_value(lp, phi, step, latch, preds):
+    """(bound, offset) with the last value of induction variable `phi` equal to bound +
+    offset, when the loop's only exit is its latch's test `phi + step` (or `phi`) ==
+    bound, or != bound to go on, against a bound defined before the loop; else None."""
+    exits = [b for b in lp.body for s in b.successors() if s not in lp.body]
+    if exits != [latch]:
+        return None
+    term = latch.instructions[-1] if latch.instructions else None
+    if not isinstance(term, I.Br) or len(term.ops) != 1 or len(term.targets) != 2:
+        return None
+    cmp = term.ops[0]
+    if not isinstance(cmp, I.Compare) or cmp.opcode != "icmp" \
+            or cmp.predicate not in ("eq", "ne"):
+        return None
+    leaves = term.targets[0] if cmp.predicate == "eq" else term.targets[1]
+    if leaves in lp.body or (term.targets[1] if cmp.predicate == "eq"
+                             else term.targets[0]) is not lp.header:
+        return None
+    nxt = phi.ops[phi.blocks.index(latch)]
+    a, b = cmp.ops
+    for x, bound in ((a, b), (b, a)):
+        if isinstance(bound, I.Instruction) and bound.parent in lp.body:
+            continue
+        if x is nxt and bound.type == phi.type:
+            return bound, -step
+        if x is phi and bound.type == phi.type:
+            return bound, 0
     return None
 
 
@@ -100,14 +139,31 @@ class LoopRecords:
                 s.parent = self.rentry
                 self.entry_allocas.append(s)
                 lp.iv = (fphi, step, start, pre, latch, s)
-                lp.layout.append((fphi, s))
+                lp.last = _last_value(lp, phi, step, latch, preds)
+                if lp.last is None:
+                    lp.layout.append((fphi, s))
                 for other, ostep in _other_counters(phi, pre, latch, header):
                     fo = self.vmap[other]
                     so = I.Alloca(self.tape.pointer_to(other.type), other.type, [],
                                   align=None)
                     so.parent = self.rentry
                     self.entry_allocas.append(so)
-                    lp.more_ivs.append((fo, ostep, so))
+                    derived = lp.last is not None and ostep % step == 0 \
+                        and other.type == phi.type
+                    lp.more_ivs.append((fo, ostep, so, other.ops[other.blocks.index(pre)]
+                                        if derived else None))
+                    if not derived:
+                        lp.layout.append((fo, so))
+        for lp in loops:  # a last value needs its bound rebuilt on the reverse edge
+            if lp.last is None:
+                continue
+            if not self._rebuilt(lp.last[0], lp, loops):
+                lp.last = None
+                lp.layout.append((lp.iv[0], lp.iv[5]))
+            first = lp.last is not None and self._rebuilt(lp.iv[2], lp, loops)
+            for k, (fo, ostep, so, ostart) in enumerate(lp.more_ivs):
+                if ostart is not None and not (first and self._rebuilt(ostart, lp, loops)):
+                    lp.more_ivs[k] = (fo, ostep, so, None)
                     lp.layout.append((fo, so))
         loops.sort(key=lambda lp: -len(lp.body))
         self.loops_of: dict = {}
@@ -120,7 +176,7 @@ class LoopRecords:
         self.induction_of = {id(lp.iv[0]): (lp, lp.iv[5]) for lp in loops
                              if lp.iv is not None}
         self.induction_of.update({id(fo): (lp, so) for lp in loops
-                                  for fo, _, so in lp.more_ivs})
+                                  for fo, _, so, _ in lp.more_ivs})
         self.loop_edges: list = []  # (reverse edge block, loops it enters, innermost first)
 
     def _from_induction(self, v):
@@ -166,6 +222,45 @@ class LoopRecords:
         else:
             s = s[0]
         return self.remit(I.Load(v.type, [s], align=None))
+
+    def _rebuilt(self, v, lp, loops, depth=0) -> bool:
+        """`v` can be recomputed on the reverse edge into `lp` from what is there without
+        any tape record: constants, arguments, induction variables of counted loops
+        around `lp`, integer arithmetic on those (the starts of `lp`'s counters too)."""
+        if isinstance(v, I.Instruction):
+            if depth > 6:
+                return False
+            if isinstance(v, I.Phi):
+                return any(o.iv is not None and o.iv[0] is self.vmap.get(v) and
+                           lp.body.keys() <= o.body.keys() and o is not lp for o in loops)
+            if v.opcode not in _REBUILT:
+                return False
+            return all(self._rebuilt(o, lp, loops, depth + 1) for o in v.ops)
+        return not isinstance(v, Argument) or v in self.primal.args
+
+    def derive_counters(self, lp):
+        """On the reverse edge into loop `lp` (the current reverse block): its induction
+        variable's last value from the bound it was tested against, and the header's other
+        counters from that (start + trips * step), instead of from the exit record."""
+        fphi, step, start, _, latch, s = lp.iv
+        bound, offset = lp.last
+        saved = dict(self.popped)  # what is computed here serves this edge only
+        saved_pb, self.current_pb = self.current_pb, latch  # values as the loop left
+        last = self.fwd(self.new(bound))
+        if offset:
+            last = self.remit(I.BinaryOp("add", last.type, [last, ConstantInt(last.type, offset)]))
+        self.remit(I.Store([last, s], align=None))
+        if any(d is not None for *_, d in lp.more_ivs):
+            first = self.fwd(self.new(start))
+            done = self.remit(I.BinaryOp("sub", last.type, [last, first]))
+            for fo, ostep, so, ostart in lp.more_ivs:
+                if ostart is None:
+                    continue
+                v = self.remit(I.BinaryOp("mul", last.type,
+                                          [done, ConstantInt(last.type, ostep // step)]))
+                v = self.remit(I.BinaryOp("add", last.type, [self.fwd(self.new(ostart)), v]))
+                self.remit(I.Store([v, so], align=None))
+        self.popped, self.current_pb = saved, saved_pb
 
     def _fill_loop_edges(self):
         """The pops of the exit records on the reverse edges into loops (after the whole
