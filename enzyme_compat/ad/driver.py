@@ -115,9 +115,53 @@ def _replace_uses(function, old, new):
     def swap(v):
         return new if v is old else v
 
-    for b in function.blocks:
-        for inst in b.instructions:
+    if _uses is None:
+        for b in function.blocks:
+            for inst in b.instructions:
+                map_operands(inst, swap, constants=False)
+        return
+    users = _uses.of(function)
+    moved = users.pop(id(old), [])
+    for inst in moved:
+        if id(inst) not in _uses.removed:
             map_operands(inst, swap, constants=False)
+    users.setdefault(id(new), []).extend(moved)
+
+
+class CallerUses:
+    """For one `differentiate_module` run: which instructions of each caller mention each
+    value (as `map_operands` sees them: operands, callee, bundles, metadata), so that
+    replacing the result of one `__enzyme_*` call does not rescan its caller (a caller of
+    thousands of such calls would cost a scan per call). A caller is indexed at its first
+    replacement; `splice_call` adds the instructions it puts in and records the call it
+    takes out."""
+
+    def __init__(self):
+        self.callers: dict = {}  # id(function) -> (function, {id(value): [instruction]})
+        self.removed: dict = {}  # id -> instruction spliced out of its caller
+
+    def of(self, function) -> dict:
+        entry = self.callers.get(id(function))
+        if entry is None:
+            entry = self.callers[id(function)] = (function, {})
+            self.add(function, [i for b in function.blocks for i in b.instructions])
+        return entry[1]
+
+    def add(self, function, instructions):
+        entry = self.callers.get(id(function))
+        if entry is None:  # not indexed yet: indexed whole when first asked
+            return
+        users = entry[1]
+        for inst in instructions:
+            def note(v, inst=inst):
+                users.setdefault(id(v), []).append(inst)
+                return v
+            map_operands(inst, note, constants=False)
+
+
+# The use index of the differentiate_module run in progress (None outside one: a lone
+# lowering scans its caller).
+_uses: CallerUses | None = None
 
 
 def lower_call(mode: ForwardMode, caller, call) -> str:
@@ -211,6 +255,8 @@ def splice_call(block, call, replacement):
     without such a call the exception edge goes (phis of the landing block forget this
     block)."""
     pos = _position(block.instructions, call)
+    if _uses is not None:
+        _uses.removed[id(call)] = call
     if call.opcode == "invoke" and any(_may_unwind(i) for i in replacement):
         block.instructions[pos:pos + 1] = _invoke_derived(block, call, replacement)
         _last_splice[:] = [None, 0]
@@ -219,6 +265,8 @@ def splice_call(block, call, replacement):
         br = I.Br([], [call.normal])
         br.parent = block
         replacement = list(replacement) + [br]
+    if _uses is not None:
+        _uses.add(block.parent, replacement)
         unwind = call.unwind
         if unwind is not None and unwind is not call.normal:
             for phi in unwind.instructions:
@@ -250,6 +298,8 @@ def _invoke_derived(block, call, replacement) -> list:
     taken = {b.name for b in fn.blocks}
     out = current = []
     last, k = block, 0
+    if _uses is not None:
+        _uses.add(fn, replacement)
     for inst in replacement:
         inst.parent = last
         current.append(inst)
@@ -266,6 +316,8 @@ def _invoke_derived(block, call, replacement) -> list:
     br = I.Br([], [call.normal])
     br.parent = last
     current.append(br)
+    if _uses is not None:
+        _uses.add(fn, [br])
     for phi in call.normal.instructions:
         if not isinstance(phi, I.Phi):
             break
@@ -340,8 +392,14 @@ def differentiate_module(module, release: int | None = None, registry=None,
     `module` in place; returns the names of the synthesized functions, one per call.
     `loose_types`: integers whose bits type analysis cannot place are taken for integers
     instead of reported."""
-    with no_gc():  # many small objects and next to no garbage: collection passes only cost time
-        return _differentiate_module(module, release, registry, loose_types)
+    global _uses
+    outer = _uses
+    _uses = CallerUses()
+    try:
+        with no_gc():  # many small objects and next to no garbage: collection passes only cost time
+            return _differentiate_module(module, release, registry, loose_types)
+    finally:
+        _uses = outer
 
 
 def _differentiate_module(module, release, registry, loose_types) -> list[str]:
