@@ -26,7 +26,8 @@ class Instruction(Value):
 
     def __init__(self, opcode: str, type: Type, ops: list | None = None, flags=None,
                  name: str | None = None):
-        super().__init__(type, name)
+        self.type = type  # Value.__init__, inlined: every derivative builds many instructions
+        self.name = name
         self.opcode = opcode
         self.ops = ops if ops is not None else []
         self.flags = flags if flags is not None else []
