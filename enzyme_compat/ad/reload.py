@@ -110,7 +110,9 @@ class Reloads:
         self.loads: set = set()
         self.deferred: dict = {}
         self.undo_stores: set = set()  # stores the reverse sweep undoes
-        self.block_local: set = set()  # loads re-read only in their own block's reverse code
+        self.block_local: set = set()  # loads re-read only where rereadable_at says
+        self.rewound: set = set()  # the heap blocks the reverse sweep rewinds
+        self._rereadable: dict = {}
         frees = self._deferrable_frees()
         by_object: dict = {}
         anywhere = []
@@ -180,6 +182,7 @@ class Reloads:
             if not stores or gain < _UNDO_COST * sum(weight(w) for w in stores):
                 continue
             self.undo_stores |= stores
+            self.rewound |= group
             # loads re-read already (nothing writes after them) see the rewinding too
             for ld in [x for x in self.loads if self.objects(x.ops[0]) & group]:
                 if self._written_before(ld, group):
@@ -213,6 +216,48 @@ class Reloads:
                         return True
                     work.append(u)
         return False
+
+    def rereadable_at(self, load, block) -> bool:
+        """Whether block-local `load` reads the same bytes again in the reverse code of
+        `block` (which undoes its own stores first): in its own block, or where no store
+        into the rewound memory it reads can run between it and `block`'s start (a loop
+        nested in the load's block that writes other memory)."""
+        if block is load.parent:
+            return True
+        key = (id(load), id(block))
+        got = self._rereadable.get(key)
+        if got is None:
+            objs = self.objects(load.ops[0])
+            objs = self.rewound if objs is ANY else objs & self.rewound
+            home = load.parent
+            after = home.instructions[home.instructions.index(load) + 1:]
+            between = self._between(home, block)
+            got = self._rereadable[key] = not any(
+                isinstance(i, I.Store) and self._store_objects(i) & objs
+                for i in [*after, *(i for b in between for i in b.instructions)])
+        return got
+
+    def _between(self, home, block):
+        """The blocks that can run after `home` and before `block` (`block` itself when
+        it runs again before it starts once more, in a loop) without `home` running again."""
+        succ = {id(b): b.successors() for b in self.fn.blocks}
+        ahead, work = set(), [s for s in succ[id(home)] if s is not home]
+        while work:
+            b = work.pop()
+            if id(b) in ahead:
+                continue
+            ahead.add(id(b))
+            work.extend(s for s in succ[id(b)] if s is not home)
+        if self._preds is None:
+            self._blocks_reaching(block)  # fills the predecessor map
+        behind, work = set(), [p for p in self._preds.get(id(block), ()) if p is not home]
+        while work:
+            b = work.pop()
+            if id(b) in behind:
+                continue
+            behind.add(id(b))
+            work.extend(p for p in self._preds.get(id(b), ()) if p is not home)
+        return [b for b in self.fn.blocks if id(b) in ahead and id(b) in behind]
 
     def _written_before(self, load, group) -> bool:
         """A store before `load` in its block may write an object of `group`."""

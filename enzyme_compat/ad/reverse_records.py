@@ -82,18 +82,18 @@ class TapeRecords:
 
     def _reloadable(self, v) -> bool:
         """A load of the forward sweep that the reverse sweep may repeat here (loads of
-        rewound memory only in their own block's reverse code)."""
+        rewound memory only where nothing rewrote it since: Reloads.rereadable_at)."""
         ids = self.__dict__.get("_reload_ids")
         if ids is None:
             rl = self.reloads()
             loads = rl.loads if rl is not None else ()
             ids = self._reload_ids = {
-                id(self.vmap[x]): x.parent if x in rl.block_local else None
+                id(self.vmap[x]): x if x in rl.block_local else None
                 for x in loads if isinstance(self.vmap.get(x), I.Load)}
         if id(v) not in ids:
             return False
-        home = ids[id(v)]
-        return home is None or home is self.current_pb
+        load = ids[id(v)]
+        return load is None or self.reloads().rereadable_at(load, self.current_pb)
 
     def staggered(self):
         """The primal's vector loads whose adjoints are summed by group (staggered.py)."""

@@ -1,10 +1,11 @@
 /* Heap blocks the reverse sweep rewinds instead of taping what is read from them: heat
    equations on two grids swapped every step, in 1-D (each cell read three times per step,
    written once; at -O2 the vectorized loop reads x[i-1..i], x[i..i+1], x[i+1..i+2], whose
-   adjoints are summed before they reach the shadow) and in 2-D (five reads), rows of a scratch buffer filled by
-   one loop and read by the next, and a buffer written and read again in one block (not
-   rewound: the values stay on the tape). The gradients are checked against hand-written
-   adjoints and finite differences. */
+   adjoints are summed before they reach the shadow) and in 2-D (five reads); rows of a
+   scratch buffer filled by one loop and read by the next (also from a loop nested in the
+   reading one); a buffer written and read again in one block (not rewound: the values
+   stay on the tape). The gradients are checked against hand-written adjoints and finite
+   differences. */
 #include "check.h"
 
 #define R 0.2
@@ -76,6 +77,22 @@ double rows(const double *x, int m, int n) {
   for (int r = 0; r < m; r++) {
     for (int j = 0; j < n; j++) buf[j] = x[r * n + j] * x[r * n + j];
     for (int j = 0; j + 1 < n; j++) s += buf[j] * buf[j] * x[r * n + j] * x[r * n + j + 1];
+  }
+  free(buf);
+  return s;
+}
+
+/* per row, buf_j = x_j^2, then sum_j sum_k buf_j buf_k x_k: buf_j is read in the j loop
+   and used in the k loop nested in it, which reads buf but writes nothing of it */
+double nested(const double *x, int m, int n) {
+  double *buf = malloc(sizeof(double) * (size_t)n);
+  double s = 0;
+  for (int r = 0; r < m; r++) {
+    for (int j = 0; j < n; j++) buf[j] = x[r * n + j] * x[r * n + j];
+    for (int j = 0; j < n; j++) {
+      double v = buf[j];
+      for (int k = 0; k < n; k++) s += v * buf[k] * x[r * n + k];
+    }
   }
   free(buf);
   return s;
@@ -195,6 +212,7 @@ static void heat2d_adjoint(const double *u0, const double *kappa, double *du0, d
 static double fd_heat2d(const double *p) { return heat2d(G, STEPS, p, p + CELLS, wts2); }
 static double fd_heat(const double *p) { return heat1d(N, STEPS, p, p + N, wts); }
 static double fd_rows(const double *p) { return rows(p, M, C); }
+static double fd_nested(const double *p) { return nested(p, M, C); }
 static double fd_same_block(const double *p) { return same_block(p, C); }
 
 int main(void) {
@@ -235,6 +253,19 @@ int main(void) {
       wx[r * C + j] = g;
     }
   check_grad("rows", fd_rows, x, M * C, dx, wx);
+
+  clear(dx, M * C);
+  __enzyme_autodiff((void *)nested, enzyme_dup, x, dx, enzyme_const, M, enzyme_const, C);
+  for (int r = 0; r < M; r++) {
+    const double *v = x + r * C;
+    double sq = 0, cube = 0;
+    for (int j = 0; j < C; j++) {
+      sq += v[j] * v[j];
+      cube += v[j] * v[j] * v[j];
+    }
+    for (int j = 0; j < C; j++) wx[r * C + j] = 2 * v[j] * cube + 3 * v[j] * v[j] * sq;
+  }
+  check_grad("nested", fd_nested, x, M * C, dx, wx);
 
   clear(dx, C);
   __enzyme_autodiff((void *)same_block, enzyme_dup, x, dx, enzyme_const, C);
