@@ -147,10 +147,12 @@ class Reloads:
         """Choose the heap blocks to rewind (see the module's docstring): those whose only
         writers are plain stores, grouped by the loads that read several of them (a grid
         and its swapped twin), when a group's rewinding spares the tape at least twice as
-        many values the reverse sweep needs as it adds stores to the undo log. The reverse code of a block undoes
-        the block's stores first (reverse.py), so it sees memory as the forward sweep did
-        on entry to the block: a load from rewound memory is re-read only there, and only
-        when no store before it in its block writes that memory."""
+        many values the reverse sweep needs as it adds stores to the undo log (each count
+        weighted by how often it runs; a value used in a loop nested after its load counts
+        once more for each such loop, whose exit record would carry it on every run). The
+        reverse code of a block undoes the block's stores first (reverse.py), so it sees
+        memory as the forward sweep did on entry to the block: a load from rewound memory
+        is re-read where no store into that memory ran since (rereadable_at)."""
         def plain(w):
             return isinstance(w, I.Store) and w.ordering is None and \
                 "volatile" not in (w.flags or ())
@@ -158,12 +160,21 @@ class Reloads:
         if not rewindable:
             return
         depth: dict = {}
-        for _, body, _ in natural_loops(self.fn):
+        loops = [body for _, body, _ in natural_loops(self.fn)]
+        for body in loops:
             for b in body:
                 depth[id(b)] = depth.get(id(b), 0) + 1
 
         def weight(inst):  # how often it runs, guessed from its loop depth
             return _TRIPS ** depth.get(id(inst.parent), 0)
+
+        def saved(load):  # the taping that re-reading `load` spares
+            uses = self._value_needed(load)
+            if uses is None:
+                return 0
+            inner = sum(1 for body in loops if load.parent not in body
+                        and any(b in body for b in uses))
+            return weight(load) * (1 + inner)
         candidates = []  # (load, the blocks it needs rewound)
         for b in self.fn.blocks:
             for inst in b.instructions:
@@ -178,7 +189,7 @@ class Reloads:
                 continue  # undoing it would rewind memory outside the group too
             loads = [ld for ld, need in candidates
                      if need <= group and not self._written_before(ld, group)]
-            gain = sum(weight(ld) for ld in loads if self._value_needed(ld))
+            gain = sum(saved(ld) for ld in loads)
             if not stores or gain < _UNDO_COST * sum(weight(w) for w in stores):
                 continue
             self.undo_stores |= stores
@@ -194,28 +205,32 @@ class Reloads:
             for o in group:
                 self.deferred[allocated[o]] = o
 
-    def _value_needed(self, load) -> bool:
-        """Whether the reverse sweep would need the loaded value: it reaches a product, a
-        quotient or a call through sums, differences and lane moves (which need none)."""
-        work, seen = [load], set()
+    def _value_needed(self, load):
+        """The blocks of the instructions the loaded value reaches through sums,
+        differences and lane moves (whose adjoints need no operand value), when one of
+        them is a product, a quotient or a call that needs it in the reverse sweep; None
+        when none does."""
+        work, seen, blocks, needed = [load], set(), set(), False
         while work:
             v = work.pop()
             if id(v) in seen or len(seen) > 64:
                 continue
             seen.add(id(v))
             for u in self._users(v):
+                blocks.add(u.parent)
                 if u.opcode in _LINEAR or (isinstance(u, I.Select) and u.ops[0] is not v):
                     work.append(u)
                 elif isinstance(u, I.Store):
                     if u.ops[0] is v:
                         continue  # copied to memory: needed only where it is read back
                 elif u.opcode in _NONLINEAR:
-                    return True
+                    needed = True
                 elif isinstance(u, I.Call):
                     if any(a is v for a in u.args[:2]) or not _fused_multiply_add(u):
-                        return True
-                    work.append(u)
-        return False
+                        needed = True
+                    else:
+                        work.append(u)
+        return blocks if needed else None
 
     def rereadable_at(self, load, block) -> bool:
         """Whether block-local `load` reads the same bytes again in the reverse code of
