@@ -39,6 +39,21 @@ class LazyOperands(Sequence):
         return self._got[i]
 
 
+def _calls_by_operands(gs, block) -> dict:
+    """The calls of primal `block` by (callee name, id of each argument), in block order:
+    found once per block, not by a scan of the block for each derivative that makes a
+    call (a straight-line function is one block of thousands of calls)."""
+    index = gs.__dict__.setdefault("_calls_by_operands", {})
+    calls = index.get(block)
+    if calls is None:
+        calls = index[block] = {}
+        for p in block.instructions:
+            if isinstance(p, I.Call):
+                name = getattr(p.callee, "name", None)
+                calls.setdefault((name, *map(id, p.args)), []).append(p)
+    return calls
+
+
 class ReverseBuilder(TangentBuilder):
     """`inst`: the primal instruction; `template`: its copy in the forward sweep (a model
     for `clone`); `block`: the reverse block being filled."""
@@ -71,10 +86,8 @@ class ReverseBuilder(TangentBuilder):
         if any(a is not self.gs.fwd(self.gs.new(o)) for a, o in zip(args, inst.args)):
             return None  # not the operands of the differentiated call
         want = callee.fn_type.ret if ret is None else ret
-        for p in inst.parent.instructions:
-            if p is not inst and isinstance(p, I.Call) and p.type == want and \
-                    getattr(p.callee, "name", None) == name and len(p.args) == len(args) \
-                    and all(x is y for x, y in zip(p.args, inst.args)):
+        for p in _calls_by_operands(self.gs, inst.parent).get((name, *map(id, inst.args)), ()):
+            if p is not inst and p.type == want:
                 return self.gs.fwd(self.gs.new(p))
         return None
 
