@@ -39,6 +39,8 @@ def _layout(t: FloatType):
 
 def encode(value: Fraction, t: FloatType, negative_zero: bool = False) -> int:
     """Round `value` to nearest-even in type `t` and return its bit pattern."""
+    if not value and t.kind != "ppc_fp128":  # a zero is its sign bit (adjoints start at -0.0)
+        return (1 << (t.bits - 1)) if negative_zero else 0
     if t.kind == "ppc_fp128":
         return encode(value, DOUBLE, negative_zero) << 64  # hi double, lo = +0.0
     eb, mb, explicit = _layout(t)
