@@ -69,10 +69,11 @@ def _induction(lp, preds):
     return None
 
 
-def _last_value(lp, phi, step, latch, preds):
-    """(bound, offset) with the last value of induction variable `phi` equal to bound +
-    offset, when the loop's only exit is its latch's test `phi + step` (or `phi`) ==
-    bound, or != bound to go on, against a bound defined before the loop; else None."""
+def _exit_test(lp, latch, counters):
+    """(k, bound, offset): the loop leaves only by its latch's test of counter k's next
+    value (or of counter k) == bound, or != bound to go on, against a bound defined before
+    the loop, so that counter k's last value is bound + offset; None otherwise. `counters`:
+    (phi, step) of the header's counters, the induction variable first."""
     exits = [b for b in lp.body for s in b.successors() if s not in lp.body]
     if exits != [latch]:
         return None
@@ -83,19 +84,23 @@ def _last_value(lp, phi, step, latch, preds):
     if not isinstance(cmp, I.Compare) or cmp.opcode != "icmp" \
             or cmp.predicate not in ("eq", "ne"):
         return None
-    leaves = term.targets[0] if cmp.predicate == "eq" else term.targets[1]
-    if leaves in lp.body or (term.targets[1] if cmp.predicate == "eq"
-                             else term.targets[0]) is not lp.header:
+    stay = term.targets[1] if cmp.predicate == "eq" else term.targets[0]
+    leave = term.targets[0] if cmp.predicate == "eq" else term.targets[1]
+    if leave in lp.body or stay is not lp.header:
         return None
-    nxt = phi.ops[phi.blocks.index(latch)]
     a, b = cmp.ops
-    for x, bound in ((a, b), (b, a)):
-        if isinstance(bound, I.Instruction) and bound.parent in lp.body:
-            continue
-        if x is nxt and bound.type == phi.type:
-            return bound, -step
-        if x is phi and bound.type == phi.type:
-            return bound, 0
+    for k, (phi, step) in enumerate(counters):
+        if k and step not in (1, -1):
+            continue  # iterations from another counter's distance: no division
+        nxt = phi.ops[phi.blocks.index(latch)]
+        for x, bound in ((a, b), (b, a)):
+            if (isinstance(bound, I.Instruction) and bound.parent in lp.body) \
+                    or bound.type != phi.type:
+                continue
+            if x is nxt:
+                return k, bound, -step
+            if x is phi:
+                return k, bound, 0
     return None
 
 
@@ -139,31 +144,32 @@ class LoopRecords:
                 s.parent = self.rentry
                 self.entry_allocas.append(s)
                 lp.iv = (fphi, step, start, pre, latch, s)
-                lp.last = _last_value(lp, phi, step, latch, preds)
+                others = _other_counters(phi, pre, latch, header)
+                lp.last = _exit_test(lp, latch, [(phi, step), *others])
                 if lp.last is None:
                     lp.layout.append((fphi, s))
-                for other, ostep in _other_counters(phi, pre, latch, header):
+                for k, (other, ostep) in enumerate(others, 1):
                     fo = self.vmap[other]
                     so = I.Alloca(self.tape.pointer_to(other.type), other.type, [],
                                   align=None)
                     so.parent = self.rentry
                     self.entry_allocas.append(so)
-                    derived = lp.last is not None and ostep % step == 0 \
-                        and other.type == phi.type
                     lp.more_ivs.append((fo, ostep, so, other.ops[other.blocks.index(pre)]
-                                        if derived else None))
-                    if not derived:
-                        lp.layout.append((fo, so))
-        for lp in loops:  # a last value needs its bound rebuilt on the reverse edge
-            if lp.last is None:
+                                        if lp.last is not None and other.type == phi.type
+                                        else None))
+        for lp in loops:  # the counters rebuilt on the reverse edge (derive_counters)
+            if lp.iv is None:
                 continue
-            if not self._rebuilt(lp.last[0], lp, loops):
-                lp.last = None
-                lp.layout.append((lp.iv[0], lp.iv[5]))
-            first = lp.last is not None and self._rebuilt(lp.iv[2], lp, loops)
-            for k, (fo, ostep, so, ostart) in enumerate(lp.more_ivs):
-                if ostart is not None and not (first and self._rebuilt(ostart, lp, loops)):
-                    lp.more_ivs[k] = (fo, ostep, so, None)
+            k = lp.last[0] if lp.last is not None else None
+            step = lp.iv[1]
+            for j, (fo, ostep, so, ostart) in enumerate(lp.more_ivs, 1):
+                # derived from the tested counter's distance; the tested one always, the
+                # others when their start needs no tape (else its slot replaces theirs)
+                derived = ostart is not None and (j == k or (
+                    (k != 0 or step in (1, -1) or ostep % step == 0)
+                    and self._rebuilt(ostart, lp, loops)))
+                if not derived:
+                    lp.more_ivs[j - 1] = (fo, ostep, so, None)
                     lp.layout.append((fo, so))
         loops.sort(key=lambda lp: -len(lp.body))
         self.loops_of: dict = {}
@@ -239,27 +245,47 @@ class LoopRecords:
         return not isinstance(v, Argument) or v in self.primal.args
 
     def derive_counters(self, lp):
-        """On the reverse edge into loop `lp` (the current reverse block): its induction
-        variable's last value from the bound it was tested against, and the header's other
-        counters from that (start + trips * step), instead of from the exit record."""
+        """On the reverse edge into loop `lp` (the current reverse block): the last value
+        of the counter the loop tests from the bound it was tested against, and the
+        other counters from the iterations that value says ran (start + (trips - 1) *
+        step), instead of from the exit record. Values defined before the loop come from
+        its exit record or are recomputed, read as when the loop left (at its latch)."""
         fphi, step, start, _, latch, s = lp.iv
-        bound, offset = lp.last
+        k, bound, offset = lp.last
         saved = dict(self.popped)  # what is computed here serves this edge only
-        saved_pb, self.current_pb = self.current_pb, latch  # values as the loop left
-        last = self.fwd(self.new(bound))
+        saved_pb, self.current_pb = self.current_pb, latch
+        t = fphi.type
+
+        def const(n):
+            return ConstantInt(t, n)
+
+        tested = self.fwd(self.new(bound))
         if offset:
-            last = self.remit(I.BinaryOp("add", last.type, [last, ConstantInt(last.type, offset)]))
+            tested = self.remit(I.BinaryOp("add", t, [tested, const(offset)]))
+        derived = [(ostep, so, ostart) for _, ostep, so, ostart in lp.more_ivs
+                   if ostart is not None]
+        # counter j's last value is start_j + dist * scale(step_j)
+        if k == 0:  # the induction variable itself: dist = last - start
+            last, dist = tested, None
+            if derived:
+                dist = self.remit(I.BinaryOp("sub", t, [last, self.fwd(self.new(start))]))
+
+            def scale(ostep):
+                return ostep * step if step in (1, -1) else ostep // step
+        else:  # another counter, of step +-1: dist = the iterations after the first
+            kstep, kstart = lp.more_ivs[k - 1][1], lp.more_ivs[k - 1][3]
+            dist = self.remit(I.BinaryOp("sub", t, [tested, self.fwd(self.new(kstart))]))
+            dist = self.remit(I.BinaryOp("mul", t, [dist, const(kstep)]))
+
+            def scale(ostep):
+                return ostep
+            last = self.remit(I.BinaryOp("mul", t, [dist, const(step)]))
+            last = self.remit(I.BinaryOp("add", t, [self.fwd(self.new(start)), last]))
         self.remit(I.Store([last, s], align=None))
-        if any(d is not None for *_, d in lp.more_ivs):
-            first = self.fwd(self.new(start))
-            done = self.remit(I.BinaryOp("sub", last.type, [last, first]))
-            for fo, ostep, so, ostart in lp.more_ivs:
-                if ostart is None:
-                    continue
-                v = self.remit(I.BinaryOp("mul", last.type,
-                                          [done, ConstantInt(last.type, ostep // step)]))
-                v = self.remit(I.BinaryOp("add", last.type, [self.fwd(self.new(ostart)), v]))
-                self.remit(I.Store([v, so], align=None))
+        for ostep, so, ostart in derived:
+            v = self.remit(I.BinaryOp("mul", t, [dist, const(scale(ostep))]))
+            v = self.remit(I.BinaryOp("add", t, [self.fwd(self.new(ostart)), v]))
+            self.remit(I.Store([v, so], align=None))
         self.popped, self.current_pb = saved, saved_pb
 
     def _fill_loop_edges(self):

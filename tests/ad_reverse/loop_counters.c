@@ -1,7 +1,9 @@
 /* Loops with several counters in the header: a packed lower-triangular matrix indexed by
    a counter that runs on across the inner loops (at++), and one loop walking three
-   arrays with counters going up by 1, down by 1 and up by 3. The reverse sweep counts
-   every one of them down instead of reading them from the tape. */
+   arrays with counters going up by 1, down by 1 and up by 3, and one whose exit test is
+   on a counter other than the one it starts from. The reverse sweep counts every one of
+   them down instead of reading them from the tape, and rebuilds their last values from
+   the bound they were tested against. */
 #include "check.h"
 
 double tri_form(const double *l, const double *x, int n) {
@@ -18,12 +20,21 @@ double three_counters(const double *w, const double *x, int n) {
   return s;
 }
 
+/* the loop runs from lo on j, while i strides by 2 from 0; the exit test is on j */
+double tested_other(const double *w, const double *x, int lo, int n) {
+  double s = 0;
+  int i = 0;
+  for (int j = lo; j != n; j++, i += 2) s += w[i] * x[j] * x[j] * x[j];
+  return s;
+}
+
 #define N 5
 #define NL (N * (N - 1) / 2)
 static double lw[NL];
 static double w3[3 * N];
 static double fd_tri_x(const double *p) { return tri_form(lw, p, N); }
 static double fd_three_x(const double *p) { return three_counters(w3, p, N); }
+static double fd_other_x(const double *p) { return tested_other(w3, p, 1, N); }
 
 int main(void) {
   double x[N] = {0.9, -1.2, 0.4, 1.7, -0.6}, dx[N], want[N];
@@ -54,5 +65,15 @@ int main(void) {
     want[j] += w3[k] * x[i] * x[i];
   }
   check_grad("three_counters dx", fd_three_x, x, N, dx, want);
+
+  clear(dw, 3 * N);
+  clear(dx, N);
+  __enzyme_autodiff((void *)tested_other, w3, dw, x, dx, 1, N);
+  clear(want, N);
+  for (int j = 1, i = 0; j != N; j++, i += 2) {
+    check("tested_other dw", dw[i], x[j] * x[j] * x[j], 1e-12);
+    want[j] += 3 * w3[i] * x[j] * x[j];
+  }
+  check_grad("tested_other dx", fd_other_x, x, N, dx, want);
   return failures != 0;
 }
