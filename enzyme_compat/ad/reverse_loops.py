@@ -160,12 +160,15 @@ class LoopRecords:
         for lp in loops:  # the counters rebuilt on the reverse edge (derive_counters)
             if lp.iv is None:
                 continue
+            if lp.last is not None and lp.last[0] and lp.more_ivs[lp.last[0] - 1][3] is None:
+                lp.last = None  # the tested counter has another type: all stay taped
+                lp.layout.append((lp.iv[0], lp.iv[5]))
             k = lp.last[0] if lp.last is not None else None
             step = lp.iv[1]
             for j, (fo, ostep, so, ostart) in enumerate(lp.more_ivs, 1):
                 # derived from the tested counter's distance; the tested one always, the
                 # others when their start needs no tape (else its slot replaces theirs)
-                derived = ostart is not None and (j == k or (
+                derived = k is not None and ostart is not None and (j == k or (
                     (k != 0 or step in (1, -1) or ostep % step == 0)
                     and self._rebuilt(ostart, lp, loops)))
                 if not derived:
