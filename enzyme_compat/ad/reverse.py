@@ -320,6 +320,9 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, ShadowMemory, Cust
         self.record_base: dict = {}  # primal block -> the pop of its record
         self.record_size: dict = {}  # primal block -> bytes in its record so far
         self.slots: dict = {}  # primal value -> alloca holding its adjoint
+        self.pending: dict = {}  # primal value -> its adjoint so far (in_block_adjoint)
+        self._in_block: dict = {}
+        self._primal_users = None
         self.partial_lanes = partial_lanes(self.primal)  # vector -> the lanes read of it
         self.float_bits_types: dict = {}  # integer value -> float type of its adjoint
         self.problems: list = []  # located errors of instructions refused so far
@@ -372,6 +375,26 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, ShadowMemory, Cust
             self.slots[v] = s
         return s
 
+    def in_block_adjoint(self, v) -> bool:
+        """`v`'s adjoint lives in SSA values while the reverse code of its block is
+        emitted, with no stack slot: an instruction (not a phi) whose users are all
+        instructions of its own block other than phis, so every contribution is made in
+        that block's reverse code before `v`'s own reverse reads it."""
+        got = self._in_block.get(v)
+        if got is None:
+            if self._primal_users is None:
+                users: dict = {}
+                for b in self.primal.blocks:
+                    for inst in b.instructions:
+                        for o in (inst.args if isinstance(inst, I.Call) else inst.ops):
+                            users.setdefault(id(o), []).append(inst)
+                self._primal_users = users
+            got = isinstance(v, I.Instruction) and not isinstance(v, I.Phi) and all(
+                u.parent is v.parent and not isinstance(u, I.Phi)
+                for u in self._primal_users.get(id(v), ()))
+            self._in_block[v] = got
+        return got
+
     def add_adjoint(self, v, d):
         """adjoint(v) += d (nothing for values without an adjoint)."""
         if d is None or not self.has_adjoint(v):
@@ -381,6 +404,10 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, ShadowMemory, Cust
             raise self.error(DifferentiationError, v if isinstance(v, I.Instruction) else None,
                              f"internal: adjoint of type {d.type!r} for a value of type "
                              f"{v.type!r}")
+        if self.in_block_adjoint(v):
+            old = self.pending.get(v)
+            self.pending[v] = d if old is None else self.add(old, d)
+            return
         s = self.slot(v)
         old = self.remit(I.Load(t, [s], align=None))
         self.remit(I.Store([self.add(old, d), s], align=None))
@@ -390,6 +417,8 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, ShadowMemory, Cust
         each earlier iteration with a zero adjoint)."""
         if not self.has_adjoint(v):
             return None
+        if self.in_block_adjoint(v):
+            return self.pending.pop(v, None)  # None: nothing reached it
         s = self.slot(v)
         t = self.adjoint_type(v)
         d = self.remit(I.Load(t, [s], align=None))
