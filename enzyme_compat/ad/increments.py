@@ -39,13 +39,7 @@ def _addend(w, v) -> bool:
 def in_place_updates(fn) -> set:
     """The loads and stores of `fn` that form in-place updates (see the module's
     docstring)."""
-    uses: dict = {}
-    for b in fn.blocks:
-        for inst in b.instructions:
-            for o in (inst.args if isinstance(inst, I.Call) else inst.ops):
-                uses[id(o)] = uses.get(id(o), 0) + 1
-            if isinstance(inst, I.Call) and inst.callee is not None:
-                uses[id(inst.callee)] = uses.get(id(inst.callee), 0) + 1
+    users = fn.operand_users()
     out = set()
     for b in fn.blocks:
         pending: dict = {}  # id(pointer) -> the load from it since the last write
@@ -61,7 +55,7 @@ def in_place_updates(fn) -> set:
                         "volatile" not in (inst.flags or ()) and \
                         isinstance(w, I.Instruction) and w.parent is b and \
                         v.type == w.type and _addend(w, v) and \
-                        uses.get(id(v)) == 1 and uses.get(id(w)) == 1:
+                        len(users.get(id(v), ())) == 1 and len(users.get(id(w), ())) == 1:
                     out.add(v)
                     out.add(inst)
                 pending.clear()

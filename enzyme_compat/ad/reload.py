@@ -323,11 +323,7 @@ class Reloads(Rewinding):
     def _users(self, v):
         """Instructions of the function with `v` among their operands."""
         if self._user_map is None:
-            self._user_map = {}
-            for b in self.fn.blocks:
-                for inst in b.instructions:
-                    for o in inst.ops:
-                        self._user_map.setdefault(id(o), []).append(inst)
+            self._user_map = self.fn.operand_users()
         return self._user_map.get(id(v), [])
 
     def _always_freed(self, m, free) -> bool:

@@ -383,12 +383,7 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, ShadowMemory, Cust
         got = self._in_block.get(v)
         if got is None:
             if self._primal_users is None:
-                users: dict = {}
-                for b in self.primal.blocks:
-                    for inst in b.instructions:
-                        for o in (inst.args if isinstance(inst, I.Call) else inst.ops):
-                            users.setdefault(id(o), []).append(inst)
-                self._primal_users = users
+                self._primal_users = self.primal.operand_users()
             got = isinstance(v, I.Instruction) and not isinstance(v, I.Phi) and all(
                 u.parent is v.parent and not isinstance(u, I.Phi)
                 for u in self._primal_users.get(id(v), ()))

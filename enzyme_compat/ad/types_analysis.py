@@ -127,11 +127,7 @@ class IntegerBits:
         from ..ir import instructions as I
 
         if self._users is None:
-            self._users = {}
-            for b in self.function.blocks:
-                for inst in b.instructions:
-                    for op in inst.ops:
-                        self._users.setdefault(id(op), []).append(inst)
+            self._users = self.function.operand_users()
         return any(isinstance(u, I.Cast) and u.opcode == "bitcast" and holds_float(u.type)
                    for u in self._users.get(id(v), ()))
 

@@ -103,6 +103,17 @@ class Function(GlobalValue):
     def arg_attrs(self, i):
         return self.args[i].attrs
 
+    def operand_users(self) -> dict:
+        """id(value) -> the instructions of the body with it among their operands (once
+        per operand), in block order; built afresh: a caller keeps it while the body
+        stays as it is."""
+        users: dict = {}
+        for b in self.blocks:
+            for inst in b.instructions:
+                for o in inst.ops:
+                    users.setdefault(id(o), []).append(inst)
+        return users
+
     def __repr__(self):
         return f"<Function @{self.name}>"
 
