@@ -145,28 +145,21 @@ class Printer:
 
     def _number(self, fn: Function):
         slots, names = {}, {}
-        n = 0
+
+        def spell(v):  # its name, else the next slot number
+            if v.name is not None:
+                names[id(v)] = "%" + v.name
+            else:
+                names[id(v)] = "%" + str(len(slots))
+                slots[id(v)] = len(slots)
+
         for a in fn.args:
-            if a.name is None:
-                slots[id(a)] = n
-                names[id(a)] = "%" + str(n)
-                n += 1
-            else:
-                names[id(a)] = "%" + a.name
+            spell(a)
         for b in fn.blocks:
-            if b.name is None:
-                slots[id(b)] = n
-                names[id(b)] = "%" + str(n)
-                n += 1
-            else:
-                names[id(b)] = "%" + b.name
+            spell(b)
             for inst in b.instructions:
-                if inst.name is not None:
-                    names[id(inst)] = "%" + inst.name
-                elif inst.type is not VOID:
-                    slots[id(inst)] = n
-                    names[id(inst)] = "%" + str(n)
-                    n += 1
+                if inst.name is not None or inst.type is not VOID:
+                    spell(inst)
         self.fn_slots[id(fn)] = slots
         self.fn_names[id(fn)] = names
 
