@@ -168,6 +168,11 @@ class ReverseBuilder(TangentBuilder):
         ld0, ptr0, _ = pending[0]
         base = self.typed(ptr0, I8)
         align = min(self._align(), esize)
+
+        def add_at(q, t, value):  # *q += value
+            old = self.emit(I.Load(t, [q], align=align))
+            self.emit(I.Store([self.emit(I.BinaryOp("fadd", t, [old, value])), q], align=align))
+
         for start in range(0, lanes, w):
             n = min(w, lanes - start)
             offset = lo + start * esize - group.loads[ld0]
@@ -178,10 +183,7 @@ class ReverseBuilder(TangentBuilder):
                     total, ZeroInitializer(wide),
                     ConstantAggregate(VectorType(w, I32),
                                       [ConstantInt(I32, start + j) for j in range(w)])]))
-                q = self.typed(p, vt)
-                old = self.emit(I.Load(vt, [q], align=align))
-                self.emit(I.Store([self.emit(I.BinaryOp("fadd", vt, [old, piece])), q],
-                                  align=align))
+                add_at(self.typed(p, vt), vt, piece)
                 continue
             for j in range(n):
                 lane = self.emit(I.ExtractElement("extractelement", et,
@@ -190,9 +192,7 @@ class ReverseBuilder(TangentBuilder):
                 if j:
                     q = self.emit(I.GetElementPtr(self.pointer_to(et), et,
                                                   [q, ConstantInt(I64, j)]))
-                old = self.emit(I.Load(et, [q], align=align))
-                self.emit(I.Store([self.emit(I.BinaryOp("fadd", et, [old, lane])), q],
-                                  align=align))
+                add_at(q, et, lane)
 
     def _atomic_add(self, ptr, t, value):
         """`atomicrmw fadd` of every float of `value` (vector lanes and aggregate leaves

@@ -116,7 +116,7 @@ class TapeRecords:
 
     def undo_old_value(self, inst, c, nb):
         """Before forward store `c` (of primal `inst`) of a rewound heap block: the bytes
-        it overwrites, for the reverse sweep to put back (reload.py)."""
+        it overwrites, for the reverse sweep to put back (rewind.py)."""
         rl = self.reloads()
         if rl is None or inst not in rl.undo_stores:
             return
@@ -126,7 +126,7 @@ class TapeRecords:
     def undo_stores(self, pb):
         """First in the reverse code of primal block `pb`: the bytes its stores into
         rewound heap blocks overwrote, back (last store first), so that loads of the
-        block re-read what the forward sweep read (reload.py)."""
+        block re-read what the forward sweep read (rewind.py)."""
         for inst in reversed(pb.instructions):
             old = self.undo_old.get(inst)
             if old is not None:
