@@ -14,6 +14,9 @@ from .types import (I1, LABEL, METADATA, TOKEN, VOID, FunctionType, IdentifiedSt
 from .values import ConstantInt, InlineAsm, Placeholder
 from .values_walk_local import map_operands
 
+# Token kinds an attribute can start with (as in parser.py).
+ATTR_START = frozenset({"kw", "str", "attrgrp"})
+
 ORDERINGS = frozenset({"unordered", "monotonic", "acquire", "release", "acq_rel", "seq_cst"})
 FMF = frozenset(I.FAST_MATH_FLAGS)
 INT_FLAGS = {"add": ("nuw", "nsw"), "sub": ("nuw", "nsw"), "mul": ("nuw", "nsw"),
@@ -22,6 +25,7 @@ INT_FLAGS = {"add": ("nuw", "nsw"), "sub": ("nuw", "nsw"), "mul": ("nuw", "nsw")
 CAST_FLAGS = {"zext": ("nneg",), "uitofp": ("nneg",), "trunc": ("nuw", "nsw"),
               "fptrunc": tuple(FMF), "fpext": tuple(FMF), "sitofp": (), "fptosi": ()}
 CALL_FLAGS = FMF
+STOP_AT_TO = frozenset({"to"})
 # Operand count of each debug record kind (the location is the last operand).
 DEBUG_RECORD_OPERANDS = {"value": 4, "declare": 4, "assign": 7, "label": 2, "declare_value": 4}
 # atomicrmw operations that only some releases have -> the syntax feature naming them.
@@ -139,7 +143,7 @@ class BodyParser:
             if inst is None:
                 continue
             b.append(inst)
-            if inst.is_terminator:
+            if inst.opcode in I.TERMINATORS:  # inst.is_terminator, without the property call
                 return
 
     def finish_function(self, fn):
@@ -187,7 +191,9 @@ class BodyParser:
         if k[self.i] == "local":
             name = t[self.i][1:]
             self.i += 1
-            self.expect("=", "'=' after the instruction name")
+            if k[self.i] != "=":
+                raise self.expected("'=' after the instruction name")
+            self.i += 1
         if k[self.i] == "dbgrec":
             if name is not None:
                 raise self.error("debug records cannot have a name", at)
@@ -534,7 +540,7 @@ class BodyParser:
         pre = self.parse_pre_keywords()
         ret_attrs = self.parse_attrs()
         addrspace = None
-        if self.is_kw("addrspace"):
+        if self.t[self.i] == "addrspace" and self.k[self.i] == "kw":
             self.i += 1
             addrspace = int(self.raw_parens())
         ty = self.parse_type()
@@ -545,17 +551,21 @@ class BodyParser:
             callee_ty = PointerType(fn_ty)
         else:
             callee_ty = PointerType(None)
-        if self.is_kw("asm"):
+        if self.t[self.i] == "asm" and self.k[self.i] == "kw":
             callee = self.parse_inline_asm(callee_ty)
         else:
             callee = self.parse_value(callee_ty)
         self.expect("(", "'(' starting the call arguments")
         args, arg_attrs, written = [], [], []
-        if not self.eat(")"):
+        k = self.k
+        if k[self.i] == ")":
+            self.i += 1
+        else:
             while True:
                 at = self.parse_type()
                 written.append(at)
-                attrs = self.parse_attrs()
+                # most arguments have no attributes: skip the call then
+                attrs = self.parse_attrs() if k[self.i] in ATTR_START else []
                 if at is METADATA:
                     from .values import MetadataAsValue as MAV
 
@@ -563,7 +573,8 @@ class BodyParser:
                 else:
                     args.append(self.parse_value(at))
                 arg_attrs.append(attrs)
-                if self.eat(")"):
+                if k[self.i] == ")":
+                    self.i += 1
                     break
                 self.expect(",", "',' or ')' in the call arguments")
         if fn_ty is None:  # the types as written: a global defined later may be untyped yet
@@ -580,7 +591,7 @@ class BodyParser:
         inst.cconv = pre
         inst.ret_attrs = ret_attrs
         inst.addrspace = addrspace
-        inst.fn_attrs = self.parse_attrs(stop=frozenset({"to"}))
+        inst.fn_attrs = self.parse_attrs(stop=STOP_AT_TO)
         if self.k[self.i] == "[":
             inst.bundles = self.parse_bundles()
         if op == "invoke":

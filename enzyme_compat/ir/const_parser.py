@@ -7,6 +7,7 @@ A mixin of `Parser` (see parser.py for the token helpers it relies on).
 from __future__ import annotations
 
 from . import floats
+from .module import BasicBlock
 from .typeutil import type_str
 from .types import METADATA, ArrayType, FloatType, IntType, Type
 from .values import (BlockAddress, ConstantAggregate, ConstantExpr, ConstantFP, ConstantInt,
@@ -38,6 +39,12 @@ class ConstantParser:
     def parse_value(self, ty: Type):
         kind = self.k[self.i]
         if kind == "local":
+            # fast path of local_ref: a value defined earlier, used with its own type
+            if self.fn is not None:
+                v = self.locals.get(self.t[self.i][1:])
+                if v is not None and v.type is ty and v.__class__ is not BasicBlock:
+                    self.i += 1
+                    return v
             return self.local_ref(ty)
         return self.parse_constant(ty)
 

@@ -51,6 +51,10 @@ NOT_ATTRIBUTES = frozenset({
     "uselistorder_bb"}) | CONST_KEYWORDS
 
 
+# Token kinds an attribute can start with.
+ATTR_START = frozenset({"kw", "str", "attrgrp"})
+
+
 class Parser(BodyParser, MetadataParser, ConstantParser):
     def __init__(self, text: str, filename: str = "<input>"):
         toks = tokenize(text, filename)
@@ -584,6 +588,8 @@ class Parser(BodyParser, MetadataParser, ConstantParser):
         """Attributes until something that cannot be one (a type, a value, `{`, ...)."""
         attrs = []
         k, t = self.k, self.t
+        if k[self.i] not in ATTR_START:
+            return attrs
         while True:
             kind = k[self.i]
             if kind == "kw":
@@ -627,6 +633,16 @@ class Parser(BodyParser, MetadataParser, ConstantParser):
 
     # ------------------------------------------------------------------ types
     def parse_type(self) -> Type:
+        # the fast path of parse_optional_type, repeated here: most types are scalars
+        i = self.i
+        k = self.k
+        if k[i] == "kw":
+            ty = FAST_TYPES.get(self.t[i])
+            if ty is not None and k[i + 1] not in ("*", "(") and self.t[i + 1] != "addrspace":
+                self.i = i + 1
+                if ty is PTR:
+                    self.m.uses_opaque_pointers = True
+                return ty
         t = self.parse_optional_type()
         if t is None:
             raise self.expected("type")
