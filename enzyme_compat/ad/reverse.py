@@ -33,7 +33,7 @@ from ..ir.types import (I1, I32, I64, VOID, ArrayType, FunctionType, IdentifiedS
 from ..ir.values import (Argument, ConstantAggregate, ConstantExpr, ConstantInt, ConstantNull,
                          Poison, Undef)
 from . import tape as T
-from .tape_reserve import reserve_loops
+from .tape_reserve import index_loop_records, reserve_loops
 from .activity import (ActivityAnalysis, allocation_like, called_function, dispatch,
                        known_functions, known_map, open_fallback, rule_name,
                        user_candidates)
@@ -49,6 +49,7 @@ from .reverse_aggregates import PointerAggregates, holds_pointer
 from .reverse_custom import CustomCalls
 from .reverse_float_bits import FloatBits
 from .reverse_loops import LoopRecords
+from .reverse_paths import PathChoice
 from .reverse_records import TapeRecords
 from .reverse_invoke import Unwinding
 from .reverse_memory import ShadowMemory
@@ -257,8 +258,8 @@ class ReverseMode:
         return float_constant(t, 1.0)
 
 
-class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, ShadowMemory, CustomCalls,
-                        Unwinding, FloatBits, PointerAggregates):
+class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, PathChoice, ShadowMemory,
+                        CustomCalls, Unwinding, FloatBits, PointerAggregates):
     """Builds the augmented forward and the reverse function of one Gradient."""
 
     def __init__(self, mode: ReverseMode, g: Gradient):
@@ -319,6 +320,8 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, ShadowMemory, Cust
         self.records: dict = {}  # primal block -> forward values in its tape record
         self.record_base: dict = {}  # primal block -> the pop of its record
         self.record_size: dict = {}  # primal block -> bytes in its record so far
+        self.record_push: dict = {}  # primal block -> the push of its record
+        self.on_entry = False  # emitting on a reverse edge into loops (_compute_on_entries)
         self.slots: dict = {}  # primal value -> alloca holding its adjoint
         self.pending: dict = {}  # primal value -> its adjoint so far (in_block_adjoint)
         self._in_block: dict = {}
@@ -441,6 +444,8 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, ShadowMemory, Cust
             self._allocas_to_heap()
             self._loop_analysis()
             self._reverse()
+            self._compute_on_entries()
+            self._iteration_records()
             self._fill_loop_edges()
         except COLLECTED:
             raise
@@ -450,6 +455,7 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, ShadowMemory, Cust
         raise_all(self.problems)
         self._place_pushes()
         self._place_loop_pushes()
+        index_loop_records(self)
         reserve_loops(self)
 
     # ============================================================ forward sweep
@@ -868,42 +874,13 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, ShadowMemory, Cust
                                          "eq"))
             self.remit(I.Br([first], [targets[preds.index(counted.iv[3])],
                                       targets[preds.index(counted.iv[4])]]))
-        elif self._branch_back(pb, preds, targets):
+        elif self._recomputed_choice(pb, preds, targets):
             pass
         else:
             idx = self.fwd(self.block_index[pb])
             self.remit(I.Switch([idx], targets[0],
                                 [(ConstantInt(I32, k), t) for k, t in enumerate(targets)][1:]))
         self._pop_record(pb, rb)
-
-    def _branch_back(self, pb, preds, targets) -> bool:
-        """A block with two predecessors, one of them its immediate dominator `d` in the
-        same loops, ending in `br c, pb, x` (or `br c, x, pb`) with an integer condition:
-        the reverse sweep goes back to `d` when c says d branched here last, recomputing
-        c instead of taping which predecessor ran."""
-        if len(preds) != 2:
-            return False
-        idom = self.__dict__.get("_idom")
-        if idom is None:
-            from ..ir.mem2reg import _CFG
-
-            idom = self._idom = _CFG(self.primal).idom
-        d = idom.get(pb)
-        term = d.instructions[-1] if d is not None and d.instructions else None
-        if d not in preds or not isinstance(term, I.Br) or len(term.ops) != 1 \
-                or term.targets.count(pb) != 1 or term.ops[0].type != I1 \
-                or self.loops_of.get(d, []) != self.loops_of.get(pb, []):
-            return False
-        c = term.ops[0]
-        if not isinstance(c, I.Compare) or c.opcode != "icmp" \
-                or not all(self._cheap_int(o) for o in c.ops):
-            return False
-        cond = self.fwd(self.new(c))
-        here = targets[preds.index(d)]
-        other = targets[1 - preds.index(d)]
-        pair = [here, other] if term.targets[0] is pb else [other, here]
-        self.remit(I.Br([cond], pair))
-        return True
 
     def _cheap_int(self, v, depth=0) -> bool:
         """An integer the reverse sweep has without the tape: a constant, an argument, a

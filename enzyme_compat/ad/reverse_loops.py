@@ -31,11 +31,12 @@ _REBUILT = frozenset({"add", "sub", "mul", "shl", "lshr", "ashr", "and", "or", "
 
 
 class _Loop:
-    __slots__ = ("header", "body", "ok", "layout", "iv", "more_ivs", "last")
+    __slots__ = ("header", "body", "ok", "layout", "computed", "iv", "more_ivs", "last")
 
     def __init__(self, header, body, ok):
         self.header, self.body, self.ok = header, body, ok
         self.layout: list = []  # (forward value, its slot in the reverse function)
+        self.computed: list = []  # (forward value, slot): recomputed on the reverse edges in
         self.iv = None  # (forward phi, step, primal start, preheader, latch, slot)
         self.more_ivs: list = []  # (forward phi, step, slot): other counters of the header
         # (primal bound, offset): the induction variable's last value is bound + offset
@@ -219,6 +220,93 @@ class LoopRecords:
         """The loops with exit records that the edge x -> t leaves, innermost first."""
         return [lp for lp in reversed(self.loops_of.get(x, ())) if lp.ok and t not in lp.body]
 
+    def _iteration_records(self):
+        """Values defined in an iteration of a loop L before loops nested in it, which
+        the reverse of those loops reads from their exit records, go into the tape
+        record of L's latch instead when every way out of each of those loops goes on to
+        that latch inside L (`_iteration_latch`), and that latch pushes a record anyway
+        or several such loops read the value: pushed once per iteration of L instead of
+        on each exit of each of them, popped where the reverse of the iteration starts
+        (the reverse of the latch, before the reverse of the nested loops), and put in
+        their slots there. Runs after the reverse sweep, before the exit records are
+        placed."""
+        groups: dict = {}
+        loops = {id(lp): lp for ls in self.loops_of.values() for lp in ls}
+        for lp in loops.values():
+            for v, s in lp.layout:
+                latch = self._iteration_latch(lp, v)
+                if latch is not None:
+                    groups.setdefault((latch, id(v)), []).append((lp, v, s))
+        for (latch, _), users in groups.items():
+            if len(users) < 2 and not self.records.get(latch):
+                continue  # a push each iteration for one exit record's field: no gain
+            v = users[0][1]
+            for lp, _, s in users:
+                lp.layout.remove((v, s))
+            offset = self.record_size.get(latch, 0)
+            self.record_size[latch] = offset + T.slot_size(v.type)
+            self.records.setdefault(latch, []).append(v)
+            rx = self._rblock(latch)
+            base = self.record_base.get(latch)
+            if base is None:  # the latch's reverse code read nothing else from the tape
+                f = self.mode.runtime()[T.POP]
+                base = self.record_base[latch] = I.Call(
+                    "call", f.fn_type.ret, f.fn_type, f, [self.rtape, None], [[], []])
+                base.parent = rx
+                rx.instructions.insert(0, base)
+            base.ops[1] = ConstantInt(I64, self.record_size[latch])
+            head = []
+
+            def emit(inst):
+                inst.parent = rx
+                head.append(inst)
+                return inst
+
+            got = emit(I.Load(v.type, [self._field(emit, base, offset, v.type)], align=8))
+            for _, _, s in users:
+                emit(I.Store([got, s], align=None))
+            at = rx.instructions.index(base) + 1
+            rx.instructions[at:at] = head
+
+    def _iteration_latch(self, lp, v):
+        """The single latch of the innermost loop L around the block defining `v` when
+        `lp` is nested in L, the latch is in no loop L's blocks are not in, is dominated
+        by `v`'s block, and every way out of `lp` reaches it without leaving L; else
+        None."""
+        d = self.forward_block.get(getattr(v, "parent", None))
+        cache = self.__dict__.setdefault("_latches", {})
+        key = (d, id(lp))
+        if key in cache:
+            return cache[key]
+        cache[key] = None
+        outer = self.loops_of.get(d, [])
+        if not outer or lp is outer[-1] or outer[-1] not in self.loops_of.get(lp.header, []):
+            return None
+        big = outer[-1]
+        inside = [p for p in self.preds.get(big.header, []) if p in big.body]
+        if not big.ok or len(inside) != 1 or self.loops_of.get(inside[0]) != outer:
+            return None
+        latch = inside[0]
+        idom, b = self._idoms(), latch
+        while b is not None and b is not d:
+            b = idom.get(b)
+        if b is None:
+            return None
+        seen = set()
+        work = [s for x in lp.body for s in x.successors() if s not in lp.body]
+        while work:
+            b = work.pop()
+            if b in seen or b is latch or b not in self.reachable:
+                continue
+            seen.add(b)
+            term = b.instructions[-1] if b.instructions else None
+            if b not in big.body or b is big.header or term is None \
+                    or term.opcode not in ("br", "switch", "unreachable"):
+                return None  # leaves L, or the function, before the latch
+            work.extend(term.successors())
+        cache[key] = latch
+        return latch
+
     def _from_loop_record(self, lp, v):
         key = (id(lp), id(v))
         s = self.loop_slots.get(key)
@@ -291,9 +379,46 @@ class LoopRecords:
             self.remit(I.Store([v, so], align=None))
         self.popped, self.current_pb = saved, saved_pb
 
+    def computed_on_entry(self, lp, v, compute):
+        """`v`, defined before loop `lp`, in the reverse of `lp`: `compute()` (which needs
+        no tape) runs once on each reverse edge into `lp` and leaves it in a stack slot,
+        instead of in every iteration."""
+        key = (id(lp), id(v))
+        s = self.loop_slots.get(key)
+        if s is None:
+            s = I.Alloca(self.tape.pointer_to(v.type), v.type, [], align=None)
+            s.parent = self.rentry
+            self.entry_allocas.append(s)
+            self.loop_slots[key] = (s, v)
+            lp.computed.append((s, compute))
+        else:
+            s = s[0]
+        return self.remit(I.Load(v.type, [s], align=None))
+
+    def _compute_on_entries(self):
+        """The values of `computed_on_entry`, first on each reverse edge into their loop
+        (what the edge derives may read them; the exit records' pops go before them).
+        Runs after the reverse sweep, before the exit records are complete: what these
+        read from them is added to them."""
+        saved = self.rblock, self.current_pb, self.popped
+        placed = len(self.entry_allocas)  # the reverse function's entry holds these
+        self.on_entry = True
+        for edge, loops in self.loop_edges:
+            body = edge.instructions
+            self.rblock, edge.instructions = edge, []
+            for lp in loops:
+                self.current_pb, self.popped = lp.header, {}
+                for s, compute in lp.computed:
+                    self.remit(I.Store([compute(), s], align=None))
+            edge.instructions += body
+        self.rblock, self.current_pb, self.popped = saved
+        self.on_entry = False
+        self.rentry.instructions[0:0] = self.entry_allocas[placed:]  # exit record slots
+
     def _fill_loop_edges(self):
         """The pops of the exit records on the reverse edges into loops (after the whole
-        reverse sweep: only then are the records complete)."""
+        reverse sweep, `_compute_on_entries` and `_iteration_records`: only then are the
+        records complete), first on each edge."""
         f = self.mode.runtime()[T.POP]
         for edge, loops in self.loop_edges:
             head = []
@@ -329,14 +454,7 @@ class LoopRecords:
                 loops = [lp for lp in self._exited(x, t) if lp.layout]
                 if not loops:
                     continue
-                xf, tf = self.tail(x), self.bmap[t]
-                name, k = derived_name(xf.name, suffix=".loopexit"), 0
-                while name is not None and name in names:
-                    k += 1
-                    name = derived_name(xf.name, suffix=f".loopexit{k}")
-                names.add(name)
-                e = BasicBlock(name, parent=self.fn)
-                self.fn.blocks.append(e)
+                e = self.split_edge(self.tail(x), self.bmap[t], names, ".loopexit")
                 for lp in loops:
                     size = sum(T.slot_size(v.type) for v, _ in lp.layout)
                     base = e.append(I.Call("call", f.fn_type.ret, f.fn_type, f,
@@ -346,14 +464,27 @@ class LoopRecords:
                         e.append(I.Store([v, self._field(e.append, base, offset, v.type)],
                                          align=8))
                         offset += T.slot_size(v.type)
-                e.append(I.Br([], [tf]))
-                term = xf.instructions[-1]
-                if isinstance(term, I.Br):
-                    term.targets = [e if b is tf else b for b in term.targets]
-                elif isinstance(term, I.Switch):
-                    term.default = e if term.default is tf else term.default
-                    term.cases = [(c, e if b is tf else b) for c, b in term.cases]
-                for phi in tf.instructions:
-                    if not isinstance(phi, I.Phi):
-                        break
-                    phi.blocks = [e if b is xf else b for b in phi.blocks]
+                e.append(I.Br([], [self.bmap[t]]))
+
+    def split_edge(self, xf, tf, names, suffix):
+        """A new forward block on the edge from block `xf` to block `tf` (`xf` branches
+        to it instead, the caller ends it with a branch to `tf`), named after `xf` with
+        `suffix` and unlike every name in `names` (which gets it)."""
+        name, k = derived_name(xf.name, suffix=suffix), 0
+        while name is not None and name in names:
+            k += 1
+            name = derived_name(xf.name, suffix=f"{suffix}{k}")
+        names.add(name)
+        e = BasicBlock(name, parent=self.fn)
+        self.fn.blocks.append(e)
+        term = xf.instructions[-1]
+        if isinstance(term, I.Br):
+            term.targets = [e if b is tf else b for b in term.targets]
+        elif isinstance(term, I.Switch):
+            term.default = e if term.default is tf else term.default
+            term.cases = [(c, e if b is tf else b) for c, b in term.cases]
+        for phi in tf.instructions:
+            if not isinstance(phi, I.Phi):
+                break
+            phi.blocks = [e if b is xf else b for b in phi.blocks]
+        return e

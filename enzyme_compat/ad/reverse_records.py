@@ -14,9 +14,9 @@ from . import tape as T
 from .types_analysis import holds_float
 
 # Recomputed whatever their operands (integers and addresses, never floats).
-_RECOMPUTE_ANY = frozenset({"getelementptr", "bitcast", "addrspacecast", "trunc", "zext",
-                            "sext", "add", "sub", "mul", "shl", "lshr", "ashr", "and", "or",
-                            "xor", "icmp", "select", "freeze", "ptrtoint"})
+RECOMPUTE_ANY = frozenset({"getelementptr", "bitcast", "addrspacecast", "trunc", "zext",
+                           "sext", "add", "sub", "mul", "shl", "lshr", "ashr", "and", "or",
+                           "xor", "icmp", "select", "freeze", "ptrtoint"})
 _RECOMPUTE = frozenset({"getelementptr", "bitcast", "addrspacecast", "trunc", "zext", "sext",
                         "add", "sub", "mul", "shl", "lshr", "ashr", "and", "or", "xor",
                         "icmp", "fneg", "fadd", "fsub", "fmul", "fpext", "fptrunc",
@@ -30,8 +30,9 @@ class TapeRecords:
         when the anchor ran: an argument, a constant, a loop's counted-down induction
         variable, recomputed when it is cheap (address and integer arithmetic, loads of
         memory nothing writes afterwards, float arithmetic on those, arguments and
-        constants), else read from the exit record of the
-        loop it is invariant in (reverse_loops.py) or the tape record of the current
+        constants, a phi whose block's predecessor is recomputed: reverse_paths.py),
+        else read from the exit record of the loop it is invariant in (or the record of
+        the iteration around it: reverse_loops.py) or the tape record of the current
         block."""
         if isinstance(v, Argument) and v in self.rev_args:
             return self.rev_args[v]
@@ -40,6 +41,8 @@ class TapeRecords:
         got = self.popped.get(id(v))
         if got is None:
             got = self._from_induction(v)
+            if got is None and isinstance(v, I.Phi):
+                got = self._phi_from_choice(v)
             if got is None and self._recomputable(v):
                 got = copy.copy(v)
                 got.ops = [self.fwd(o) for o in v.ops]
@@ -64,7 +67,7 @@ class TapeRecords:
             return False
         if isinstance(v, I.Load):
             return self._reloadable(v)
-        if v.opcode in _RECOMPUTE_ANY and not holds_float(v.type):
+        if v.opcode in RECOMPUTE_ANY and not holds_float(v.type):
             return True
         if v.opcode not in _RECOMPUTE:
             return False
@@ -183,6 +186,7 @@ class TapeRecords:
                 f = self.mode.runtime()[T.PUSH]
                 base = emit(I.Call("call", f.fn_type.ret, f.fn_type, f,
                                    [self.ftape, ConstantInt(I64, size)], [[], []]))
+                self.record_push[pb] = base
                 offset = 0
                 for v in layout:
                     emit(I.Store([v, self._field(emit, base, offset, v.type)], align=8))

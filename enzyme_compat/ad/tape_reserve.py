@@ -6,12 +6,20 @@ preheader], [i + step, latch]` compared with a loop-invariant bound), the forwar
 reserves `trip count x bytes pushed per iteration` in one step at the preheader, so the
 loop's values land in one array without reallocation. Only a hint: a wrong estimate
 costs time, never correctness (the pushes still check the capacity).
+
+A loop of one block whose trip count is exact (it leaves only by its test of the
+induction variable against a bound set before it: reverse_loops.py) and that pushes
+nothing but that block's record goes further: the space of all its records is pushed
+at once before it, and each iteration writes its record at the next slot of that array
+(a pointer phi), with no capacity check in the loop. The tape holds the same bytes in
+the same places as with one push per iteration, so the reverse sweep pops them as it
+would.
 """
 
 from __future__ import annotations
 
 from ..ir import instructions as I
-from ..ir.types import I1, I64
+from ..ir.types import I1, I8, I64
 from ..ir.values import ConstantInt
 from . import tape as T
 
@@ -138,5 +146,68 @@ def reserve_loops(gs) -> int:
         f = gs.mode.runtime()[T.RESERVE]
         emit(I.Call("call", f.fn_type.ret, f.fn_type, f, [gs.ftape, nbytes], [[], []]))
         nb.append(term)
+        count += 1
+    return count
+
+
+def index_loop_records(gs) -> int:
+    """Rewrites the record pushes of the one-block loops of `gs` described in the module's
+    docstring (after the pushes are placed, before `reserve_loops`); returns how many."""
+    count = 0
+    loops = {id(lp): lp for ls in gs.loops_of.values() for lp in ls}
+    for lp in loops.values():
+        pb = lp.header
+        push = gs.record_push.get(pb)
+        if push is None or len(lp.body) != 1 or not lp.ok or lp.iv is None \
+                or lp.last is None or lp.last[0] != 0 or gs.tail(pb) is not gs.bmap[pb]:
+            continue
+        nb = gs.bmap[pb]
+        if any(isinstance(i, I.Call) and i is not push and any(o is gs.ftape for o in i.ops)
+               for i in nb.instructions):
+            continue  # a callee's pushes would land between the records
+        fphi, step = lp.iv[0], lp.iv[1]
+        outside = [b for b in fphi.blocks if b is not nb]
+        if len(outside) != 1 or len(fphi.blocks) != 2:
+            continue
+        fpre = outside[0]
+        term = fpre.instructions[-1] if fpre.instructions else None
+        if not isinstance(term, I.Br) or term.ops or term.targets != [nb]:
+            # the space is pushed only on the way into the loop
+            names = gs.__dict__.setdefault("_block_names", {b.name for b in gs.fn.blocks})
+            fpre = gs.split_edge(fpre, nb, names, ".records")
+            term = I.Br([], [nb])
+        else:
+            fpre.instructions.pop()
+        emit = fpre.append
+        t = fphi.type
+        start = fphi.ops[fphi.blocks.index(fpre)]
+        last = gs.new(lp.last[1])
+        if lp.last[2]:
+            last = emit(I.BinaryOp("add", t, [last, ConstantInt(t, lp.last[2])]))
+        # iterations - 1 = (last - start) / step, exact, in the counter's width
+        span = emit(I.BinaryOp("sub", t, [last, start] if step > 0 else [start, last]))
+        if abs(step) != 1:
+            span = emit(I.BinaryOp("udiv", t, [span, ConstantInt(t, abs(step))],
+                                   flags=["exact"]))
+        if t != I64:
+            span = emit(I.Cast("zext", I64, [span]))
+        trips = emit(I.BinaryOp("add", I64, [span, ConstantInt(I64, 1)]))
+        size = push.args[1]
+        nbytes = emit(I.BinaryOp("mul", I64, [trips, size]))
+        f = gs.mode.runtime()[T.PUSH]
+        first = emit(I.Call("call", f.fn_type.ret, f.fn_type, f, [gs.ftape, nbytes], [[], []]))
+        fpre.append(term)
+        # the record of each iteration at the next slot: a pointer phi instead of the push
+        at = I.Phi(push.type, [first, None], [fpre, nb])
+        at.parent = nb
+        nb.instructions.insert(0, at)
+        nb.instructions.remove(push)
+        for inst in nb.instructions:
+            if inst is not at:
+                inst.ops = [at if o is push else o for o in inst.ops]
+        end = nb.instructions.pop()
+        at.ops[1] = nb.append(I.GetElementPtr(gs.tape.byte_ptr, I8, [at, size],
+                                              flags=["inbounds"]))
+        nb.append(end)
         count += 1
     return count
