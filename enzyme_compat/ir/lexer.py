@@ -105,12 +105,20 @@ class _KindMemo(dict):
 class Offsets:
     """Token start offsets, computed on the first request (errors, raw text slices)."""
 
-    __slots__ = ("parts", "starts", "end")
+    __slots__ = ("parts", "starts", "end", "source")
 
-    def __init__(self, parts, end):
+    def __init__(self, parts, source):
         self.parts = parts  # the fast path's split: (gap, skipped, token) per token
         self.starts = None
-        self.end = end
+        self.end = len(source)
+        self.source = source
+
+    def between(self, a, b):
+        """The source text from the start of token a to the start of token b, joined from
+        the split parts: no need to sum the offsets of all earlier tokens."""
+        if b >= len(self.parts) // 3:  # the end of input: the trailing parts were dropped
+            return self.source[self[a]:]
+        return "".join(self.parts[3 * a + 2: 3 * b + 2])
 
     def __getitem__(self, i):
         if self.starts is None:
@@ -128,11 +136,15 @@ class Offsets:
 class MatchOffsets:
     """Token start offsets of the reference tokenizer's matches."""
 
-    __slots__ = ("matches", "end")
+    __slots__ = ("matches", "end", "source")
 
-    def __init__(self, matches, end):
+    def __init__(self, matches, source):
         self.matches = matches
-        self.end = end
+        self.end = len(source)
+        self.source = source
+
+    def between(self, a, b):
+        return self.source[self[a]: self[b]]
 
     def __getitem__(self, i):
         if i >= len(self.matches):
@@ -175,7 +187,7 @@ def tokenize(source: str, filename: str = "<input>") -> Tokens:
                 pass
             kinds.append("eof")
             texts.append("end of file")
-            return Tokens(kinds, texts, Offsets(parts, len(source)), source, filename)
+            return Tokens(kinds, texts, Offsets(parts, source), source, filename)
     return _tokenize_reference(source, filename)
 
 
@@ -198,4 +210,4 @@ def _tokenize_reference(source: str, filename: str) -> Tokens:
     kinds = [t if g == "punct" else g for g, t in zip(groups, texts)]
     kinds.append("eof")
     texts.append("end of file")
-    return Tokens(kinds, texts, MatchOffsets(matches, len(source)), source, filename)
+    return Tokens(kinds, texts, MatchOffsets(matches, source), source, filename)

@@ -155,7 +155,7 @@ class Parser(BodyParser, MetadataParser, ConstantParser):
             elif k == ")":
                 depth -= 1
             self.i += 1
-        return self.src[self.o[start] + 1: self.o[self.i - 1]]
+        return self.o.between(start, self.i - 1)[1:]
 
     # ------------------------------------------------------------------ module
     def parse_module(self) -> Module:
