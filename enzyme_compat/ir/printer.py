@@ -74,9 +74,34 @@ def _escape(data: bytes) -> str:
     return "".join(out)
 
 
-# The classes of values printed as `%name`/`%N` (instructions, arguments, blocks), learnt
-# by `Printer.ref` as they are met.
-_LOCAL_CLASSES: set = set()
+class _Spellings(dict):
+    """value -> its spelling, read as `d[v]`: a hit costs no Python call, which matters
+    because every operand of every instruction is looked up. Values keyed by themselves
+    (they hash by identity). A miss asks `spell(v)`, which decides what to keep."""
+
+    __slots__ = ("spell",)
+
+    def __init__(self, spell, spelled=()):
+        super().__init__(spelled)
+        self.spell = spell
+
+    def __missing__(self, v):
+        return self.spell(v)
+
+
+_SLOT_NAMES = ["%0"]  # "%N" by N: every function numbers from 0 again
+
+
+def _slot_name(n: int) -> str:
+    while len(_SLOT_NAMES) <= n:
+        _SLOT_NAMES.append("%" + str(len(_SLOT_NAMES)))
+    return _SLOT_NAMES[n]
+
+
+def _int_literal(v: ConstantInt) -> str:
+    if v.type.bits == 1:
+        return "true" if v.value & 1 else "false"
+    return str(v.value)
 
 
 def _memo_by_identity(spell):
@@ -121,58 +146,57 @@ class Printer:
         self.numbered_args = dialect.has("numbered-argument-names")
         self.numbered_labels = dialect.has("numbered-block-labels")
         self.denormal_env = dialect.has("denormal_fpenv")
-        self.slots = {}
-        self.names = {}  # id -> `%name` or `%N` of the function being printed
-        self.fn_slots = {}
-        self.fn_names = {}
+        self.consts = {}  # constant or global -> its spelling, for the whole module
+        self.fn_slots = {}  # id(fn) -> {value: slot number} of its unnamed locals
+        self.fn_refs = {}  # id(fn) -> its refs (see below), for `number` to find again
         self.flag_spellings = {}  # (opcode, *flags) -> what this release prints of them
         self.function_names = {}  # name -> `@name` as this release spells it
+        self.spellers = {cls: speller.__get__(self) for cls, speller in _PRINT.items()}
         self.out = []
+        self.enter(None)
+
+    def enter(self, fn):
+        """Make `fn` the function being printed (None: none, at module level). `refs`
+        spells its operands: its locals as numbered, anything else as a constant;
+        `typed_refs` the same preceded by the type, remembered as they are met."""
+        if fn is None:
+            self.slots, self.refs = {}, _Spellings(self._spell_operand)
+        else:
+            self.number(fn)
+            self.slots, self.refs = self.fn_slots[id(fn)], self.fn_refs[id(fn)]
+        self.typed_refs = _Spellings(self._spell_typed)
 
     # ------------------------------------------------------------------ names
     def number(self, fn: Function) -> dict:
-        """id -> slot number of every unnamed argument, block and value of `fn`."""
+        """value -> slot number of every unnamed argument, block and value of `fn`."""
         if id(fn) not in self.fn_slots:
             self._number(fn)
         return self.fn_slots[id(fn)]
 
-    def local_names(self, fn: Function) -> dict:
-        """id -> `%name` / `%N` of every argument, block and instruction of `fn` that has
-        one: each is spelled once, then looked up at every use."""
-        if id(fn) not in self.fn_names:
-            self._number(fn)
-        return self.fn_names[id(fn)]
-
     def _number(self, fn: Function):
-        slots, names = {}, {}
-
-        def spell(v):  # its name, else the next slot number
-            if v.name is not None:
-                names[id(v)] = "%" + v.name
-            else:
-                names[id(v)] = "%" + str(len(slots))
-                slots[id(v)] = len(slots)
-
-        for a in fn.args:
-            spell(a)
+        """Spell every argument, block and instruction of `fn` that has a name or a
+        slot, in slot order: each is spelled once here, then looked up at every use."""
+        values = list(fn.args)
         for b in fn.blocks:
-            spell(b)
-            for inst in b.instructions:
-                if inst.name is not None or inst.type is not VOID:
-                    spell(inst)
+            values.append(b)
+            values += [i for i in b.instructions if i.name is not None or i.type is not VOID]
+        slots, refs = {}, _Spellings(self._spell_operand)
+        for v in values:
+            if v.name is not None:
+                refs[v] = "%" + v.name
+            else:
+                n = slots[v] = len(slots)
+                refs[v] = _slot_name(n)
         self.fn_slots[id(fn)] = slots
-        self.fn_names[id(fn)] = names
+        self.fn_refs[id(fn)] = refs
 
     def local(self, v) -> str:
-        s = self.names.get(id(v))
+        s = self.refs.get(v)
         if s is not None:
             return s
         if v.name is not None:
             return "%" + v.name
-        n = self.slots.get(id(v))
-        if n is None:
-            raise KeyError(f"value {v!r} has no slot in the function being printed")
-        return "%" + str(n)
+        raise KeyError(f"value {v!r} has no slot in the function being printed")
 
     def gname(self, g) -> str:
         if isinstance(g, Function):
@@ -184,21 +208,49 @@ class Printer:
 
     # ------------------------------------------------------------------ values
     def ref(self, v) -> str:
+        return self.refs[v]
+
+    def typed(self, v) -> str:
+        return self.typed_refs[v]
+
+    def _spell_operand(self, v) -> str:
+        """A value that `refs` does not hold: a constant (integers and floats are new
+        objects at every use, so they are spelled from their value and not remembered;
+        others once per module), or a local of another function (named, else an error)."""
         c = type(v)
-        if c in _LOCAL_CLASSES:  # the common case first
-            s = self.names.get(id(v))
-            return s if s is not None else self.local(v)
         if c is ConstantInt:
-            if v.type.bits == 1:
-                return "true" if v.value & 1 else "false"
-            return str(v.value)
+            return _int_literal(v)
+        if c is ConstantFP:
+            return self.float_literal(v.bits, v.type)
+        s = self.consts.get(v)
+        if s is None:
+            if isinstance(v, (I.Instruction, Argument, BasicBlock)):
+                return self.local(v)
+            s = self.consts[v] = self.constant(v)
+        self.refs[v] = s
+        return s
+
+    def _spell_typed(self, v) -> str:
+        """`typed_refs` miss: locals and module constants are remembered, the per-use
+        integer and float constants are not (see above)."""
+        t = v.type
+        ts = self.type_names.get(id(t)) or self.type(t)
+        c = type(v)
+        if c is ConstantInt:
+            return ts + " " + _int_literal(v)
+        if c is ConstantFP:
+            return ts + " " + self.float_literal(v.bits, v.type)
+        s = self.typed_refs[v] = ts + " " + self.refs[v]
+        return s
+
+    def constant(self, v) -> str:
+        c = type(v)
+        if c is ConstantInt:
+            return _int_literal(v)
         if c is ConstantFP:
             return self.float_literal(v.bits, v.type)
         if isinstance(v, GlobalValue):
             return self.gname(v)
-        if isinstance(v, (I.Instruction, Argument, BasicBlock)):
-            _LOCAL_CLASSES.add(c)
-            return self.local(v)
         if isinstance(v, _Keyword):
             return v.keyword
         if c is ConstantExpr:
@@ -224,7 +276,7 @@ class Printer:
             fn = v.function
             blk = v.block
             name = "%" + blk.name if blk.name is not None else \
-                "%" + str(self.number(fn)[id(blk)])
+                "%" + str(self.number(fn)[blk])
             return f"blockaddress({self.ref(fn)}, {name})"
         if c is GlobalWrapper:
             return f"{v.keyword} {self.ref(v.target)}"
@@ -232,15 +284,6 @@ class Printer:
             flags = "".join(f + " " for f in v.flags)
             return f"asm {flags}{v.asm}, {v.constraints}"
         raise TypeError(f"cannot print value {v!r}")
-
-    def typed(self, v) -> str:
-        t = v.type
-        ts = self.type_names.get(id(t)) or self.type(t)
-        if type(v) in _LOCAL_CLASSES:
-            s = self.names.get(id(v))
-            if s is not None:
-                return ts + " " + s
-        return ts + " " + self.ref(v)
 
     def flags(self, opcode, flags) -> str:
         if not flags:
@@ -461,8 +504,7 @@ class Printer:
 
     def function(self, f: Function):
         w = self.out.append
-        self.slots = self.number(f)
-        self.names = self.local_names(f)
+        self.enter(f)
         ft = f.fn_type
         params = []
         for j, pt in enumerate(ft.params):
@@ -512,52 +554,60 @@ class Printer:
             w(head + "\n")
             return
         w(head + " {\n")
-        instruction = self.instruction
-        for j, b in enumerate(f.blocks):
-            if j:
-                w("\n")
-            if b.name is not None:
-                w(f"{b.name}:\n")
-            elif j:  # before LLVM 9 an unnamed block's number may only be implicit
-                w(f"{self.slots[id(b)]}:\n" if self.numbered_labels
-                  else f"; <label>:{self.slots[id(b)]}:\n")
-            self.out += ["  " + instruction(inst) + "\n" for inst in b.instructions]
+        self.blocks(f)
         w("}\n")
 
+    def blocks(self, f: Function):
+        """The body of `f`: the hot loop of printing, hence its locals."""
+        out, refs, spellers = self.out, self.refs, self.spellers
+        for j, b in enumerate(f.blocks):
+            if j:
+                out.append("\n")
+            if b.name is not None:
+                out.append(f"{b.name}:\n")
+            elif j:  # before LLVM 9 an unnamed block's number may only be implicit
+                out.append(f"{self.slots[b]}:\n" if self.numbered_labels
+                           else f"; <label>:{self.slots[b]}:\n")
+            for inst in b.instructions:
+                # (.get: an unknown class fails as it always did, calling None)
+                body = spellers.get(type(inst))(inst)
+                if inst.md:
+                    body += self.attachments(inst.md)
+                name = refs.get(inst)  # numbering gave every named or non-void one
+                out.append(f"  {name} = {body}\n" if name is not None else f"  {body}\n")
+
     # ------------------------------------------------------------------ instructions
-    def instruction(self, inst) -> str:
-        body = _PRINT.get(type(inst))(self, inst)
-        name = self.names.get(id(inst))
-        if name is not None:
-            body = name + " = " + body
-        elif inst.name is not None or id(inst) in self.slots:
-            body = self.local(inst) + " = " + body
-        if inst.md:
-            body += self.attachments(inst.md)
-        return body
+    # The spellers below run once per instruction: they read operands from `refs` and
+    # `typed_refs` directly (a hit costs no call) and ask `flags` only when there are some.
 
     def p_binary(self, i):
         fl = self.flags(i.opcode, i.flags) if i.flags else ""
-        return f"{i.opcode}{fl} {self.type(i.type)} {self.ref(i.ops[0])}, {self.ref(i.ops[1])}"
+        a, b = i.ops[0], i.ops[1]
+        refs = self.refs
+        return f"{i.opcode}{fl} {self.type(i.type)} {refs[a]}, {refs[b]}"
 
     def p_unary(self, i):
-        return f"{i.opcode}{self.flags(i.opcode, i.flags)} {self.typed(i.ops[0])}"
+        fl = self.flags(i.opcode, i.flags) if i.flags else ""
+        return f"{i.opcode}{fl} {self.typed_refs[i.ops[0]]}"
 
     def p_cast(self, i):
-        return (f"{i.opcode}{self.flags(i.opcode, i.flags)} {self.typed(i.ops[0])} to "
-                f"{self.type(i.type)}")
+        fl = self.flags(i.opcode, i.flags) if i.flags else ""
+        return f"{i.opcode}{fl} {self.typed_refs[i.ops[0]]} to {self.type(i.type)}"
 
     def p_compare(self, i):
         a, b = i.ops
-        return (f"{i.opcode}{self.flags(i.opcode, i.flags)} {i.predicate} {self.typed(a)}, "
-                f"{self.ref(b)}")
+        fl = self.flags(i.opcode, i.flags) if i.flags else ""
+        return f"{i.opcode}{fl} {i.predicate} {self.typed_refs[a]}, {self.refs[b]}"
 
     def p_select(self, i):
-        return f"select{self.flags('select', i.flags)} " + ", ".join(self.typed(o) for o in i.ops)
+        fl = self.flags("select", i.flags) if i.flags else ""
+        return f"select{fl} " + ", ".join(map(self.typed_refs.__getitem__, i.ops))
 
     def p_phi(self, i):
-        pairs = ", ".join(f"[ {self.ref(v)}, {self.local(b)} ]" for v, b in zip(i.ops, i.blocks))
-        return f"phi{self.flags('phi', i.flags)} {self.type(i.type)} {pairs}"
+        refs = self.refs
+        pairs = ", ".join([f"[ {refs[v]}, {refs[b]} ]" for v, b in zip(i.ops, i.blocks)])
+        fl = self.flags("phi", i.flags) if i.flags else ""
+        return f"phi{fl} {self.type(i.type)} {pairs}"
 
     def p_freeze(self, i):
         return f"freeze {self.typed(i.ops[0])}"
@@ -579,21 +629,27 @@ class Printer:
         return s + f" {i.ordering}"
 
     def p_load(self, i):
-        s = "load atomic" if i.ordering else "load"
-        if i.flags:
-            s += self.flags("load", i.flags)
-        s += f" {self.type(i.type)}, {self.typed(i.ops[0])}"
-        if i.ordering:
-            s += self._atomic(i)
-        if i.align is not None:
-            s += f", align {i.align}"
-        return s
+        if i.ordering or i.flags:
+            return self._memory_access(i, "load",
+                                       f" {self.type(i.type)}, {self.typed_refs[i.ops[0]]}")
+        if i.align is not None:  # the usual load, in one piece
+            return f"load {self.type(i.type)}, {self.typed_refs[i.ops[0]]}, align {i.align}"
+        return f"load {self.type(i.type)}, {self.typed_refs[i.ops[0]]}"
 
     def p_store(self, i):
-        s = "store atomic" if i.ordering else "store"
+        typed = self.typed_refs
+        if i.ordering or i.flags:
+            return self._memory_access(i, "store", f" {typed[i.ops[0]]}, {typed[i.ops[1]]}")
+        if i.align is not None:  # the usual store, in one piece
+            return f"store {typed[i.ops[0]]}, {typed[i.ops[1]]}, align {i.align}"
+        return f"store {typed[i.ops[0]]}, {typed[i.ops[1]]}"
+
+    def _memory_access(self, i, keyword: str, operands: str) -> str:
+        """A load or store with flags (volatile) or an ordering (atomic)."""
+        s = f"{keyword} atomic" if i.ordering else keyword
         if i.flags:
-            s += self.flags("store", i.flags)
-        s += f" {self.typed(i.ops[0])}, {self.typed(i.ops[1])}"
+            s += self.flags(keyword, i.flags)
+        s += operands
         if i.ordering:
             s += self._atomic(i)
         if i.align is not None:
@@ -601,10 +657,12 @@ class Printer:
         return s
 
     def p_gep(self, i):
-        s = "getelementptr" + self.flags("getelementptr", i.flags)
+        s = "getelementptr" + self.flags("getelementptr", i.flags) if i.flags else \
+            "getelementptr"
         if isinstance(i.inrange, tuple) and self.d.has("inrange-range"):
             s += " inrange(%d, %d)" % i.inrange
-        return s + f" {self.type(i.source_type)}, " + ", ".join(self.typed(o) for o in i.ops)
+        return f"{s} {self.type(i.source_type)}, " + \
+            ", ".join(map(self.typed_refs.__getitem__, i.ops))
 
     def p_ops(self, i):
         return f"{i.opcode} " + ", ".join(self.typed(o) for o in i.ops)
@@ -654,10 +712,10 @@ class Printer:
         s = ""
         if i.tail:
             s = i.tail + " "
-        s += i.opcode + self.flags("call", i.flags)
+        s += i.opcode + self.flags("call", i.flags) if i.flags else i.opcode
         for p in i.cconv or ():
             s += " " + (f"addrspace({p[1]})" if isinstance(p, tuple) else p)
-        ra = self.attrs(i.ret_attrs)
+        ra = self.attrs(i.ret_attrs) if i.ret_attrs else ""
         if ra:
             s += " " + ra
         if i.addrspace is not None:
@@ -668,14 +726,14 @@ class Printer:
             s += " " + self.type(ft)
         else:
             s += " " + self.type(ft.ret)
-        s += " " + self.ref(callee) + "("
+        s += " " + self.refs[callee] + "("
+        typed, arg_attrs = self.typed_refs, i.arg_attrs
         args = []
         for j, a in enumerate(i.ops):
-            at = self.attrs(i.arg_attrs[j], a.type) if j < len(i.arg_attrs) else ""
-            ty = self.type(a.type)
-            args.append(f"{ty} {at} {self.ref(a)}" if at else f"{ty} {self.ref(a)}")
+            at = self.attrs(arg_attrs[j], a.type) if j < len(arg_attrs) and arg_attrs[j] else ""
+            args.append(f"{self.type(a.type)} {at} {self.refs[a]}" if at else typed[a])
         s += ", ".join(args) + ")"
-        fa = self.attrs(i.fn_attrs)
+        fa = self.attrs(i.fn_attrs) if i.fn_attrs else ""
         if fa:
             s += " " + fa
         if i.bundles:
@@ -691,13 +749,14 @@ class Printer:
         return s
 
     def p_ret(self, i):
-        return "ret void" if not i.ops else f"ret {self.typed(i.ops[0])}"
+        return "ret void" if not i.ops else f"ret {self.typed_refs[i.ops[0]]}"
 
     def p_br(self, i):
+        refs = self.refs
         if not i.ops:
-            return f"br label {self.local(i.targets[0])}"
+            return f"br label {refs[i.targets[0]]}"
         t, f = i.targets
-        return f"br {self.typed(i.ops[0])}, label {self.local(t)}, label {self.local(f)}"
+        return f"br {self.typed_refs[i.ops[0]]}, label {refs[t]}, label {refs[f]}"
 
     def p_switch(self, i):
         cases = "".join(f"\n    {self.typed(c)}, label {self.local(b)}" for c, b in i.cases)
