@@ -308,6 +308,11 @@ class LoopRecords:
         return latch
 
     def _from_loop_record(self, lp, v):
+        return self._loop_slot(lp, v, lambda s: lp.layout.append((v, s)))
+
+    def _loop_slot(self, lp, v, made):
+        """`v` read from its stack slot for the reverse of loop `lp` (one per loop and
+        value; `made(slot)` says how a new one is set)."""
         key = (id(lp), id(v))
         s = self.loop_slots.get(key)
         if s is None:
@@ -315,7 +320,7 @@ class LoopRecords:
             s.parent = self.rentry
             self.entry_allocas.append(s)
             self.loop_slots[key] = (s, v)
-            lp.layout.append((v, s))
+            made(s)
         else:
             s = s[0]
         return self.remit(I.Load(v.type, [s], align=None))
@@ -383,17 +388,7 @@ class LoopRecords:
         """`v`, defined before loop `lp`, in the reverse of `lp`: `compute()` (which needs
         no tape) runs once on each reverse edge into `lp` and leaves it in a stack slot,
         instead of in every iteration."""
-        key = (id(lp), id(v))
-        s = self.loop_slots.get(key)
-        if s is None:
-            s = I.Alloca(self.tape.pointer_to(v.type), v.type, [], align=None)
-            s.parent = self.rentry
-            self.entry_allocas.append(s)
-            self.loop_slots[key] = (s, v)
-            lp.computed.append((s, compute))
-        else:
-            s = s[0]
-        return self.remit(I.Load(v.type, [s], align=None))
+        return self._loop_slot(lp, v, lambda s: lp.computed.append((s, compute)))
 
     def _compute_on_entries(self):
         """The values of `computed_on_entry`, first on each reverse edge into their loop
