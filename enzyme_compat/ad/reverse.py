@@ -882,21 +882,6 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, PathChoice, Shadow
                                 [(ConstantInt(I32, k), t) for k, t in enumerate(targets)][1:]))
         self._pop_record(pb, rb)
 
-    def _cheap_int(self, v, depth=0) -> bool:
-        """An integer the reverse sweep has without the tape: a constant, an argument, a
-        counted-down induction variable, or integer arithmetic on those."""
-        if not isinstance(v, I.Instruction):
-            return True
-        if depth > 6 or v.opcode == "load" or v.opcode == "call":
-            return False
-        fv = self.new(v)
-        found = self.induction_of.get(id(fv))
-        if found is not None:
-            return self.current_pb in found[0].body
-        if isinstance(v, I.Phi):
-            return False
-        return all(self._cheap_int(o, depth + 1) for o in v.ops)
-
     def _reverse_instruction(self, inst):
         if isinstance(inst, I.Call):
             self._reverse_call(inst)

@@ -176,6 +176,7 @@ class LoopRecords:
                     lp.more_ivs[j - 1] = (fo, ostep, so, None)
                     lp.layout.append((fo, so))
         loops.sort(key=lambda lp: -len(lp.body))
+        self.loops = loops  # outermost first
         self.loops_of: dict = {}
         for lp in loops:
             for b in lp.body:
@@ -231,8 +232,7 @@ class LoopRecords:
         their slots there. Runs after the reverse sweep, before the exit records are
         placed."""
         groups: dict = {}
-        loops = {id(lp): lp for ls in self.loops_of.values() for lp in ls}
-        for lp in loops.values():
+        for lp in self.loops:
             for v, s in lp.layout:
                 latch = self._iteration_latch(lp, v)
                 if latch is not None:
@@ -243,15 +243,9 @@ class LoopRecords:
             v = users[0][1]
             for lp, _, s in users:
                 lp.layout.remove((v, s))
-            offset = self.record_size.get(latch, 0)
-            self.record_size[latch] = offset + T.slot_size(v.type)
-            self.records.setdefault(latch, []).append(v)
+            base, offset = self._record_field(latch, v)
             rx = self._rblock(latch)
-            base = self.record_base.get(latch)
-            if base is None:  # the latch's reverse code read nothing else from the tape
-                f = self.mode.runtime()[T.POP]
-                base = self.record_base[latch] = I.Call(
-                    "call", f.fn_type.ret, f.fn_type, f, [self.rtape, None], [[], []])
+            if base.parent is None:  # the latch's reverse code read nothing else from it
                 base.parent = rx
                 rx.instructions.insert(0, base)
             base.ops[1] = ConstantInt(I64, self.record_size[latch])
@@ -287,10 +281,7 @@ class LoopRecords:
         if not big.ok or len(inside) != 1 or self.loops_of.get(inside[0]) != outer:
             return None
         latch = inside[0]
-        idom, b = self._idoms(), latch
-        while b is not None and b is not d:
-            b = idom.get(b)
-        if b is None:
+        if not self._dominates(d, latch):
             return None
         seen = set()
         work = [s for x in lp.body for s in x.successors() if s not in lp.body]
@@ -439,7 +430,6 @@ class LoopRecords:
     def _place_loop_pushes(self):
         """The exit records, pushed on the forward edges leaving their loops."""
         f = self.mode.runtime()[T.PUSH]
-        names = {b.name for b in self.fn.blocks}
         for x in self.primal.blocks:
             if x not in self.reachable or x not in self.loops_of:
                 continue
@@ -449,7 +439,7 @@ class LoopRecords:
                 loops = [lp for lp in self._exited(x, t) if lp.layout]
                 if not loops:
                     continue
-                e = self.split_edge(self.tail(x), self.bmap[t], names, ".loopexit")
+                e = self.split_edge(self.tail(x), self.bmap[t], ".loopexit")
                 for lp in loops:
                     size = sum(T.slot_size(v.type) for v, _ in lp.layout)
                     base = e.append(I.Call("call", f.fn_type.ret, f.fn_type, f,
@@ -461,10 +451,13 @@ class LoopRecords:
                         offset += T.slot_size(v.type)
                 e.append(I.Br([], [self.bmap[t]]))
 
-    def split_edge(self, xf, tf, names, suffix):
+    def split_edge(self, xf, tf, suffix):
         """A new forward block on the edge from block `xf` to block `tf` (`xf` branches
         to it instead, the caller ends it with a branch to `tf`), named after `xf` with
-        `suffix` and unlike every name in `names` (which gets it)."""
+        `suffix` and unlike every other block of the forward function."""
+        names = self.__dict__.get("_block_names")
+        if names is None:
+            names = self._block_names = {b.name for b in self.fn.blocks}
         name, k = derived_name(xf.name, suffix=suffix), 0
         while name is not None and name in names:
             k += 1

@@ -141,18 +141,22 @@ class TapeRecords:
         """`v` from the current block's tape record: the forward sweep stores the values
         a block's reverse code reads in one record pushed at the block's end; the reverse
         block pops it on entry and reads the fields where they are needed."""
-        pb = self.current_pb
-        layout = self.records.setdefault(pb, [])
+        base, offset = self._record_field(self.current_pb, v)
+        return self.remit(I.Load(v.type, [self._field(self.remit, base, offset, v.type)],
+                                 align=8))
+
+    def _record_field(self, pb, v):
+        """Adds `v` to the tape record of primal block `pb`: (the pop of the record in the
+        reverse sweep, made with it and placed by `_pop_record`; the field's offset)."""
         offset = self.record_size.get(pb, 0)
         self.record_size[pb] = offset + T.slot_size(v.type)
-        layout.append(v)
+        self.records.setdefault(pb, []).append(v)
         base = self.record_base.get(pb)
         if base is None:
             f = self.mode.runtime()[T.POP]
             base = I.Call("call", f.fn_type.ret, f.fn_type, f, [self.rtape, None], [[], []])
             self.record_base[pb] = base
-        return self.remit(I.Load(v.type, [self._field(self.remit, base, offset, v.type)],
-                                 align=8))
+        return base, offset
 
     def _field(self, emit, base, offset, t):
         """The address of a record field of type `t` at byte `offset` from `base`."""

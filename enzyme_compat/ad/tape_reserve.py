@@ -154,8 +154,7 @@ def index_loop_records(gs) -> int:
     """Rewrites the record pushes of the one-block loops of `gs` described in the module's
     docstring (after the pushes are placed, before `reserve_loops`); returns how many."""
     count = 0
-    loops = {id(lp): lp for ls in gs.loops_of.values() for lp in ls}
-    for lp in loops.values():
+    for lp in gs.loops:
         pb = lp.header
         push = gs.record_push.get(pb)
         if push is None or len(lp.body) != 1 or not lp.ok or lp.iv is None \
@@ -173,8 +172,7 @@ def index_loop_records(gs) -> int:
         term = fpre.instructions[-1] if fpre.instructions else None
         if not isinstance(term, I.Br) or term.ops or term.targets != [nb]:
             # the space is pushed only on the way into the loop
-            names = gs.__dict__.setdefault("_block_names", {b.name for b in gs.fn.blocks})
-            fpre = gs.split_edge(fpre, nb, names, ".records")
+            fpre = gs.split_edge(fpre, nb, ".records")
             term = I.Br([], [nb])
         else:
             fpre.instructions.pop()
