@@ -455,9 +455,9 @@ class LoopRecords:
         """A new forward block on the edge from block `xf` to block `tf` (`xf` branches
         to it instead, the caller ends it with a branch to `tf`), named after `xf` with
         `suffix` and unlike every other block of the forward function."""
-        names = self.__dict__.get("_block_names")
+        names = self.__dict__.get("_forward_names")
         if names is None:
-            names = self._block_names = {b.name for b in self.fn.blocks}
+            names = self._forward_names = {b.name for b in self.fn.blocks}
         name, k = derived_name(xf.name, suffix=suffix), 0
         while name is not None and name in names:
             k += 1
