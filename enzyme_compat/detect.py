@@ -3,15 +3,27 @@ construct it uses, up to the oldest release that removed one (all from plugin da
 
 from __future__ import annotations
 
+from itertools import islice
+
 from .dialect import all_deltas
 from .ir import instructions as I
 from .ir.attributes import Attr, AttrGroupRef
-from .values_walk import walk_constants
+from .ir.values import ConstantAggregate, ConstantExpr, GlobalWrapper, Poison, Splat
+from .values_walk import _children
+
+# Opcodes that are themselves a syntax feature.
+FEATURE_OPCODES = frozenset({"fneg", "freeze", "callbr", "ptrtoaddr"})
+# The constants detection reads (constant expressions, `poison`, `dso_local_equivalent`
+# and `no_cfi`) and those that hold constants: the other constants (numbers, globals, most
+# of the operands) are never visited. Exact classes: none of them is subclassed.
+NOTED_CONSTANTS = frozenset({ConstantExpr, Poison, GlobalWrapper, ConstantAggregate, Splat})
 
 
 def _uses(module, text):
     features, attrs, flags, constexprs = set(), set(), set(), set()
     features |= getattr(module, "syntax_seen", set())
+
+    noted_groups = set()
 
     def note_attrs(lst):
         for a in lst:
@@ -19,41 +31,61 @@ def _uses(module, text):
                 attrs.add(a.kind)
                 if a.kind in ("byval", "sret") and a.style is None:
                     features.add("untyped-" + a.kind)
-            elif isinstance(a, AttrGroupRef):
+            elif isinstance(a, AttrGroupRef) and a.id not in noted_groups:
+                noted_groups.add(a.id)  # most calls name one of a few groups
                 g = module.attr_groups.get(a.id)
                 if g is not None:
                     note_attrs(g.attrs)
 
     for g in module.attr_groups.values():
         note_attrs(g.attrs)
+    noted = [g.initializer for g in module.globals
+             if type(g.initializer) in NOTED_CONSTANTS]
+    noted += [a.target for a in module.aliases if type(a.target) in NOTED_CONSTANTS]
     for f in module.functions:
         note_attrs(f.ret_attrs)
         note_attrs(f.fn_attrs)
         for a in f.args:
             note_attrs(a.attrs)
         for b in f.blocks:
-            for i in b.instructions:
-                for fl in i.flags:
-                    flags.add((i.opcode, fl))
-                if i.opcode in ("fneg", "freeze", "callbr", "ptrtoaddr"):
+            for i in b.instructions:  # plain loops, no calls for the common case: the hot part
+                if i.flags:
+                    flags.update([(i.opcode, fl) for fl in i.flags])
+                if i.opcode in FEATURE_OPCODES:
                     features.add(i.opcode)
-                if isinstance(i, I.DebugRecord):
-                    features.add("debug-records")
+                for v in i.ops:
+                    if type(v) in NOTED_CONSTANTS:
+                        noted.append(v)
                 if isinstance(i, I.Call):
-                    note_attrs(i.ret_attrs)
-                    note_attrs(i.fn_attrs)
-                    for al in i.arg_attrs:
-                        note_attrs(al)
-    for c in walk_constants(module):
-        op = getattr(c, "opcode", None)
-        if op is not None:
-            constexprs.add(op)
+                    for al in (i.ret_attrs, i.fn_attrs, *i.arg_attrs):
+                        if al:
+                            note_attrs(al)
+                    noted += [v for v in islice(I.value_operands(i), len(i.ops), None)
+                              if type(v) in NOTED_CONSTANTS]  # the callee, bundle inputs
+                elif isinstance(i, I.DebugRecord):
+                    features.add("debug-records")
+    for c in _noted_constants(noted):
+        if type(c) is ConstantExpr:
+            constexprs.add(c.opcode)
             for fl in c.flags:
-                flags.add((op, fl))
-        kw = getattr(c, "keyword", None)
-        if kw in ("poison", "dso_local_equivalent", "no_cfi"):
-            features.add(kw)
+                flags.add((c.opcode, fl))
+        elif type(c) is Poison or type(c) is GlobalWrapper:
+            if c.keyword in ("poison", "dso_local_equivalent", "no_cfi"):
+                features.add(c.keyword)
     return features, attrs, flags, constexprs
+
+
+def _noted_constants(stack):
+    """The constants of `stack` and the NOTED_CONSTANTS inside them, each once: with the
+    roots of `walk_constants(module)`, its constant expressions and keyword constants."""
+    seen = set()
+    while stack:
+        c = stack.pop()
+        if id(c) in seen:
+            continue
+        seen.add(id(c))
+        yield c
+        stack += [x for x in _children(c) if type(x) in NOTED_CONSTANTS]
 
 
 def detect(module, text=""):
