@@ -74,28 +74,59 @@ def _escape(data: bytes) -> str:
     return "".join(out)
 
 
-class _Spellings(dict):
-    """value -> its spelling, read as `d[v]`: a hit costs no Python call, which matters
-    because every operand of every instruction is looked up. Values keyed by themselves
-    (they hash by identity). A miss asks `spell(v)`, which decides what to keep."""
+class _Operands(dict):
+    """A function's operands as `refs[v]`: its locals are put in by numbering; a miss is
+    a constant. Integers and floats, new objects at every use, are spelled here from
+    their value (one Python call per use, not three) and not remembered."""
 
-    __slots__ = ("spell",)
+    __slots__ = ("printer",)
 
-    def __init__(self, spell, spelled=()):
-        super().__init__(spelled)
-        self.spell = spell
+    def __init__(self, printer):
+        super().__init__()
+        self.printer = printer
 
     def __missing__(self, v):
-        return self.spell(v)
+        c = type(v)
+        if c is ConstantInt:
+            if v.type.bits == 1:
+                return "true" if v.value & 1 else "false"
+            return str(v.value)
+        if c is ConstantFP:
+            return self.printer.float_literal(v.bits, v.type)
+        return self.printer._spell_operand(v)
+
+
+class _TypedOperands(dict):
+    """`typed_refs[v]`: "<type> <operand>"; locals and module constants are remembered,
+    integers and floats are spelled at every use (see `_Operands`)."""
+
+    __slots__ = ("refs", "type_names", "type")
+
+    def __init__(self, printer):
+        super().__init__()
+        self.refs, self.type_names, self.type = printer.refs, printer.type_names, printer.type
+
+    def __missing__(self, v):
+        t = v.type
+        ts = self.type_names.get(id(t)) or self.type(t)
+        if type(v) is ConstantInt:
+            if t.bits == 1:
+                return ts + (" true" if v.value & 1 else " false")
+            return ts + " " + str(v.value)
+        if type(v) is ConstantFP:
+            return ts + " " + self.refs[v]
+        s = self[v] = ts + " " + self.refs[v]
+        return s
 
 
 _SLOT_NAMES = ["%0"]  # "%N" by N: every function numbers from 0 again
 
 
-def _slot_name(n: int) -> str:
-    while len(_SLOT_NAMES) <= n:
+def _slot_names(n: int) -> list:
+    """The "%N" spellings, at least `n` of them."""
+    while len(_SLOT_NAMES) < n:
         _SLOT_NAMES.append("%" + str(len(_SLOT_NAMES)))
-    return _SLOT_NAMES[n]
+    return _SLOT_NAMES
 
 
 def _int_literal(v: ConstantInt) -> str:
@@ -142,6 +173,8 @@ class Printer:
             self.tp.mmx = "<1 x i64>"
         self.type = _memo_by_identity(self.tp.type)  # types do not change while printing
         self.type_names = self.type.names
+        self.callee_type = _memo_by_identity(self._callee_type)
+        self.callee_type_names = self.callee_type.names
         self.float_literal = _memo_float(dialect.spelling("float_literal", format_legacy), self.type)
         self.numbered_args = dialect.has("numbered-argument-names")
         self.numbered_labels = dialect.has("numbered-block-labels")
@@ -160,11 +193,11 @@ class Printer:
         spells its operands: its locals as numbered, anything else as a constant;
         `typed_refs` the same preceded by the type, remembered as they are met."""
         if fn is None:
-            self.slots, self.refs = {}, _Spellings(self._spell_operand)
+            self.slots, self.refs = {}, _Operands(self)
         else:
             self.number(fn)
             self.slots, self.refs = self.fn_slots[id(fn)], self.fn_refs[id(fn)]
-        self.typed_refs = _Spellings(self._spell_typed)
+        self.typed_refs = _TypedOperands(self)
 
     # ------------------------------------------------------------------ names
     def number(self, fn: Function) -> dict:
@@ -179,14 +212,16 @@ class Printer:
         values = list(fn.args)
         for b in fn.blocks:
             values.append(b)
-            values += [i for i in b.instructions if i.name is not None or i.type is not VOID]
-        slots, refs = {}, _Spellings(self._spell_operand)
+            values += b.instructions
+        slot_names = _slot_names(len(values))
+        slots, refs = {}, _Operands(self)
         for v in values:
-            if v.name is not None:
-                refs[v] = "%" + v.name
-            else:
+            name = v.name
+            if name is not None:
+                refs[v] = "%" + name
+            elif v.type is not VOID:  # (arguments and blocks never are)
                 n = slots[v] = len(slots)
-                refs[v] = _slot_name(n)
+                refs[v] = slot_names[n]
         self.fn_slots[id(fn)] = slots
         self.fn_refs[id(fn)] = refs
 
@@ -214,33 +249,15 @@ class Printer:
         return self.typed_refs[v]
 
     def _spell_operand(self, v) -> str:
-        """A value that `refs` does not hold: a constant (integers and floats are new
-        objects at every use, so they are spelled from their value and not remembered;
-        others once per module), or a local of another function (named, else an error)."""
-        c = type(v)
-        if c is ConstantInt:
-            return _int_literal(v)
-        if c is ConstantFP:
-            return self.float_literal(v.bits, v.type)
+        """A value that `refs` does not hold and `_Operands` leaves to the printer: a
+        constant (spelled once per module), or a local of another function (named, else
+        an error)."""
         s = self.consts.get(v)
         if s is None:
             if isinstance(v, (I.Instruction, Argument, BasicBlock)):
                 return self.local(v)
             s = self.consts[v] = self.constant(v)
         self.refs[v] = s
-        return s
-
-    def _spell_typed(self, v) -> str:
-        """`typed_refs` miss: locals and module constants are remembered, the per-use
-        integer and float constants are not (see above)."""
-        t = v.type
-        ts = self.type_names.get(id(t)) or self.type(t)
-        c = type(v)
-        if c is ConstantInt:
-            return ts + " " + _int_literal(v)
-        if c is ConstantFP:
-            return ts + " " + self.float_literal(v.bits, v.type)
-        s = self.typed_refs[v] = ts + " " + self.refs[v]
         return s
 
     def constant(self, v) -> str:
@@ -583,8 +600,8 @@ class Printer:
     def p_binary(self, i):
         fl = self.flags(i.opcode, i.flags) if i.flags else ""
         a, b = i.ops[0], i.ops[1]
-        refs = self.refs
-        return f"{i.opcode}{fl} {self.type(i.type)} {refs[a]}, {refs[b]}"
+        refs, t = self.refs, i.type
+        return f"{i.opcode}{fl} {self.type_names.get(id(t)) or self.type(t)} {refs[a]}, {refs[b]}"
 
     def p_unary(self, i):
         fl = self.flags(i.opcode, i.flags) if i.flags else ""
@@ -592,7 +609,9 @@ class Printer:
 
     def p_cast(self, i):
         fl = self.flags(i.opcode, i.flags) if i.flags else ""
-        return f"{i.opcode}{fl} {self.typed_refs[i.ops[0]]} to {self.type(i.type)}"
+        t = i.type
+        return f"{i.opcode}{fl} {self.typed_refs[i.ops[0]]} to " + \
+            (self.type_names.get(id(t)) or self.type(t))
 
     def p_compare(self, i):
         a, b = i.ops
@@ -607,7 +626,8 @@ class Printer:
         refs = self.refs
         pairs = ", ".join([f"[ {refs[v]}, {refs[b]} ]" for v, b in zip(i.ops, i.blocks)])
         fl = self.flags("phi", i.flags) if i.flags else ""
-        return f"phi{fl} {self.type(i.type)} {pairs}"
+        t = i.type
+        return f"phi{fl} {self.type_names.get(id(t)) or self.type(t)} {pairs}"
 
     def p_freeze(self, i):
         return f"freeze {self.typed(i.ops[0])}"
@@ -629,12 +649,13 @@ class Printer:
         return s + f" {i.ordering}"
 
     def p_load(self, i):
+        t = i.type
+        ts = self.type_names.get(id(t)) or self.type(t)
         if i.ordering or i.flags:
-            return self._memory_access(i, "load",
-                                       f" {self.type(i.type)}, {self.typed_refs[i.ops[0]]}")
+            return self._memory_access(i, "load", f" {ts}, {self.typed_refs[i.ops[0]]}")
         if i.align is not None:  # the usual load, in one piece
-            return f"load {self.type(i.type)}, {self.typed_refs[i.ops[0]]}, align {i.align}"
-        return f"load {self.type(i.type)}, {self.typed_refs[i.ops[0]]}"
+            return f"load {ts}, {self.typed_refs[i.ops[0]]}, align {i.align}"
+        return f"load {ts}, {self.typed_refs[i.ops[0]]}"
 
     def p_store(self, i):
         typed = self.typed_refs
@@ -661,7 +682,8 @@ class Printer:
             "getelementptr"
         if isinstance(i.inrange, tuple) and self.d.has("inrange-range"):
             s += " inrange(%d, %d)" % i.inrange
-        return f"{s} {self.type(i.source_type)}, " + \
+        t = i.source_type
+        return f"{s} {self.type_names.get(id(t)) or self.type(t)}, " + \
             ", ".join(map(self.typed_refs.__getitem__, i.ops))
 
     def p_ops(self, i):
@@ -721,18 +743,18 @@ class Printer:
         if i.addrspace is not None:
             s += f" addrspace({i.addrspace})"
         ft = i.fn_type
-        callee = i.callee
-        if ft.vararg or _needs_fn_type(ft):
-            s += " " + self.type(ft)
-        else:
-            s += " " + self.type(ft.ret)
-        s += " " + self.refs[callee] + "("
+        s += self.callee_type_names.get(id(ft)) or self.callee_type(ft)
+        s += " " + self.refs[i.callee] + "("
         typed, arg_attrs = self.typed_refs, i.arg_attrs
-        args = []
-        for j, a in enumerate(i.ops):
-            at = self.attrs(arg_attrs[j], a.type) if j < len(arg_attrs) and arg_attrs[j] else ""
-            args.append(f"{self.type(a.type)} {at} {self.refs[a]}" if at else typed[a])
-        s += ", ".join(args) + ")"
+        if not any(arg_attrs):  # the usual call: plain "<type> <value>" arguments
+            s += ", ".join(map(typed.__getitem__, i.ops)) + ")"
+        else:
+            args = []
+            for j, a in enumerate(i.ops):
+                at = self.attrs(arg_attrs[j], a.type) if j < len(arg_attrs) and arg_attrs[j] \
+                    else ""
+                args.append(f"{self.type(a.type)} {at} {self.refs[a]}" if at else typed[a])
+            s += ", ".join(args) + ")"
         fa = self.attrs(i.fn_attrs) if i.fn_attrs else ""
         if fa:
             s += " " + fa
@@ -747,6 +769,11 @@ class Printer:
             ind = ", ".join(f"label {self.local(b)}" for b in i.indirect)
             s += f"\n          to label {self.local(i.normal)} [{ind}]"
         return s
+
+    def _callee_type(self, ft: FunctionType) -> str:
+        """What a call spells before its callee: the return type, or the whole function
+        type when the return type alone would not do (varargs, a returned function)."""
+        return " " + self.type(ft if ft.vararg or _needs_fn_type(ft) else ft.ret)
 
     def p_ret(self, i):
         return "ret void" if not i.ops else f"ret {self.typed_refs[i.ops[0]]}"
