@@ -91,13 +91,14 @@ def _is_sret(call, i) -> bool:
 def strip_casts(v):
     """The value under pointer casts (instructions or constant expressions)."""
     for _ in range(16):
-        if isinstance(v, ConstantExpr) and v.opcode in ("bitcast", "addrspacecast") and v.ops:
-            v = v.ops[0]
-        elif isinstance(v, I.Cast) and v.opcode in ("bitcast", "addrspacecast"):
+        if isinstance(v, _CAST_CLASSES) and v.opcode in ("bitcast", "addrspacecast") and v.ops:
             v = v.ops[0]
         else:
             return v
     return v
+
+
+_CAST_CLASSES = (ConstantExpr, I.Cast)
 
 
 def callee_function(call):

@@ -16,12 +16,10 @@ DROP_MD = ("dbg", "llvm.loop", "heapallocsite")
 
 
 def is_debug(inst) -> bool:
-    if isinstance(inst, I.DebugRecord):
-        return True
     if isinstance(inst, I.Call):
         fn = called_function(inst)
         return fn is not None and fn.name.startswith("llvm.dbg.")
-    return False
+    return isinstance(inst, I.DebugRecord)
 
 
 def per_module(cls, module, registry, loose_types: bool):

@@ -106,7 +106,12 @@ class ReverseMode:
         return per_module(cls, module, registry, loose_types)
 
     def runtime(self):
-        return T.runtime_functions(self.module, self.opaque)
+        """The tape functions of the module (added on first use), kept while the module
+        still has them: asked for at every tape push and pop."""
+        got = self.__dict__.get("_runtime")
+        if got is None or self.module.symbols.get(T.PUSH) is not got[T.PUSH]:
+            got = self._runtime = T.runtime_functions(self.module, self.opaque)
+        return got
 
     # ------------------------------------------------------------- declarations
     def _name(self, base):
@@ -328,6 +333,7 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, PathChoice, Shadow
         self._primal_users = None
         self.partial_lanes = partial_lanes(self.primal)  # vector -> the lanes read of it
         self.float_bits_types: dict = {}  # integer value -> float type of its adjoint
+        self._has_adjoint: dict = {}  # primal instruction -> has_adjoint
         self.problems: list = []  # located errors of instructions refused so far
         self.entry_allocas: list = []  # other stack slots of the reverse function
         self.rentry = self._new_block("entry")
@@ -342,8 +348,12 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, PathChoice, Shadow
         active integer holding the bits of a float)."""
         if isinstance(v, Argument):
             return v in self.out_args
-        return isinstance(v, I.Instruction) and self.adjoint_type(v) is not None \
-            and self.activity.is_active(v)
+        if not isinstance(v, I.Instruction):
+            return False
+        got = self._has_adjoint.get(v)  # asked several times per instruction
+        if got is None:
+            got = self._has_adjoint[v] = self.adjoint_type(v) is not None and self.activity.is_active(v)
+        return got
 
     def _in_forward(self, v) -> bool:
         b = getattr(v, "parent", None)

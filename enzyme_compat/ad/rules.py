@@ -227,6 +227,7 @@ class RuleRegistry:
                                      self._allocations.values() if "*" in a.name]
         self._frees = _Names(a.free for a in self._allocations.values() if a.free)
         self.skipped_plugins: list[tuple[str, str]] = list(skipped_plugins)
+        self._intrinsic_memo: dict = {}
 
     def instruction(self, opcode: str) -> ForwardRule | None:
         return self._rules.get(("instruction", opcode))
@@ -243,12 +244,21 @@ class RuleRegistry:
 
     def intrinsic(self, name: str) -> ForwardRule | None:
         """The rule for `llvm.<base>.<overload suffixes>`."""
-        return _intrinsic_lookup(self._rules, name)
+        return self._intrinsic_rule("forward", self._rules, name)
+
+    def _intrinsic_rule(self, table: str, rules: dict, name: str):
+        """`_intrinsic_lookup`, memoised per name: a module calls the same few intrinsics
+        many times."""
+        key = (table, name)
+        found = self._intrinsic_memo.get(key, self)
+        if found is self:
+            found = self._intrinsic_memo[key] = _intrinsic_lookup(rules, name)
+        return found
 
     def reverse(self, kind: str, name: str) -> ReverseRule | None:
         """The reverse rule for an opcode, intrinsic (full `llvm.` name) or function."""
         if kind == "intrinsic":
-            return _intrinsic_lookup(self._reverse, name)
+            return self._intrinsic_rule("reverse", self._reverse, name)
         found = self._reverse.get((kind, name))
         return found if found is not None or kind != "function" else \
             self._by_pattern("reverse", name)

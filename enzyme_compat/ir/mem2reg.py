@@ -620,6 +620,8 @@ def prepared(module, fn: Function) -> Function:
     its `ptrtoint`..`inttoptr` round trips rejoined (int_pointers), memoised per module and
     function; a new copy is made when `fn`'s number of blocks or instructions has changed
     since. The caller must not modify the returned copy."""
+    if not any(isinstance(i, I.Alloca) or i.opcode == "inttoptr" for b in fn.blocks for i in b.instructions):
+        return fn  # nothing to promote or rejoin (optimized IR): a copy would only cost time
     cache = module.__dict__.setdefault("_mem2reg_prepared", {})
     hit = cache.get(fn)
     stamp = _stamp(fn)
