@@ -26,6 +26,7 @@ CAST_FLAGS = {"zext": ("nneg",), "uitofp": ("nneg",), "trunc": ("nuw", "nsw"),
               "fptrunc": tuple(FMF), "fpext": tuple(FMF), "sitofp": (), "fptosi": ()}
 CALL_FLAGS = FMF
 STOP_AT_TO = frozenset({"to"})
+TERMINATORS = frozenset(I.TERMINATORS)
 # Operand count of each debug record kind (the location is the last operand).
 DEBUG_RECORD_OPERANDS = {"value": 4, "declare": 4, "assign": 7, "label": 2, "declare_value": 4}
 # atomicrmw operations that only some releases have -> the syntax feature naming them.
@@ -136,14 +137,17 @@ class BodyParser:
         b._defined = True
         self.number_or_name(b, key if name is not None else None, at)
         fn.blocks.append(b)
+        k = self.k
+        append = b.instructions.append
         while True:
-            if self.k[self.i] in ("label", "}", "eof"):
+            if k[self.i] in ("label", "}", "eof"):
                 raise self.expected("instruction (the block has no terminator)")
             inst = self.parse_instruction()
             if inst is None:
                 continue
-            b.append(inst)
-            if inst.opcode in I.TERMINATORS:  # inst.is_terminator, without the property call
+            inst.parent = b  # b.append(inst), inlined: once per instruction
+            append(inst)
+            if inst.opcode in TERMINATORS:  # inst.is_terminator, without the property call
                 return
 
     def finish_function(self, fn):
@@ -205,11 +209,11 @@ class BodyParser:
         if k[self.i] != "kw":
             raise self.expected("instruction opcode")
         op = t[self.i]
-        if op in ("uselistorder", "uselistorder_bb"):
-            self.skip_line()
-            return None
         handler = _DISPATCH.get(op)
         if handler is None:
+            if op in ("uselistorder", "uselistorder_bb"):
+                self.skip_line()
+                return None
             raise self.error(f"expected instruction opcode, found '{op}'")
         op_at = self.i
         self.i += 1

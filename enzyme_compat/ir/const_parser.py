@@ -66,7 +66,7 @@ class ConstantParser:
             text = t[self.i]
             self.i += 1
             if isinstance(ty, FloatType):
-                return ConstantFP(ty, floats.parse_literal(text + ".0", ty))
+                return ConstantFP(ty, self.float_bits(text + ".0", ty))
             if not isinstance(ty, IntType):
                 raise self.error(f"integer constant must have integer type, not {type_str(ty)}",
                                  at)
@@ -76,7 +76,7 @@ class ConstantParser:
                 raise self.error(f"floating point constant invalid for type {type_str(ty)}", at)
             self.i += 1
             try:
-                return ConstantFP(ty, floats.parse_literal(t[at], ty))
+                return ConstantFP(ty, self.float_bits(t[at], ty))
             except floats.FloatLiteralError as e:
                 raise self.error(str(e), at) from None
         if kind == "kw":
@@ -150,6 +150,15 @@ class ConstantParser:
         if kind == "local":
             raise self.error("expected a constant, found a local value", at)
         raise self.expected("value")
+
+    def float_bits(self, text: str, ty: FloatType) -> int:
+        """floats.parse_literal, remembered: a module repeats a few literals many times
+        (0.5, 1.0, ...), and each costs exact rational arithmetic."""
+        key = (text, ty.kind)  # a float type is its kind
+        bits = self.float_literals.get(key)
+        if bits is None:
+            bits = self.float_literals[key] = floats.parse_literal(text, ty)
+        return bits
 
     def parse_const_list(self, open_, close):
         self.expect(open_)

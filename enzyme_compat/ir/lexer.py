@@ -63,7 +63,14 @@ _FAST = re.compile("(" + _SKIP + ")(" + re.sub(r"\(\?P<[a-z]+>", "(?:", _ALTERNA
 # A keyword-like `f0x..`, `u0x..` or `s0x..` directly followed by a character that stops
 # it from being a keyword lexes as a number in the reference grammar: the fast path,
 # which tells kinds from text alone, leaves such input to the reference tokenizer.
-_KW_OR_NUMBER = re.compile(r'[fus]0x[0-9a-fA-F]+[-$.:"]')
+# Searched from the `0x`: a pattern starting with a literal is found several times faster
+# than one starting with a character set.
+_HEX_THEN_STOP = re.compile(r'0x[0-9a-fA-F]+[-$.:"]')
+
+
+def _has_kw_or_number(source: str) -> bool:
+    return any(source[m.start() - 1: m.start()] in ("f", "u", "s")
+               for m in _HEX_THEN_STOP.finditer(source))
 
 # Kind of a token by its first character, where that alone decides.
 _BY_FIRST = {"%": "local", "@": "global", "^": "summary",
@@ -168,7 +175,7 @@ class Tokens:
 
 
 def tokenize(source: str, filename: str = "<input>") -> Tokens:
-    if _KW_OR_NUMBER.search(source) is None:
+    if not _has_kw_or_number(source):
         parts = _FAST.split(source)
         # every match starts where the previous one ended: no gap, no trailing rest
         if not any(parts[0::3]):

@@ -73,6 +73,7 @@ class Parser(BodyParser, MetadataParser, ConstantParser):
         self.group_refs: dict[str, int] = {}
         self.comdat_refs: dict[str, int] = {}
         self.blockaddr: list = []
+        self.float_literals: dict[tuple[str, str], int] = {}  # see float_bits
 
     # ------------------------------------------------------------------ helpers
     def error(self, msg: str, i: int | None = None) -> ParseError:
