@@ -9,8 +9,9 @@ from . import instructions as I
 from .module import BasicBlock
 from .checks import FCMP_PREDICATES, ICMP_PREDICATES, cast_error
 from .typeutil import compatible, type_str
-from .types import (I1, LABEL, METADATA, TOKEN, VOID, FunctionType, IdentifiedStructType,
-                    IntType, PointerType, StructType, VectorType, element_type)
+from .types import (I1, LABEL, METADATA, TOKEN, TYPE_START_KW, VOID, FunctionType,
+                    IdentifiedStructType, IntType, PointerType, StructType, VectorType,
+                    element_type)
 from .values import ConstantInt, InlineAsm, Placeholder
 from .values_walk_local import map_operands
 
@@ -26,6 +27,8 @@ CAST_FLAGS = {"zext": ("nneg",), "uitofp": ("nneg",), "trunc": ("nuw", "nsw"),
               "fptrunc": tuple(FMF), "fpext": tuple(FMF), "sitofp": (), "fptosi": ()}
 CALL_FLAGS = FMF
 STOP_AT_TO = frozenset({"to"})
+# Type keywords: neither a calling convention nor an attribute (those lists stop there).
+PLAIN_TYPE_WORDS = TYPE_START_KW | {f"i{n}" for n in (1, 8, 16, 32, 64, 128)}
 TERMINATORS = frozenset(I.TERMINATORS)
 # Operand count of each debug record kind (the location is the last operand).
 DEBUG_RECORD_OPERANDS = {"value": 4, "declare": 4, "assign": 7, "label": 2, "declare_value": 4}
@@ -63,10 +66,10 @@ class BodyParser:
         if name in self.locals:
             raise self.error(f"multiple definition of local value named '%{name}'", at)
         ph = self.placeholders.get(name)
-        if ph is not None and isinstance(value, BasicBlock):
-            raise self.error(f"'%{name}' is used as a value but defined as a block label",
-                             ph.pos)
         if ph is not None:
+            if isinstance(value, BasicBlock):
+                raise self.error(f"'%{name}' is used as a value but defined as a block label",
+                                 ph.pos)
             if not compatible(ph.type, value.type):
                 raise self.error(f"'%{name}' defined with type '{type_str(value.type)}' but "
                                  f"used with type '{type_str(ph.type)}'", at)
@@ -198,7 +201,9 @@ class BodyParser:
             if k[self.i] != "=":
                 raise self.expected("'=' after the instruction name")
             self.i += 1
-        if k[self.i] == "dbgrec":
+        if k[self.i] != "kw":
+            if k[self.i] != "dbgrec":
+                raise self.expected("instruction opcode")
             if name is not None:
                 raise self.error("debug records cannot have a name", at)
             rec = self.parse_debug_record()
@@ -206,8 +211,6 @@ class BodyParser:
                 self.forward_users.append(rec)
                 self.uses_forward = False
             return rec
-        if k[self.i] != "kw":
-            raise self.expected("instruction opcode")
         op = t[self.i]
         handler = _DISPATCH.get(op)
         if handler is None:
@@ -541,8 +544,11 @@ class BodyParser:
         if op == "callbr":
             self.m.syntax_seen.add("callbr")
         flags = self.parse_flags(CALL_FLAGS)
-        pre = self.parse_pre_keywords()
-        ret_attrs = self.parse_attrs()
+        if self.k[self.i] == "kw" and self.t[self.i] in PLAIN_TYPE_WORDS:
+            pre, ret_attrs = [], []  # what the two calls below return here, the common case
+        else:
+            pre = self.parse_pre_keywords()
+            ret_attrs = self.parse_attrs()
         addrspace = None
         if self.t[self.i] == "addrspace" and self.k[self.i] == "kw":
             self.i += 1

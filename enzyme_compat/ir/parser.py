@@ -28,6 +28,8 @@ from .values import (MDValue, Placeholder)
 FAST_TYPES = {**{w: t for w, t in SIMPLE_TYPES.items() if w not in ("x86_mmx", "x86_amx",
                                                                       "bfloat")},
               **{f"i{n}": int_type(n) for n in (1, 8, 16, 32, 64, 128)}, "ptr": PTR}
+# Alignments by their text, checked already: nearly every load, store and alloca has one.
+COMMON_ALIGNMENTS = {str(1 << n): 1 << n for n in range(13)}
 # Types that only some releases have, recorded so conversion can check the target.
 SEEN_TYPES = {"bfloat": "bfloat", "x86_amx": "x86_amx", "x86_mmx": "x86_mmx"}
 
@@ -117,6 +119,10 @@ class Parser(BodyParser, MetadataParser, ConstantParser):
         return _int(self.t[self.i - 1])
 
     def parse_alignment(self) -> int:
+        n = COMMON_ALIGNMENTS.get(self.t[self.i]) if self.k[self.i] == "int" else None
+        if n is not None:
+            self.i += 1
+            return n
         at = self.i
         n = self.parse_int("alignment")
         why = alignment_error(n)
