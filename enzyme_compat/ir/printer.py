@@ -79,11 +79,13 @@ class _Operands(dict):
     a constant. Integers and floats, new objects at every use, are spelled here from
     their value (one Python call per use, not three) and not remembered."""
 
-    __slots__ = ("printer",)
+    __slots__ = ("printer", "float_literals", "consts")
 
     def __init__(self, printer):
         super().__init__()
         self.printer = printer
+        self.float_literals = printer.float_literal.literals
+        self.consts = printer.consts
 
     def __missing__(self, v):
         c = type(v)
@@ -92,7 +94,12 @@ class _Operands(dict):
                 return "true" if v.value & 1 else "false"
             return str(v.value)
         if c is ConstantFP:
-            return self.printer.float_literal(v.bits, v.type)
+            return self.float_literals.get((v.bits, v.type.kind)) or \
+                self.printer.float_literal(v.bits, v.type)
+        s = self.consts.get(v)  # a global or constant another function used already
+        if s is not None:
+            self[v] = s
+            return s
         return self.printer._spell_operand(v)
 
 
@@ -151,16 +158,18 @@ def _memo_by_identity(spell):
     return spelled
 
 
-def _memo_float(spell, type_name):
-    """A float literal per (bits, type): a module repeats its constants."""
+def _memo_float(spell):
+    """A float literal per (bits, float kind): a module repeats its constants.
+    `literal.literals` is the memo, for `_Operands` to look up first."""
     literals: dict = {}
 
     def literal(bits, t):
-        key = (bits, type_name(t))
+        key = (bits, t.kind)
         s = literals.get(key)
         if s is None:
             s = literals[key] = spell(bits, t)
         return s
+    literal.literals = literals
     return literal
 
 
@@ -175,12 +184,11 @@ class Printer:
         self.type_names = self.type.names
         self.callee_type = _memo_by_identity(self._callee_type)
         self.callee_type_names = self.callee_type.names
-        self.float_literal = _memo_float(dialect.spelling("float_literal", format_legacy), self.type)
+        self.float_literal = _memo_float(dialect.spelling("float_literal", format_legacy))
         self.numbered_args = dialect.has("numbered-argument-names")
         self.numbered_labels = dialect.has("numbered-block-labels")
         self.denormal_env = dialect.has("denormal_fpenv")
         self.consts = {}  # constant or global -> its spelling, for the whole module
-        self.fn_slots = {}  # id(fn) -> {value: slot number} of its unnamed locals
         self.fn_refs = {}  # id(fn) -> its refs (see below), for `number` to find again
         self.flag_spellings = {}  # (opcode, *flags) -> what this release prints of them
         self.function_names = {}  # name -> `@name` as this release spells it
@@ -192,38 +200,34 @@ class Printer:
         """Make `fn` the function being printed (None: none, at module level). `refs`
         spells its operands: its locals as numbered, anything else as a constant;
         `typed_refs` the same preceded by the type, remembered as they are met."""
-        if fn is None:
-            self.slots, self.refs = {}, _Operands(self)
-        else:
-            self.number(fn)
-            self.slots, self.refs = self.fn_slots[id(fn)], self.fn_refs[id(fn)]
+        self.refs = _Operands(self) if fn is None else self.number(fn)
         self.typed_refs = _TypedOperands(self)
 
     # ------------------------------------------------------------------ names
     def number(self, fn: Function) -> dict:
-        """value -> slot number of every unnamed argument, block and value of `fn`."""
-        if id(fn) not in self.fn_slots:
-            self._number(fn)
-        return self.fn_slots[id(fn)]
+        """The refs of `fn`: its arguments, blocks and values -> `%name` or `%N`."""
+        refs = self.fn_refs.get(id(fn))
+        return refs if refs is not None else self._number(fn)
 
-    def _number(self, fn: Function):
+    def _number(self, fn: Function) -> dict:
         """Spell every argument, block and instruction of `fn` that has a name or a
-        slot, in slot order: each is spelled once here, then looked up at every use."""
+        slot, in slot order: each is spelled once here, then looked up at every use
+        (an unnamed block's label is its spelling without the `%`)."""
         values = list(fn.args)
         for b in fn.blocks:
             values.append(b)
             values += b.instructions
         slot_names = _slot_names(len(values))
-        slots, refs = {}, _Operands(self)
+        refs, n = _Operands(self), 0
         for v in values:
             name = v.name
             if name is not None:
                 refs[v] = "%" + name
             elif v.type is not VOID:  # (arguments and blocks never are)
-                n = slots[v] = len(slots)
                 refs[v] = slot_names[n]
-        self.fn_slots[id(fn)] = slots
+                n += 1
         self.fn_refs[id(fn)] = refs
+        return refs
 
     def local(self, v) -> str:
         s = self.refs.get(v)
@@ -292,8 +296,7 @@ class Printer:
         if c is BlockAddress:
             fn = v.function
             blk = v.block
-            name = "%" + blk.name if blk.name is not None else \
-                "%" + str(self.number(fn)[blk])
+            name = "%" + blk.name if blk.name is not None else self.number(fn)[blk]
             return f"blockaddress({self.ref(fn)}, {name})"
         if c is GlobalWrapper:
             return f"{v.keyword} {self.ref(v.target)}"
@@ -371,12 +374,16 @@ class Printer:
         raise TypeError(f"cannot print metadata {m!r}")
 
     def attachments(self, md) -> str:
-        return "".join(f", !{k} {self.md(v)}" for k, v in md)
+        # (most attach a node by reference: `!dbg !12`)
+        return "".join([f", !{k} !{v.id}" if type(v) is MDRef else f", !{k} {self.md(v)}"
+                        for k, v in md])
 
     # ------------------------------------------------------------------ attributes
     def attrs(self, attrs, param_type=None) -> str:
         if not attrs:
             return ""
+        if len(attrs) == 1 and type(attrs[0]) is AttrGroupRef:  # a call's usual `#N`
+            return "#" + attrs[0].id
         out = []
         d = self.d
         if self.denormal_env and any(getattr(a, "kind", None) in STRING_KEYS for a in attrs):
@@ -583,8 +590,8 @@ class Printer:
             if b.name is not None:
                 out.append(f"{b.name}:\n")
             elif j:  # before LLVM 9 an unnamed block's number may only be implicit
-                out.append(f"{self.slots[b]}:\n" if self.numbered_labels
-                           else f"; <label>:{self.slots[b]}:\n")
+                out.append(f"{refs[b][1:]}:\n" if self.numbered_labels
+                           else f"; <label>:{refs[b][1:]}:\n")
             for inst in b.instructions:
                 # (.get: an unknown class fails as it always did, calling None)
                 body = spellers.get(type(inst))(inst)
