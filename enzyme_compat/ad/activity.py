@@ -241,6 +241,8 @@ def is_memory_transfer(call) -> bool:
 
 
 _POINTER_THROUGH = ("getelementptr", "bitcast", "addrspacecast")
+# The instructions whose `_memory` step can mark memory active.
+_MARKING = (I.Store, I.AtomicRMW, I.CmpXchg, I.Call)
 
 
 class ActivityAnalysis:
@@ -283,18 +285,35 @@ class ActivityAnalysis:
     def _run(self):
         from .reverse_aggregates import holds_pointer
 
+        # each pass visits only what may change something: values that may become active
+        # by their operands, and the instructions that mark memory (in program order)
+        flows = [i for i in self.insts if not self._never_forward(i)]
+        marks = [i for i in self.insts if isinstance(i, _MARKING)
+                 or self.shadow_return and i.opcode == "ret"]
         changed = True
         while changed:
             changed = False
-            for inst in self.insts:
+            for inst in flows:
                 if inst not in self.active and self._forward(inst):
                     self.active.add(inst)
                     changed = True
-            for inst in self.insts:
+            for inst in marks:
                 changed |= self._memory(inst)
                 if self.shadow_return and inst.opcode == "ret" and inst.ops \
                         and holds_pointer(inst.ops[0].type):
                     changed |= self._mark(inst.ops[0])
+
+    def _never_forward(self, inst) -> bool:
+        """`_forward(inst)` is False whatever is active."""
+        if isinstance(inst, (I.Alloca, I.Store)) or (inst.is_terminator
+                                                     and inst.opcode != "invoke"):
+            return True
+        if isinstance(inst, I.Call):
+            return self._kinds[inst] in ("inactive", "allocation", "free") or \
+                not carries_tangent(inst.type)
+        if isinstance(inst, (I.Load, I.Phi, I.Select)):
+            return False
+        return self.registry.instruction_is_inactive(inst.opcode)
 
     def _any_active(self, values) -> bool:
         return any(v in self.active for v in values)

@@ -21,7 +21,6 @@ return seeded with 1 and frees the tape; split mode (`__enzyme_augmentfwd`,
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 
 from ..ir import instructions as I
@@ -560,7 +559,7 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, PathChoice, Shadow
         if op in ("getelementptr", "bitcast", "addrspacecast", "freeze"):
             if sh[0] is None:
                 return
-            s = copy.copy(c)
+            s = I.shallow_copy(c)
             s.ops = [sh[0], *c.ops[1:]]
             s.flags = list(c.flags)
             s.md, s.name = [], None
@@ -571,7 +570,7 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, PathChoice, Shadow
         elif op == "load":
             if sh[0] is None:
                 return
-            s = copy.copy(c)
+            s = I.shallow_copy(c)
             s.ops = [sh[0]]
             s.flags = list(c.flags)
             s.md, s.name = [], None

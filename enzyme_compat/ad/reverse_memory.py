@@ -5,7 +5,6 @@ that must outlive the augmented function's frame moved to the heap."""
 
 from __future__ import annotations
 
-import copy
 
 from ..ir import instructions as I
 from ..ir.types import I1, I8, I64, VOID, FunctionType
@@ -72,7 +71,7 @@ class ShadowMemory:
         zeroed (its data when the allocator returns a header), and goes back through the
         registered deallocator in the reverse sweep."""
         indices, free_name, data_field, takes_args = custom
-        s = copy.copy(c)
+        s = I.shallow_copy(c)
         s.ops, s.md, s.name = list(c.ops), [], None
         s.arg_attrs = [list(a) for a in c.arg_attrs]
         nb.append(s)

@@ -5,7 +5,6 @@ block's reverse code)."""
 
 from __future__ import annotations
 
-import copy
 
 from ..ir import instructions as I
 from ..ir.types import I8, I32, I64
@@ -44,7 +43,7 @@ class TapeRecords:
             if got is None and isinstance(v, I.Phi):
                 got = self._phi_from_choice(v)
             if got is None and self._recomputable(v):
-                got = copy.copy(v)
+                got = I.shallow_copy(v)
                 got.ops = [self.fwd(o) for o in v.ops]
                 got.flags, got.md, got.name = list(v.flags), [], None
                 self.remit(got)
