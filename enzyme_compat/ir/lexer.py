@@ -22,7 +22,7 @@ _NAME = r'(?:[-a-zA-Z$._][-a-zA-Z$._0-9]*|[0-9]+|"[^"]*")'
 # Possessive repeats (`*+`, `++`) where giving characters back can never lead to a match
 # (no token starts with white space; a keyword or label cannot end before a character of
 # its own set): the same matches, without the backtracking bookkeeping (4% of the split).
-_SKIP = r"[ \t\r\n]*+(?:;[^\n]*[ \t\r\n]*+)*"
+_SKIP = r"[ \t\r\n]*+(?:;[^\n]*+[ \t\r\n]*+)*+"
 
 # The reference grammar. Leading white space and comments are folded into each match, and
 # the alternatives are ordered by how often they occur in real modules. Keywords come
