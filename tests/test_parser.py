@@ -115,3 +115,30 @@ def test_metadata_definition_right_after_a_declaration():
     m = enzyme_compat.parse("declare void @f()\n!0 = !{}\n!named = !{!0}\n", "t.ll")
     text = m.to_text(release=22)
     assert "declare void @f()\n" in text and "!0 = !{}" in text
+
+
+def _tokens_or_error(tokenize, source):
+    from enzyme_compat.ir.errors import ParseError
+
+    try:
+        t = tokenize(source, "x.ll")
+        return list(t.kinds), list(t.texts)
+    except ParseError as e:
+        return str(e)
+
+
+def test_fast_tokenizer_agrees_with_the_reference():
+    """The regex-split fast path gives the tokens (or the error) of the reference grammar,
+    on random sequences of the fragments where they could part: comments holding quotes,
+    unterminated strings, hex keywords and numbers, labels, metadata."""
+    import random
+
+    from enzyme_compat.ir import lexer
+
+    pieces = ["; ", '"', "\n", " ", "a", "%x", "@g", "=", "!", "0x1", "f0x", ":", 'c"', "1.5",
+              ';"', "#0", "\t", "u0x2", "-", "$c", "!{", "..."]
+    rnd = random.Random(20261127)
+    for _ in range(4000):
+        source = "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 24)))
+        assert _tokens_or_error(lexer.tokenize, source) == \
+            _tokens_or_error(lexer._tokenize_reference, source), repr(source)
