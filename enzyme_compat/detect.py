@@ -9,7 +9,7 @@ from .dialect import all_deltas
 from .ir import instructions as I
 from .ir.attributes import Attr, AttrGroupRef
 from .ir.values import ConstantAggregate, ConstantExpr, GlobalWrapper, Poison, Splat
-from .values_walk import _children
+from .values_walk import reachable_constants
 
 # Opcodes that are themselves a syntax feature.
 FEATURE_OPCODES = frozenset({"fneg", "freeze", "callbr", "ptrtoaddr"})
@@ -64,7 +64,7 @@ def _uses(module, text):
                               if type(v) in NOTED_CONSTANTS]  # the callee, bundle inputs
                 elif isinstance(i, I.DebugRecord):
                     features.add("debug-records")
-    for c in _noted_constants(noted):
+    for c in reachable_constants(noted, NOTED_CONSTANTS):
         if type(c) is ConstantExpr:
             constexprs.add(c.opcode)
             for fl in c.flags:
@@ -73,19 +73,6 @@ def _uses(module, text):
             if c.keyword in ("poison", "dso_local_equivalent", "no_cfi"):
                 features.add(c.keyword)
     return features, attrs, flags, constexprs
-
-
-def _noted_constants(stack):
-    """The constants of `stack` and the NOTED_CONSTANTS inside them, each once: with the
-    roots of `walk_constants(module)`, its constant expressions and keyword constants."""
-    seen = set()
-    while stack:
-        c = stack.pop()
-        if id(c) in seen:
-            continue
-        seen.add(id(c))
-        yield c
-        stack += [x for x in _children(c) if type(x) in NOTED_CONSTANTS]
 
 
 def detect(module, text=""):

@@ -56,7 +56,6 @@ def walk_constant_exprs(module):
     """The constant expressions of `walk_constants(module)`, reached through the composite
     constants only: the leaves (numbers, globals), most of what a module uses, are never
     visited."""
-    seen = set()
     stack = [g.initializer for g in module.globals
              if g.initializer is not None and isinstance(g.initializer, _COMPOSITE)]
     stack += [a.target for a in module.aliases if isinstance(a.target, _COMPOSITE)]
@@ -72,14 +71,22 @@ def walk_constant_exprs(module):
                         push(i.callee)
                     for _, vals in i.bundles:
                         stack += [v for v in vals if type(v) in composite]
+    for c in reachable_constants(stack, composite):
+        if type(c) is ConstantExpr:
+            yield c
+
+
+def reachable_constants(stack: list, classes):
+    """The constants of `stack` (which is consumed) and the constants of the exact
+    `classes` inside them, each once."""
+    seen = set()
     while stack:
         c = stack.pop()
         if id(c) in seen:
             continue
         seen.add(id(c))
-        if isinstance(c, ConstantExpr):
-            yield c
-        stack += [x for x in _children(c) if isinstance(x, _COMPOSITE)]
+        yield c
+        stack += [x for x in _children(c) if type(x) in classes]
 
 
 def unused_of(module, candidates: dict) -> dict:

@@ -304,7 +304,8 @@ class ActivityAnalysis:
                     changed |= self._mark(inst.ops[0])
 
     def _never_forward(self, inst) -> bool:
-        """`_forward(inst)` is False whatever is active."""
+        """Whether `inst` stays inactive whatever its operands are (`_forward` is asked
+        only about the others)."""
         if isinstance(inst, (I.Alloca, I.Store)) or (inst.is_terminator
                                                      and inst.opcode != "invoke"):
             return True
@@ -319,22 +320,13 @@ class ActivityAnalysis:
         return any(v in self.active for v in values)
 
     def _forward(self, inst) -> bool:
-        if isinstance(inst, (I.Alloca, I.Store)) or (inst.is_terminator
-                                                     and inst.opcode != "invoke"):
-            return False
+        """Whether an operand makes `inst` (not `_never_forward`) active."""
         if isinstance(inst, I.Load):
             return inst.ops[0] in self.active
         if isinstance(inst, I.Call):
-            kind = self._kinds[inst]
-            if kind in ("inactive", "allocation", "free") or not carries_tangent(inst.type):
-                return False
             return self._any_active(inst.args)
-        if isinstance(inst, I.Phi):
-            return self._any_active(inst.ops)
         if isinstance(inst, I.Select):
             return self._any_active(inst.ops[1:])
-        if self.registry.instruction_is_inactive(inst.opcode):
-            return False
         return self._any_active(inst.ops)
 
     def _memory(self, inst) -> bool:
