@@ -188,6 +188,33 @@ CASES += [
      "  %j1 = add i64 %j, 1\n  %d = icmp ult i64 %j1, 4\n"
      "  br i1 %d, label %over, label %done\ndone:\n  %z = load double, ptr %m\n"
      "  call void @free(ptr %m)\n  %r = fadd double %s1, %z", 0.7, 1.3, ">=7"),
+    # In-place updates `*p += e` (ad/increments.py): two of vectors 16 bytes apart, loaded
+    # both, then stored both (a loop the vectorizer interleaved), and a vector update whose
+    # store writes the bytes of a scalar update loaded before it: that one is not in place.
+    ("in_place_interleaved", "%m = call ptr @malloc(i64 32)\n"
+     "  %q = getelementptr inbounds i8, ptr %m, i64 16\n"
+     "  %v0 = insertelement <2 x double> undef, double %x, i32 0\n"
+     "  %v = insertelement <2 x double> %v0, double %y, i32 1\n"
+     "  %w = shufflevector <2 x double> %v, <2 x double> undef, <2 x i32> <i32 1, i32 0>\n"
+     "  store <2 x double> %v, ptr %m\n  store <2 x double> %w, ptr %q\n"
+     "  %a = load <2 x double>, ptr %m\n  %b = load <2 x double>, ptr %q\n"
+     "  %e = fmul <2 x double> %v, %w\n  %f = fmul <2 x double> %v, %v\n"
+     "  %a2 = call <2 x double> @llvm.fmuladd.v2f64(<2 x double> %e, <2 x double> %v, "
+     "<2 x double> %a)\n  %b2 = fadd <2 x double> %b, %f\n"
+     "  store <2 x double> %a2, ptr %m\n  store <2 x double> %b2, ptr %q\n"
+     "  %c = load <2 x double>, ptr %m\n  %d = load <2 x double>, ptr %q\n"
+     "  %g = fmul <2 x double> %c, %d\n  %g0 = extractelement <2 x double> %g, i32 0\n"
+     "  %g1 = extractelement <2 x double> %g, i32 1\n  call void @free(ptr %m)\n"
+     "  %r = fadd double %g0, %g1", 0.7, 1.3, ">=7"),
+    ("in_place_overlapped", "%m = call ptr @malloc(i64 16)\n  store double %x, ptr %m\n"
+     "  %q = getelementptr double, ptr %m, i64 1\n  store double %y, ptr %q\n"
+     "  %v = load <2 x double>, ptr %m\n  %s = load double, ptr %q\n"
+     "  %xy = fmul double %x, %y\n  %e0 = insertelement <2 x double> undef, double %xy, i32 0\n"
+     "  %e = insertelement <2 x double> %e0, double %x, i32 1\n"
+     "  %v2 = fadd <2 x double> %v, %e\n  %yy = fmul double %y, %y\n"
+     "  %s2 = fadd double %s, %yy\n  store <2 x double> %v2, ptr %m\n"
+     "  store double %s2, ptr %q\n  %a = load double, ptr %m\n  %b = load double, ptr %q\n"
+     "  call void @free(ptr %m)\n  %r = fmul double %a, %b", 0.7, 1.3, ">=7"),
 ]
 
 DECLS = """
@@ -202,6 +229,7 @@ declare double @llvm.minimum.f64(double, double)
 declare double @llvm.powi.f64.i32(double, i32)
 declare double @llvm.fma.f64(double, double, double)
 declare double @llvm.fmuladd.f64(double, double, double)
+declare <2 x double> @llvm.fmuladd.v2f64(<2 x double>, <2 x double>, <2 x double>)
 declare double @llvm.vector.reduce.fadd.v2f64(double, <2 x double>)
 declare double @llvm.vector.reduce.fmul.v2f64(double, <2 x double>)
 declare double @llvm.vector.reduce.fmax.v2f64(<2 x double>)

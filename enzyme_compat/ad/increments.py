@@ -9,13 +9,20 @@ without zeroing it and the load adds nothing: a load of the shadow instead of a 
 store of zero and a load-add-store, in the innermost loop of every `+=` (a matrix-vector
 product, GMM's triangular solve, a histogram of weights).
 
+"Writes memory" is any call that may, and a store unless it provably misses the loaded
+bytes: both addresses the same pointer plus constant offsets, with byte ranges apart. A
+vectorized loop interleaved by two loads `p[i..i+1]` and `p[i+2..i+3]` and stores both
+sums after: the first store must not hide the second update.
+
 The update is the addend of the sum: `fadd v, e`, `fadd e, v`, `fsub v, e` or
 `llvm.fmuladd`/`llvm.fma` with `v` as the third operand, scalar or vector."""
 
 from __future__ import annotations
 
 from ..ir import instructions as I
+from ..ir.values import ConstantInt
 from .activity import called_function
+from .tape import alloc_size, store_size
 
 _FUSED = ("llvm.fmuladd.", "llvm.fma.")
 
@@ -34,6 +41,22 @@ def _addend(w, v) -> bool:
         return name.startswith(_FUSED) and len(w.args) == 3 and w.args[2] is v \
             and w.args[0] is not v and w.args[1] is not v
     return False
+
+
+def _place(p):
+    """(pointer, constant byte offset) that `p` is, through `getelementptr`s of one constant
+    index."""
+    offset = 0
+    while isinstance(p, I.GetElementPtr) and len(p.ops) == 2 and isinstance(p.ops[1], ConstantInt):
+        offset += p.ops[1].value * alloc_size(p.source_type)
+        p = p.ops[0]
+    return p, offset
+
+
+def _apart(load, store) -> bool:
+    """`store` writes none of the bytes `load` read."""
+    (a, x), (b, y) = _place(load.ops[0]), _place(store.ops[1])
+    return a is b and (x + store_size(load.type) <= y or y + store_size(store.ops[0].type) <= x)
 
 
 def in_place_updates(fn) -> set:
@@ -58,7 +81,7 @@ def in_place_updates(fn) -> set:
                         len(users.get(id(v), ())) == 1 and len(users.get(id(w), ())) == 1:
                     out.add(v)
                     out.add(inst)
-                pending.clear()
+                pending = {k: ld for k, ld in pending.items() if _apart(ld, inst)}
                 continue
             if isinstance(inst, I.Call):
                 name = getattr(called_function(inst), "name", "") or ""
