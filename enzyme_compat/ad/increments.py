@@ -20,7 +20,7 @@ The update is the addend of the sum: `fadd v, e`, `fadd e, v`, `fsub v, e` or
 from __future__ import annotations
 
 from ..ir import instructions as I
-from ..ir.values import ConstantInt
+from ..ir.values import ConstantExpr, ConstantInt
 from .activity import called_function
 from .tape import alloc_size, store_size
 
@@ -45,18 +45,15 @@ def _addend(w, v) -> bool:
 
 def _place(p):
     """(pointer, constant byte offset) that `p` is, through `getelementptr`s of one constant
-    index."""
+    index and bitcasts (typed pointers: clang 14 loads through one bitcast of an address and
+    stores through another)."""
     offset = 0
-    while isinstance(p, I.GetElementPtr) and len(p.ops) == 2 and isinstance(p.ops[1], ConstantInt):
-        offset += p.ops[1].value * alloc_size(p.source_type)
+    while True:
+        if isinstance(p, I.GetElementPtr) and len(p.ops) == 2 and isinstance(p.ops[1], ConstantInt):
+            offset += p.ops[1].value * alloc_size(p.source_type)
+        elif not (isinstance(p, (I.Cast, ConstantExpr)) and p.opcode == "bitcast"):
+            return p, offset
         p = p.ops[0]
-    return p, offset
-
-
-def _apart(load, store) -> bool:
-    """`store` writes none of the bytes `load` read."""
-    (a, x), (b, y) = _place(load.ops[0]), _place(store.ops[1])
-    return a is b and (x + store_size(load.type) <= y or y + store_size(store.ops[0].type) <= x)
 
 
 def in_place_updates(fn) -> set:
@@ -65,15 +62,17 @@ def in_place_updates(fn) -> set:
     users = fn.operand_users()
     out = set()
     for b in fn.blocks:
-        pending: dict = {}  # id(pointer) -> the load from it since the last write
+        pending: dict = {}  # (id(pointer), offset) -> the last load there since a write
         for inst in b.instructions:
             if isinstance(inst, I.Load):
                 if inst.ordering is None and "volatile" not in (inst.flags or ()):
-                    pending[id(inst.ops[0])] = inst
+                    root, offset = _place(inst.ops[0])
+                    pending[id(root), offset] = inst
                 continue
             if isinstance(inst, I.Store):
                 w, p = inst.ops
-                v = pending.get(id(p))
+                root, offset = _place(p)
+                v = pending.get((id(root), offset))
                 if v is not None and inst.ordering is None and \
                         "volatile" not in (inst.flags or ()) and \
                         isinstance(w, I.Instruction) and w.parent is b and \
@@ -81,7 +80,9 @@ def in_place_updates(fn) -> set:
                         len(users.get(id(v), ())) == 1 and len(users.get(id(w), ())) == 1:
                     out.add(v)
                     out.add(inst)
-                pending = {k: ld for k, ld in pending.items() if _apart(ld, inst)}
+                end = offset + store_size(w.type)
+                pending = {k: ld for k, ld in pending.items() if k[0] == id(root) and
+                           (k[1] + store_size(ld.type) <= offset or end <= k[1])}
                 continue
             if isinstance(inst, I.Call):
                 name = getattr(called_function(inst), "name", "") or ""
