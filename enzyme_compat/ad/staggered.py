@@ -24,17 +24,18 @@ from __future__ import annotations
 from ..ir import instructions as I
 from ..ir.types import VectorType
 from ..ir.values import ConstantInt
-from .tape import store_size
+from .tape import alloc_size, store_size
 
 
 def _index_and_offset(v):
-    """(variable part, constant part) of an integer index: x + C, x - C, x | C
-    (disjoint) or x itself."""
+    """(variable part, constant part) of an integer index: x + C, x - C, x | C (disjoint:
+    flagged so, or C below the low bits of x known zero) or x itself."""
     if isinstance(v, ConstantInt):
         return None, v.value
     if isinstance(v, I.BinaryOp) and isinstance(v.ops[1], ConstantInt):
         c = v.ops[1].value
-        if v.opcode == "add" or (v.opcode == "or" and "disjoint" in (v.flags or ())):
+        if v.opcode == "add" or v.opcode == "or" and (
+                "disjoint" in (v.flags or ()) or 0 <= c < 1 << _zero_low_bits(v.ops[0])):
             x, k = _index_and_offset(v.ops[0])
             return x, k + c
         if v.opcode == "sub":
@@ -43,16 +44,54 @@ def _index_and_offset(v):
     return v, 0
 
 
+def _zero_low_bits(v, depth: int = 0) -> int:
+    """How many low bits of integer `v` are known to be zero: constants, shifts and
+    multiples, and a loop counter starting at such a value and stepping by one (a
+    vectorized loop's index: releases before 18 write `or i64 %index, 1` without the
+    `disjoint` flag for `%index + 1`)."""
+    if isinstance(v, ConstantInt):
+        return (v.value & -v.value).bit_length() - 1 if v.value else 64
+    if depth > 3 or not isinstance(v, I.Instruction):
+        return 0
+    if isinstance(v, I.BinaryOp):
+        a, b = v.ops
+        if v.opcode == "shl" and isinstance(b, ConstantInt):
+            return _zero_low_bits(a, depth + 1) + b.value
+        if v.opcode in ("mul", "and"):
+            bits = (_zero_low_bits(a, depth + 1), _zero_low_bits(b, depth + 1))
+            return sum(bits) if v.opcode == "mul" else max(bits)
+        if v.opcode in ("add", "sub", "or"):
+            return min(_zero_low_bits(a, depth + 1), _zero_low_bits(b, depth + 1))
+        return 0
+    if isinstance(v, I.Phi):
+        bits = 64
+        for x in v.ops:
+            if isinstance(x, I.BinaryOp) and x.opcode in ("add", "sub", "or") and x.ops[0] is v:
+                x = x.ops[1]  # the step of a counter
+            bits = min(bits, 0 if x is v else _zero_low_bits(x, depth + 1))
+        return bits
+    return 0
+
+
 def _address(p):
-    """(base pointer, variable index, byte offset) of `getelementptr T, base, idx` with
-    one index (or of the pointer itself), else None."""
-    if isinstance(p, I.GetElementPtr) and len(p.ops) == 2:
-        size = store_size(p.source_type)
-        if size is None:
-            return None
+    """(base pointer, variable index, its stride, byte offset): `p` is the address base +
+    index * stride + offset, through `getelementptr T, base, idx` of one index (a constant
+    one on top of another adds to the offset: an interleaved loop reads `x[i+2..i+3]` 16
+    bytes past `x[i]`) and bitcasts (typed pointers load a vector through a `<2 x double>*`
+    cast of the element's address)."""
+    offset = 0
+    while True:
+        if isinstance(p, I.Cast) and p.opcode == "bitcast":
+            p = p.ops[0]
+            continue
+        if not (isinstance(p, I.GetElementPtr) and len(p.ops) == 2):
+            return p, None, 0, offset
+        stride = alloc_size(p.source_type)
         x, k = _index_and_offset(p.ops[1])
-        return p.ops[0], x, k * size
-    return p, None, 0
+        offset += k * stride
+        if x is not None:
+            return p.ops[0], x, stride, offset
+        p = p.ops[0]
 
 
 class Group:
@@ -73,9 +112,8 @@ def staggered_groups(fn) -> dict:
         by_place: dict = {}
         for k, inst in enumerate(b.instructions):
             if isinstance(inst, I.Load) and isinstance(inst.type, VectorType):
-                a = _address(inst.ops[0])
-                if a is not None and store_size(inst.type):
-                    by_place.setdefault((id(a[0]), id(a[1])), []).append((k, a[2], inst))
+                base, x, stride, offset = _address(inst.ops[0])
+                by_place.setdefault((id(base), id(x), stride), []).append((k, offset, inst))
         for loads in by_place.values():
             types = {ld.type for _, _, ld in loads}
             if len(types) != 1:
