@@ -57,7 +57,11 @@ class TapeRecords:
         """Cheaper to recompute in the reverse sweep than to keep on the tape: address and
         integer arithmetic, casts and selects (from whatever their operands are: those
         are recomputed or read in turn, and shared by every use in the block), and float
-        arithmetic whose operands are arguments and constants."""
+        arithmetic whose operands are arguments, constants, or values this reverse block
+        has already read (`x * c` next to a taped `x`: one multiply instead of a second
+        tape slot)."""
+        if id(v) in self.popped:
+            return True
         if isinstance(v, Argument):
             return v in self.rev_args
         if not isinstance(v, I.Instruction):
