@@ -20,6 +20,7 @@ The update is the addend of the sum: `fadd v, e`, `fadd e, v`, `fsub v, e` or
 from __future__ import annotations
 
 from ..ir import instructions as I
+from ..ir.types import VectorType
 from ..ir.values import ConstantExpr, ConstantInt
 from .activity import called_function
 from .tape import alloc_size, store_size
@@ -49,11 +50,17 @@ def _place(p):
     stores through another)."""
     offset = 0
     while True:
-        if isinstance(p, I.GetElementPtr) and len(p.ops) == 2 and isinstance(p.ops[1], ConstantInt):
+        if isinstance(p, I.GetElementPtr) and len(p.ops) == 2 and \
+                isinstance(p.ops[1], ConstantInt) and not _scalable(p.source_type):
             offset += p.ops[1].value * alloc_size(p.source_type)
         elif not (isinstance(p, (I.Cast, ConstantExpr)) and p.opcode == "bitcast"):
             return p, offset
         p = p.ops[0]
+
+
+def _scalable(t) -> bool:
+    """A scalable vector (`<vscale x 2 x double>`): its size is not known here."""
+    return isinstance(t, VectorType) and t.scalable
 
 
 def in_place_updates(fn) -> set:
@@ -80,8 +87,12 @@ def in_place_updates(fn) -> set:
                         len(users.get(id(v), ())) == 1 and len(users.get(id(w), ())) == 1:
                     out.add(v)
                     out.add(inst)
+                if _scalable(w.type):
+                    pending = {}
+                    continue
                 end = offset + store_size(w.type)
                 pending = {k: ld for k, ld in pending.items() if k[0] == id(root) and
+                           not _scalable(ld.type) and
                            (k[1] + store_size(ld.type) <= offset or end <= k[1])}
                 continue
             if isinstance(inst, I.Call):

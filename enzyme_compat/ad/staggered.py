@@ -84,7 +84,8 @@ def _address(p):
         if isinstance(p, I.Cast) and p.opcode == "bitcast":
             p = p.ops[0]
             continue
-        if not (isinstance(p, I.GetElementPtr) and len(p.ops) == 2):
+        if not (isinstance(p, I.GetElementPtr) and len(p.ops) == 2) or \
+                getattr(p.source_type, "scalable", False):
             return p, None, 0, offset
         stride = alloc_size(p.source_type)
         x, k = _index_and_offset(p.ops[1])
@@ -111,7 +112,8 @@ def staggered_groups(fn) -> dict:
     for b in fn.blocks:
         by_place: dict = {}
         for k, inst in enumerate(b.instructions):
-            if isinstance(inst, I.Load) and isinstance(inst.type, VectorType):
+            if isinstance(inst, I.Load) and isinstance(inst.type, VectorType) and \
+                    not inst.type.scalable:
                 base, x, stride, offset = _address(inst.ops[0])
                 by_place.setdefault((id(base), id(x), stride), []).append((k, offset, inst))
         for loads in by_place.values():
