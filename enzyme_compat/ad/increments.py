@@ -20,10 +20,9 @@ The update is the addend of the sum: `fadd v, e`, `fadd e, v`, `fsub v, e` or
 from __future__ import annotations
 
 from ..ir import instructions as I
-from ..ir.types import VectorType
-from ..ir.values import ConstantExpr, ConstantInt
 from .activity import called_function
-from .tape import alloc_size, store_size
+from .addresses import is_scalable, pointer_and_offset
+from .tape import store_size
 
 _FUSED = ("llvm.fmuladd.", "llvm.fma.")
 
@@ -44,25 +43,6 @@ def _addend(w, v) -> bool:
     return False
 
 
-def _place(p):
-    """(pointer, constant byte offset) that `p` is, through `getelementptr`s of one constant
-    index and bitcasts (typed pointers: clang 14 loads through one bitcast of an address and
-    stores through another)."""
-    offset = 0
-    while True:
-        if isinstance(p, I.GetElementPtr) and len(p.ops) == 2 and \
-                isinstance(p.ops[1], ConstantInt) and not _scalable(p.source_type):
-            offset += p.ops[1].value * alloc_size(p.source_type)
-        elif not (isinstance(p, (I.Cast, ConstantExpr)) and p.opcode == "bitcast"):
-            return p, offset
-        p = p.ops[0]
-
-
-def _scalable(t) -> bool:
-    """A scalable vector (`<vscale x 2 x double>`): its size is not known here."""
-    return isinstance(t, VectorType) and t.scalable
-
-
 def in_place_updates(fn) -> set:
     """The loads and stores of `fn` that form in-place updates (see the module's
     docstring)."""
@@ -73,12 +53,12 @@ def in_place_updates(fn) -> set:
         for inst in b.instructions:
             if isinstance(inst, I.Load):
                 if inst.ordering is None and "volatile" not in (inst.flags or ()):
-                    root, offset = _place(inst.ops[0])
+                    root, offset = pointer_and_offset(inst.ops[0])
                     pending[id(root), offset] = inst
                 continue
             if isinstance(inst, I.Store):
                 w, p = inst.ops
-                root, offset = _place(p)
+                root, offset = pointer_and_offset(p)
                 v = pending.get((id(root), offset))
                 if v is not None and inst.ordering is None and \
                         "volatile" not in (inst.flags or ()) and \
@@ -87,12 +67,12 @@ def in_place_updates(fn) -> set:
                         len(users.get(id(v), ())) == 1 and len(users.get(id(w), ())) == 1:
                     out.add(v)
                     out.add(inst)
-                if _scalable(w.type):
+                if is_scalable(w.type):
                     pending = {}
                     continue
                 end = offset + store_size(w.type)
                 pending = {k: ld for k, ld in pending.items() if k[0] == id(root) and
-                           not _scalable(ld.type) and
+                           not is_scalable(ld.type) and
                            (k[1] + store_size(ld.type) <= offset or end <= k[1])}
                 continue
             if isinstance(inst, I.Call):

@@ -24,6 +24,7 @@ from __future__ import annotations
 from ..ir import instructions as I
 from ..ir.types import VectorType
 from ..ir.values import ConstantInt
+from .addresses import is_scalable, pointer_and_offset
 from .tape import alloc_size, store_size
 
 
@@ -79,20 +80,13 @@ def _address(p):
     one on top of another adds to the offset: an interleaved loop reads `x[i+2..i+3]` 16
     bytes past `x[i]`) and bitcasts (typed pointers load a vector through a `<2 x double>*`
     cast of the element's address)."""
-    offset = 0
-    while True:
-        if isinstance(p, I.Cast) and p.opcode == "bitcast":
-            p = p.ops[0]
-            continue
-        if not (isinstance(p, I.GetElementPtr) and len(p.ops) == 2) or \
-                getattr(p.source_type, "scalable", False):
-            return p, None, 0, offset
+    p, offset = pointer_and_offset(p)
+    if isinstance(p, I.GetElementPtr) and len(p.ops) == 2 and not is_scalable(p.source_type):
         stride = alloc_size(p.source_type)
         x, k = _index_and_offset(p.ops[1])
-        offset += k * stride
         if x is not None:
-            return p.ops[0], x, stride, offset
-        p = p.ops[0]
+            return p.ops[0], x, stride, offset + k * stride
+    return p, None, 0, offset
 
 
 class Group:
@@ -113,7 +107,7 @@ def staggered_groups(fn) -> dict:
         by_place: dict = {}
         for k, inst in enumerate(b.instructions):
             if isinstance(inst, I.Load) and isinstance(inst.type, VectorType) and \
-                    not inst.type.scalable:
+                    not is_scalable(inst.type):
                 base, x, stride, offset = _address(inst.ops[0])
                 by_place.setdefault((id(base), id(x), stride), []).append((k, offset, inst))
         for loads in by_place.values():
