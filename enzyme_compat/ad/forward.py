@@ -29,6 +29,7 @@ from .activity import (ActivityAnalysis, allocation_like, called_function, dispa
                        user_candidates)
 from .custom import custom_rules
 from .indirect import call_type, retyped
+from .sincos import fuse_sincos
 from .builder import TangentBuilder, zero_of
 from .cloning import BodyCloner, block_order, derived_name, is_debug, per_module
 from .errors import (COLLECTED, DifferentiationError, NoDerivativeError, TypeAnalysisError,
@@ -93,6 +94,7 @@ class ForwardMode:
             self.module.functions.remove(fn)
             self.module.symbols.pop(fn.name, None)
             raise
+        fuse_sincos(self.module, fn)  # sin(x) beside the cos(x) of its tangent
         return fn
 
     @classmethod

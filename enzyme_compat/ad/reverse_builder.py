@@ -15,6 +15,7 @@ from ..ir import instructions as I
 from ..ir.types import ArrayType, IdentifiedStructType, PointerType, StructType, VectorType
 from .builder import TangentBuilder
 from .errors import NoDerivativeError
+from .sincos import fusable_partner
 from .types_analysis import holds_float
 
 
@@ -76,7 +77,32 @@ class ReverseBuilder(TangentBuilder):
         twin = self._primal_twin(callee, args, ret)
         if twin is not None:
             return twin
+        partner = self._forward_partner(callee, args, ret)
+        if partner is not None:
+            return partner
         return super().call(callee, args, ret, flags)
+
+    def _forward_partner(self, callee, args, ret):
+        """cos(x) for the derivative of sin(x) (or sin(x) for cos(x)) on a target whose C
+        library has sincos: made in the forward sweep right after the forward call and
+        read from the tape, so that sincos.py fuses the two into one sincos call there
+        instead of a sin in the forward sweep and a cos in the reverse one."""
+        gs, inst = self.gs, self.inst
+        if ret is not None and ret != callee.fn_type.ret or len(args) != 1 \
+                or not fusable_partner(gs.module, inst, callee) \
+                or args[0] is not gs.fwd(gs.new(inst.args[0])):
+            return None
+        made = gs.__dict__.setdefault("partners_made", {})
+        partner = made.get(id(inst))
+        if partner is None:
+            fc = gs.new(inst)
+            if type(fc) is not I.Call or fc.callee is not inst.callee or not gs._in_forward(fc):
+                return None
+            partner = I.Call("call", fc.type, callee.fn_type, callee, [fc.ops[0]], [[]])
+            partner.parent = fc.parent
+            made[id(inst)] = partner
+            gs.__dict__.setdefault("partners_after", []).append((fc, partner))
+        return gs.fwd(partner)
 
     def _primal_twin(self, callee, args, ret):
         name = getattr(callee, "name", None)
