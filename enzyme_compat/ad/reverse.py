@@ -322,6 +322,7 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, PathChoice, Shadow
         self.record_base: dict = {}  # primal block -> the pop of its record
         self.record_size: dict = {}  # primal block -> bytes in its record so far
         self.record_push: dict = {}  # primal block -> the push of its record
+        self.field_reads: dict = {}  # primal block -> (offset, what reads it) of its fields
         self.on_entry = False  # emitting on a reverse edge into loops (_compute_on_entries)
         self.slots: dict = {}  # primal value -> alloca holding its adjoint
         self.pending: dict = {}  # primal value -> its adjoint so far (in_block_adjoint)
@@ -460,6 +461,7 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, PathChoice, Shadow
             raise_all(self.problems, e)
             raise
         raise_all(self.problems)
+        self._drop_unread_fields()
         self._place_pushes()
         self._place_loop_pushes()
         index_loop_records(self)

@@ -256,7 +256,7 @@ class LoopRecords:
                 head.append(inst)
                 return inst
 
-            got = emit(I.Load(v.type, [self._field(emit, base, offset, v.type)], align=8))
+            got = self._read_field(emit, latch, base, offset, v.type)
             for _, _, s in users:
                 emit(I.Store([got, s], align=None))
             at = rx.instructions.index(base) + 1

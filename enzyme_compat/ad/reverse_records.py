@@ -145,8 +145,60 @@ class TapeRecords:
         a block's reverse code reads in one record pushed at the block's end; the reverse
         block pops it on entry and reads the fields where they are needed."""
         base, offset = self._record_field(self.current_pb, v)
-        return self.remit(I.Load(v.type, [self._field(self.remit, base, offset, v.type)],
-                                 align=8))
+        return self._read_field(self.remit, self.current_pb, base, offset, v.type)
+
+    def _read_field(self, emit, pb, base, offset, t):
+        """A load of the field of type `t` at `offset` of primal block `pb`'s record,
+        noted with the address arithmetic made for it (`_drop_unread_fields`)."""
+        made = []
+
+        def note(inst):
+            made.append(inst)
+            return emit(inst)
+
+        load = note(I.Load(t, [self._field(note, base, offset, t)], align=8))
+        self.field_reads.setdefault(pb, []).append((offset, made))
+        return load
+
+    def _drop_unread_fields(self):
+        """Takes out of the block records the fields whose every load in the reverse
+        sweep went unused (a rule fetched an operand it did not use in the end: x when
+        the cos(x) of sin(x) is read from the tape instead), with those loads: the
+        fields after them move down and the records shrink."""
+        reads = self.field_reads
+        if not reads:
+            return
+        used = set()
+        for b in self.rev.blocks:
+            for inst in b.instructions:
+                used.update(map(id, I.value_operands(inst)))
+        drop = set()
+        for pb, rs in reads.items():
+            dead = {off for off, _ in rs} - {off for off, made in rs if id(made[-1]) in used}
+            if not dead:
+                continue
+            layout, moved, at, off = [], {}, 0, 0
+            for v in self.records[pb]:
+                size = T.slot_size(v.type)
+                if off not in dead:
+                    moved[off] = at
+                    layout.append(v)
+                    at += size
+                off += size
+            for off, made in rs:
+                if off in dead:
+                    drop.update(map(id, made))
+                elif moved[off] != off:  # off > 0: made[0] is its getelementptr
+                    made[0].ops[1] = ConstantInt(I64, moved[off])
+            self.records[pb], self.record_size[pb] = layout, at
+            base = self.record_base[pb]
+            base.ops[1] = ConstantInt(I64, at)
+            if not layout:
+                del self.records[pb]
+                drop.add(id(base))
+        for b in self.rev.blocks:
+            if any(id(i) in drop for i in b.instructions):
+                b.instructions = [i for i in b.instructions if id(i) not in drop]
 
     def _record_field(self, pb, v):
         """Adds `v` to the tape record of primal block `pb`: (the pop of the record in the
