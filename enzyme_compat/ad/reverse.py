@@ -461,7 +461,6 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, PathChoice, Shadow
             raise_all(self.problems, e)
             raise
         raise_all(self.problems)
-        self._drop_unread_fields()
         self._place_pushes()
         self._place_loop_pushes()
         index_loop_records(self)
@@ -824,9 +823,16 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, PathChoice, Shadow
     def _apply(self, rule, inst, operands, dy):
         if rule.adjoint is None:
             return
-        rb = ReverseBuilder(self, inst, self.vmap.get(inst, inst), self.rblock)
+        pb, blk = self.current_pb, self.rblock
+        fields, reads = len(self.records.get(pb, ())), len(self.field_reads.get(pb, ()))
+        start, blocks = len(blk.instructions), len(self.__dict__.get("_block_names", ()))
+        rb = ReverseBuilder(self, inst, self.vmap.get(inst, inst), blk)
         args = LazyOperands(self, operands)
         adjoints = rule.adjoint(rb, args, dy)
+        if len(self.records.get(pb, ())) > fields and isinstance(rule, FromForward) \
+                and self.rblock is blk and len(self.__dict__.get("_block_names", ())) == blocks:
+            self.drop_unused_fetches(pb, blk, start, fields, reads,
+                                     [d for d in adjoints or () if d is not None])
         live = self.partial_lanes.get(inst)
         for v, d in zip(operands, adjoints or ()):
             if live is not None and d is not None and inst.opcode not in _LANE_ROUTING \

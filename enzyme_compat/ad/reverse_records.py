@@ -149,7 +149,7 @@ class TapeRecords:
 
     def _read_field(self, emit, pb, base, offset, t):
         """A load of the field of type `t` at `offset` of primal block `pb`'s record,
-        noted with the address arithmetic made for it (`_drop_unread_fields`)."""
+        noted with the address arithmetic made for it (`drop_unused_fetches`)."""
         made = []
 
         def note(inst):
@@ -160,45 +160,46 @@ class TapeRecords:
         self.field_reads.setdefault(pb, []).append((offset, made))
         return load
 
-    def _drop_unread_fields(self):
-        """Takes out of the block records the fields whose every load in the reverse
-        sweep went unused (a rule fetched an operand it did not use in the end: x when
-        the cos(x) of sin(x) is read from the tape instead), with those loads: the
-        fields after them move down and the records shrink."""
-        reads = self.field_reads
-        if not reads:
+    def drop_unused_fetches(self, pb, blk, start, fields, reads, kept):
+        """After an elementwise rule ran for an instruction of primal block `pb` (its
+        reverse code emitted into `blk` from index `start`, nowhere else): the fields it
+        added to `pb`'s record (those after the first `fields`, read by the reads after
+        the first `reads`) whose loads nothing emitted since reads and that are not among
+        the values `kept` (the adjoints the rule returned) leave the record with their
+        loads, so the forward sweep does not store them. A rule may fetch an operand and
+        not use it: the sin rule fetches x, then reads the cos(x) the forward sweep
+        computed instead (ReverseBuilder.call); `chain` rules fetch the result y whether
+        their factor uses it or not. The fields were the last ones added, so only those
+        of them that stay move down."""
+        layout = self.records[pb]
+        new_reads = self.field_reads[pb][reads:]
+        tail = blk.instructions[start:]
+        used = set(map(id, kept))
+        for inst in tail:
+            used.update(map(id, inst.ops))
+        dead = {id(made[-1]) for _, made in new_reads if id(made[-1]) not in used}
+        if not dead:
             return
-        used = set()
-        for b in self.rev.blocks:
-            for inst in b.instructions:
-                used.update(map(id, I.value_operands(inst)))
-        drop = set()
-        for pb, rs in reads.items():
-            dead = {off for off, _ in rs} - {off for off, made in rs if id(made[-1]) in used}
-            if not dead:
+        at = new_reads[0][0]  # where the first new field is
+        drop, stay = set(), []
+        for v, (off, made) in zip(layout[fields:], new_reads):
+            if id(made[-1]) in dead:
+                drop.update(map(id, made))
+                if self.popped.get(id(v)) is made[-1]:
+                    del self.popped[id(v)]
                 continue
-            layout, moved, at, off = [], {}, 0, 0
-            for v in self.records[pb]:
-                size = T.slot_size(v.type)
-                if off not in dead:
-                    moved[off] = at
-                    layout.append(v)
-                    at += size
-                off += size
-            for off, made in rs:
-                if off in dead:
-                    drop.update(map(id, made))
-                elif moved[off] != off:  # off > 0: made[0] is its getelementptr
-                    made[0].ops[1] = ConstantInt(I64, moved[off])
-            self.records[pb], self.record_size[pb] = layout, at
-            base = self.record_base[pb]
-            base.ops[1] = ConstantInt(I64, at)
-            if not layout:
-                del self.records[pb]
-                drop.add(id(base))
-        for b in self.rev.blocks:
-            if any(id(i) in drop for i in b.instructions):
-                b.instructions = [i for i in b.instructions if id(i) not in drop]
+            if at != off:  # after a dropped field: off > 0, so made[0] is a getelementptr
+                made[0].ops[1] = ConstantInt(I64, at)
+            stay.append((v, (at, made)))
+            at += T.slot_size(v.type)
+        # in place: a straight-line function's block and record are long
+        del layout[fields:], self.field_reads[pb][reads:], blk.instructions[start:]
+        layout.extend(v for v, _ in stay)
+        self.field_reads[pb].extend(r for _, r in stay)
+        blk.instructions.extend(i for i in tail if id(i) not in drop)
+        self.record_size[pb] = at
+        if not layout:  # nothing else read from it: no record, no pop
+            del self.records[pb], self.record_size[pb], self.record_base[pb]
 
     def _record_field(self, pb, v):
         """Adds `v` to the tape record of primal block `pb`: (the pop of the record in the

@@ -67,10 +67,11 @@ def fuse_sincos(module, fn) -> int:
     if fn.is_declaration or not has_sincos(module):
         return 0
     found = []
+    call_type = I.Call
     for blk in fn.blocks:
         seen: dict = {}
         for k, inst in enumerate(blk.instructions):
-            role = _role(inst)
+            role = _role(inst) if type(inst) is call_type else None
             if role is not None:
                 seen.setdefault((id(inst.ops[0]), role[1]), {}).setdefault(role[0], (k, inst))
         found += [(blk, pair) for pair in seen.values() if len(pair) == 2]
