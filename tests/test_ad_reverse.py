@@ -68,7 +68,8 @@ def _calls_by_function(text: str) -> dict:
 def test_trig_pairs_share_one_sincos(flags, tmp_path):
     """On Linux each sin/cos pair of one operand that the derivatives make is one sincos
     call: the reverse sweeps of trig_pairs.c call neither sin nor cos (the forward sweep
-    computed cos(q) beside sin(q) and taped it); with a Darwin triple (no sincos there)
+    computed cos(q) beside sin(q) and taped it), and forward mode's tangents compute the
+    two with one call as well; with a Darwin triple (no sincos there)
     the same module keeps its sin and cos calls, and the reverse sweep calls cos."""
     import enzyme_compat
     from enzyme_compat.ad import differentiate_module
@@ -86,9 +87,11 @@ def test_trig_pairs_share_one_sincos(flags, tmp_path):
         calls = _calls_by_function(module.to_text(release=22))
         reverse = [c for f, cs in calls.items() if f.startswith("reverse_") for c in cs]
         everywhere = [c for cs in calls.values() for c in cs]
+        tangents = [c for f, cs in calls.items() if f.startswith("fwddiffe_") for c in cs]
         if fused:
             assert not [c for c in reverse if trig.match(c)], reverse
             assert {"sincos", "sincosf", "sincosl"} <= set(everywhere)
+            assert {"sincos", "sincosf", "sincosl"} <= set(tangents)  # forward mode too
         else:
             assert [c for c in reverse if trig.match(c)]
             assert not [c for c in everywhere if c.startswith("sincos")]

@@ -16,6 +16,7 @@ from ..ir.floats import encode
 from ..ir.mangle import mangle
 from ..ir.types import (ArrayType, FunctionType, IdentifiedStructType, PointerType, StructType,
                         VectorType, I1)
+from .sincos import fusable_partner
 from ..ir.values import (ConstantAggregate, ConstantFP, ConstantInt, ConstantNull,
                          ZeroInitializer)
 
@@ -172,7 +173,17 @@ class TangentBuilder:
         fn_type = callee.fn_type
         c = I.Call("call", fn_type.ret if ret is None else ret, fn_type, callee, list(args),
                    [[] for _ in args], flags=list(flags or []))
-        return self.emit(c)
+        self.emit(c)
+        self._note_partner(c)
+        return c
+
+    def _note_partner(self, c):
+        """cos(x) made for the tangent of sin(x), or sin(x) for cos(x), in the block of
+        the primal call's copy: noted for sincos.py to compute both in one call."""
+        r = self.result
+        if type(r) is I.Call and len(c.ops) == 1 and c.ops[0] is r.ops[0] \
+                and r.parent is self.block and fusable_partner(self.fs.module, r, c.callee):
+            self.fs.__dict__.setdefault("sincos_pairs", {}).setdefault(id(r), (r, c))
 
     def intrinsic(self, base: str, overloads, ret, args, flags=None):
         """`call @llvm.<base>.<mangled overloads>(args)`, declared on first use."""

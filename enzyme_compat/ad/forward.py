@@ -29,7 +29,7 @@ from .activity import (ActivityAnalysis, allocation_like, called_function, dispa
                        user_candidates)
 from .custom import custom_rules
 from .indirect import call_type, retyped
-from .sincos import fuse_sincos
+from .sincos import fuse_pairs
 from .builder import TangentBuilder, zero_of
 from .cloning import BodyCloner, block_order, derived_name, is_debug, per_module
 from .errors import (COLLECTED, DifferentiationError, NoDerivativeError, TypeAnalysisError,
@@ -88,13 +88,15 @@ class ForwardMode:
         fn = self._declare_tangent(primal, activity, returns, width)
         self.cache[key] = fn
         try:
-            FunctionSynthesis(self, primal, fn, activity, returns, width, known).run()
+            fs = FunctionSynthesis(self, primal, fn, activity, returns, width, known)
+            fs.run()
         except BaseException:  # leave no half-built function behind
             del self.cache[key]
             self.module.functions.remove(fn)
             self.module.symbols.pop(fn.name, None)
             raise
-        fuse_sincos(self.module, fn)  # sin(x) beside the cos(x) of its tangent
+        # sin(x) beside the cos(x) of its tangent: one sincos
+        fuse_pairs(self.module, fn, list(fs.__dict__.get("sincos_pairs", {}).values()), place=False)
         return fn
 
     @classmethod

@@ -46,7 +46,7 @@ from .reverse_float_bits import FloatBits
 from .reverse_loops import LoopRecords
 from .reverse_paths import PathChoice
 from .reverse_records import TapeRecords
-from .sincos import fuse_sincos, place_partners
+from .sincos import fuse_pairs
 from .reverse_invoke import Unwinding
 from .reverse_memory import ShadowMemory
 from .reverse_builder import LazyOperands, ReverseBuilder, float_leaves
@@ -451,7 +451,7 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, PathChoice, Shadow
             self._allocas_to_heap()
             self._loop_analysis()
             self._reverse()
-            place_partners(self.__dict__.pop("partners_after", ()))
+            fuse_pairs(self.module, self.fn, self.__dict__.pop("partners_after", ()), place=True)
             self._compute_on_entries()
             self._iteration_records()
             self._fill_loop_edges()
@@ -465,8 +465,6 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, PathChoice, Shadow
         self._place_loop_pushes()
         index_loop_records(self)
         reserve_loops(self)
-        for fn in (self.fn, self.rev):
-            fuse_sincos(self.module, fn)
 
     # ============================================================ forward sweep
     def _forward_block(self, pb):

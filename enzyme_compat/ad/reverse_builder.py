@@ -82,6 +82,9 @@ class ReverseBuilder(TangentBuilder):
             return partner
         return super().call(callee, args, ret, flags)
 
+    def _note_partner(self, c):
+        """Nothing: a partner reverse mode needs is made in the forward sweep (call)."""
+
     def _forward_partner(self, callee, args, ret):
         """cos(x) for the derivative of sin(x) (or sin(x) for cos(x)) on a target whose C
         library has sincos: made in the forward sweep right after the forward call and

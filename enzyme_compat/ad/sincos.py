@@ -61,71 +61,50 @@ def _role(inst):
     return role
 
 
-def fuse_sincos(module, fn) -> int:
-    """Replaces each first sin(x) and first cos(x) of one block on the same x by one
-    sincos(x, &s, &c) where the earlier of the two was; returns how many were fused."""
-    if fn.is_declaration or not has_sincos(module):
-        return 0
-    found = []
-    call_type = I.Call
-    for blk in fn.blocks:
-        seen: dict = {}
-        for k, inst in enumerate(blk.instructions):
-            role = _role(inst) if type(inst) is call_type else None
-            if role is not None:
-                seen.setdefault((id(inst.ops[0]), role[1]), {}).setdefault(role[0], (k, inst))
-        found += [(blk, pair) for pair in seen.values() if len(pair) == 2]
-    if not found:
-        return 0
+def fuse_pairs(module, fn, pairs, place: bool) -> None:
+    """Each (call, partner) of `pairs`, sin(x) and cos(x) (either way round) in one block
+    of `fn`, becomes one sincos(x, &s, &c) right before `call`, with `call` and `partner`
+    turned into the loads of their results (so their users read them). `place`: the
+    partners are in no block yet and go right after their calls (reverse mode makes them
+    in the forward sweep after the rest of it: ReverseBuilder.call); else each already
+    follows its call in the block."""
+    if not pairs:
+        return
     typed = not module.uses_opaque_pointers
-    replace: dict = {}
-    at: dict = {}  # id of the earlier call -> the instructions standing in for it
-    gone: set = set()
     entry = fn.blocks[0]
-    allocas = []
-    for blk, pair in found:
-        (ks, s), (kc, c) = pair["sin"], pair["cos"]
-        x = s.ops[0]
-        t = x.type
-        f = _declare(module, PAIRS[s.callee.name][1], t, typed)
-        if f is None:
+    allocas, before, after = [], {}, {}
+    for call, partner in pairs:
+        t = call.type
+        f = _declare(module, PAIRS[call.callee.name][1], t, typed)
+        if f is None:  # @sincos is the user's, of another type: left alone
+            if place:
+                after[id(call)] = partner
             continue
         ptr = PointerType(t if typed else None)
         align = _ALIGN[t.key()]
-        ps = I.Alloca(ptr, t, [], align=align)
-        pc = I.Alloca(ptr, t, [], align=align)
+        ps, pc = (I.Alloca(ptr, t, [], align=align) for _ in range(2))
         ps.parent = pc.parent = entry
         allocas += [ps, pc]
-        call = I.Call("call", VOID, f.fn_type, f, [x, ps, pc], [[], [], []])
-        ls = I.Load(t, [ps], align=align)
-        lc = I.Load(t, [pc], align=align)
-        for v in (call, ls, lc):
-            v.parent = blk
-        first, second = (s, c) if ks < kc else (c, s)
-        at[id(first)] = [call, ls, lc]
-        gone.add(id(second))
-        replace[id(s)], replace[id(c)] = ls, lc
-    if not replace:
-        return 0
-    for blk in fn.blocks:
-        if any(id(i) in at or id(i) in gone for i in blk.instructions):
-            out = []
-            for i in blk.instructions:
-                if id(i) in at:
-                    out += at[id(i)]
-                elif id(i) not in gone:
-                    out.append(i)
-            blk.instructions = out
-    entry.instructions[:0] = allocas
-    for blk in fn.blocks:
+        fused = I.Call("call", VOID, f.fn_type, f, [call.ops[0], ps, pc], [[], [], []])
+        fused.parent = call.parent
+        before[id(call)] = fused
+        if place:
+            after[id(call)] = partner
+        sin, cos = (call, partner) if PAIRS[call.callee.name][0] == "sin" else (partner, call)
+        I.become(sin, I.Load(t, [ps], align=align))
+        I.become(cos, I.Load(t, [pc], align=align))
+    for blk in {id(c.parent): c.parent for c, _ in pairs}.values():
+        out = []
         for inst in blk.instructions:
-            ops = inst.ops
-            if any(id(v) in replace for v in ops):
-                inst.ops = [replace.get(id(v), v) for v in ops]
-            if isinstance(inst, I.Call) and inst.bundles:
-                inst.bundles = [(tag, [replace.get(id(v), v) for v in vals])
-                                for tag, vals in inst.bundles]
-    return len(at)
+            k = id(inst)
+            if k in before:
+                out.append(before[k])
+            out.append(inst)
+            if k in after:
+                after[k].parent = blk
+                out.append(after[k])
+        blk.instructions = out
+    entry.instructions[:0] = allocas
 
 
 def _declare(module, name, t, typed):
@@ -138,18 +117,3 @@ def _declare(module, name, t, typed):
         return module.declare(name, fn_type)
     return f if isinstance(f, Function) and f.fn_type == fn_type else None
 
-
-def place_partners(pairs) -> None:
-    """Puts each partner call made for the reverse sweep ((forward call, its partner):
-    ReverseBuilder.call) right after its forward call, one pass over each block."""
-    after: dict = {}
-    for call, partner in pairs:
-        after.setdefault(id(call.parent), (call.parent, {}))[1][id(call)] = partner
-    for blk, partners in after.values():
-        out = []
-        for inst in blk.instructions:
-            out.append(inst)
-            p = partners.get(id(inst))
-            if p is not None:
-                out.append(p)
-        blk.instructions = out

@@ -347,3 +347,14 @@ def value_operands(inst: Instruction):
         yield inst.callee
         for _, vals in inst.bundles:
             yield from vals
+
+
+def become(inst: Instruction, model: Instruction) -> None:
+    """Turns `inst` into `model` in place (class, opcode, type, operands, flags and
+    fields; its name and block stay): whatever uses `inst` then uses `model`'s value,
+    with no use lists to walk."""
+    inst.__class__ = type(model)
+    inst.type, inst.opcode, inst.ops = model.type, model.opcode, model.ops
+    inst.flags, inst.md = model.flags, model.md
+    inst.__dict__.clear()
+    inst.__dict__.update(model.__dict__)
