@@ -96,7 +96,7 @@ class ForwardMode:
             self.module.symbols.pop(fn.name, None)
             raise
         # sin(x) beside the cos(x) of its tangent: one sincos
-        fuse_pairs(self.module, fn, list(fs.__dict__.get("sincos_pairs", {}).values()), place=False)
+        fuse_pairs(self.module, fn, fs.__dict__.get("sincos_pairs", {}).values())
         return fn
 
     @classmethod

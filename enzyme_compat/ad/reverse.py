@@ -451,7 +451,8 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, PathChoice, Shadow
             self._allocas_to_heap()
             self._loop_analysis()
             self._reverse()
-            fuse_pairs(self.module, self.fn, self.__dict__.pop("partners_after", ()), place=True)
+            fuse_pairs(self.module, self.fn, self.__dict__.pop("sincos_twins", {}).values(),
+                       self.__dict__.pop("partners_after", ()))
             self._compute_on_entries()
             self._iteration_records()
             self._fill_loop_edges()

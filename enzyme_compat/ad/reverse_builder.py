@@ -117,8 +117,27 @@ class ReverseBuilder(TangentBuilder):
         want = callee.fn_type.ret if ret is None else ret
         for p in _calls_by_operands(self.gs, inst.parent).get((name, *map(id, inst.args)), ()):
             if p is not inst and p.type == want:
+                self._note_twins(inst, p)
                 return self.gs.fwd(self.gs.new(p))
         return None
+
+    def _note_twins(self, inst, p):
+        """The primal's own sin(x) and cos(x) (`inst`, `p`): their copies in the forward
+        sweep, earlier first, noted for sincos.py to compute both in one call."""
+        gs = self.gs
+        if not fusable_partner(gs.module, inst, p.callee):
+            return
+        a, b = gs.new(inst), gs.new(p)
+        if type(a) is not I.Call or type(b) is not I.Call or a.parent is not b.parent \
+                or not gs._in_forward(a):
+            return
+        pos = gs.__dict__.setdefault("_call_positions", {}).get(inst.parent)
+        if pos is None:
+            pos = gs._call_positions[inst.parent] = {
+                id(c): k for k, c in enumerate(inst.parent.instructions) if type(c) is I.Call}
+        if pos[id(p)] < pos[id(inst)]:
+            a, b = b, a
+        gs.__dict__.setdefault("sincos_twins", {}).setdefault((id(a), id(b)), (a, b))
 
     @property
     def in_place_update(self) -> bool:

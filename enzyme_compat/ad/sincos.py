@@ -61,24 +61,29 @@ def _role(inst):
     return role
 
 
-def fuse_pairs(module, fn, pairs, place: bool) -> None:
+def fuse_pairs(module, fn, pairs, placed=()) -> None:
     """Each (call, partner) of `pairs`, sin(x) and cos(x) (either way round) in one block
-    of `fn`, becomes one sincos(x, &s, &c) right before `call`, with `call` and `partner`
-    turned into the loads of their results (so their users read them). `place`: the
-    partners are in no block yet and go right after their calls (reverse mode makes them
-    in the forward sweep after the rest of it: ReverseBuilder.call); else each already
-    follows its call in the block."""
+    of `fn`, the partner after the call, becomes one sincos(x, &s, &c) right before
+    `call`, with `call` and `partner` turned into the loads of their results (so their
+    users read them). The pairs of `placed` likewise, but their partners are in no block
+    yet and go right after their calls (reverse mode makes them in the forward sweep after
+    the rest of it: ReverseBuilder.call). A call already in a pair is left out of later
+    ones."""
+    pairs = [(c, p, False) for c, p in pairs] + [(c, p, True) for c, p in placed]
     if not pairs:
         return
     typed = not module.uses_opaque_pointers
     entry = fn.blocks[0]
-    allocas, before, after = [], {}, {}
-    for call, partner in pairs:
+    allocas, before, after, taken = [], {}, {}, set()
+    for call, partner, place in pairs:
+        if place:
+            after[id(call)] = partner
+        if id(call) in taken or id(partner) in taken:
+            continue
+        taken.update((id(call), id(partner)))
         t = call.type
         f = _declare(module, PAIRS[call.callee.name][1], t, typed)
         if f is None:  # @sincos is the user's, of another type: left alone
-            if place:
-                after[id(call)] = partner
             continue
         ptr = PointerType(t if typed else None)
         align = _ALIGN[t.key()]
@@ -88,12 +93,10 @@ def fuse_pairs(module, fn, pairs, place: bool) -> None:
         fused = I.Call("call", VOID, f.fn_type, f, [call.ops[0], ps, pc], [[], [], []])
         fused.parent = call.parent
         before[id(call)] = fused
-        if place:
-            after[id(call)] = partner
         sin, cos = (call, partner) if PAIRS[call.callee.name][0] == "sin" else (partner, call)
         I.become(sin, I.Load(t, [ps], align=align))
         I.become(cos, I.Load(t, [pc], align=align))
-    for blk in {id(c.parent): c.parent for c, _ in pairs}.values():
+    for blk in {id(c.parent): c.parent for c, _, _ in pairs}.values():
         out = []
         for inst in blk.instructions:
             k = id(inst)
