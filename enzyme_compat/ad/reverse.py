@@ -46,7 +46,7 @@ from .reverse_float_bits import FloatBits
 from .reverse_loops import LoopRecords
 from .reverse_paths import PathChoice
 from .reverse_records import TapeRecords
-from .sincos import fuse_pairs
+from .sincos import fuse_pairs, place_partners
 from .reverse_invoke import Unwinding
 from .reverse_memory import ShadowMemory
 from .reverse_builder import LazyOperands, ReverseBuilder, float_leaves
@@ -451,8 +451,7 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, PathChoice, Shadow
             self._allocas_to_heap()
             self._loop_analysis()
             self._reverse()
-            fuse_pairs(self.module, self.fn, self.__dict__.pop("sincos_twins", {}).values(),
-                       self.__dict__.pop("partners_after", ()))
+            place_partners(self.__dict__.get("partners_after", ()))
             self._compute_on_entries()
             self._iteration_records()
             self._fill_loop_edges()
@@ -466,6 +465,9 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, PathChoice, Shadow
         self._place_loop_pushes()
         index_loop_records(self)
         reserve_loops(self)
+        # last, so that no analysis of the forward sweep meets the loads the calls become
+        fuse_pairs(self.module, self.fn, [*self.__dict__.get("sincos_twins", {}).values(),
+                                          *self.__dict__.get("partners_after", ())])
 
     # ============================================================ forward sweep
     def _forward_block(self, pb):

@@ -1,12 +1,13 @@
 """sin(x) and cos(x) of one operand fused into one call of the C library's sincos.
 
 The derivative of sin is cos and that of cos is -sin, so differentiated code computes
-both of the same x: forward mode next to each other, reverse mode after the reverse
-sweep asks for the partner in the forward sweep (ReverseBuilder.call) instead of calling
-it on a taped x. sincos shares the argument reduction of the two: about 1.2 times the
-cost of sin alone, against 2 for sin and cos (glibc 2.36, x86-64). LLVM does not fuse
-them itself on Linux (only sinpi/cospi on Darwin), so this pass does, in the functions
-the differentiator writes, where the target's C library has sincos (GNU/Linux, musl,
+both of the same x: forward mode the primal's sin(x) next to its tangent's cos(x), reverse
+mode the forward sweep's sin(x) next to the cos(x) the reverse sweep asked for
+(ReverseBuilder.call makes it there instead of calling cos on a taped x), or the primal's
+own sin(x) and cos(x). sincos shares the argument reduction of the two: about 1.2 times
+the cost of sin alone, against 2 for sin and cos (glibc 2.36, x86-64). LLVM does not fuse
+them itself on Linux (only sinpi/cospi on Darwin), so the differentiator does, for the
+pairs it makes or meets, where the target's C library has sincos (GNU/Linux, musl,
 Android: a `linux` triple).
 """
 
@@ -61,23 +62,32 @@ def _role(inst):
     return role
 
 
-def fuse_pairs(module, fn, pairs, placed=()) -> None:
+def place_partners(pairs) -> None:
+    """Puts each partner reverse mode made ((forward call, partner): ReverseBuilder.call)
+    right after its call, one pass over each block that gets one."""
+    after: dict = {}
+    for call, partner in pairs:
+        after.setdefault(id(call.parent), (call.parent, {}))[1][id(call)] = partner
+    for blk, partners in after.values():
+        out = []
+        for inst in blk.instructions:
+            out.append(inst)
+            p = partners.get(id(inst))
+            if p is not None:
+                p.parent = blk
+                out.append(p)
+        blk.instructions = out
+
+
+def fuse_pairs(module, fn, pairs) -> None:
     """Each (call, partner) of `pairs`, sin(x) and cos(x) (either way round) in one block
     of `fn`, the partner after the call, becomes one sincos(x, &s, &c) right before
-    `call`, with `call` and `partner` turned into the loads of their results (so their
-    users read them). The pairs of `placed` likewise, but their partners are in no block
-    yet and go right after their calls (reverse mode makes them in the forward sweep after
-    the rest of it: ReverseBuilder.call). A call already in a pair is left out of later
-    ones."""
-    pairs = [(c, p, False) for c, p in pairs] + [(c, p, True) for c, p in placed]
-    if not pairs:
-        return
+    `call`, with `call` and `partner` turned into the loads of its results in place (so
+    their users read them). A call already in a pair is left out of later ones."""
     typed = not module.uses_opaque_pointers
-    entry = fn.blocks[0]
-    allocas, before, after, taken = [], {}, {}, set()
-    for call, partner, place in pairs:
-        if place:
-            after[id(call)] = partner
+    entry = fn.blocks[0] if fn.blocks else None
+    allocas, before, taken = [], {}, set()
+    for call, partner in pairs:
         if id(call) in taken or id(partner) in taken:
             continue
         taken.update((id(call), id(partner)))
@@ -96,16 +106,15 @@ def fuse_pairs(module, fn, pairs, placed=()) -> None:
         sin, cos = (call, partner) if PAIRS[call.callee.name][0] == "sin" else (partner, call)
         I.become(sin, I.Load(t, [ps], align=align))
         I.become(cos, I.Load(t, [pc], align=align))
-    for blk in {id(c.parent): c.parent for c, _, _ in pairs}.values():
+    if not before:
+        return
+    for blk in {id(f.parent): f.parent for f in before.values()}.values():
         out = []
         for inst in blk.instructions:
-            k = id(inst)
-            if k in before:
-                out.append(before[k])
+            f = before.get(id(inst))
+            if f is not None:
+                out.append(f)
             out.append(inst)
-            if k in after:
-                after[k].parent = blk
-                out.append(after[k])
         blk.instructions = out
     entry.instructions[:0] = allocas
 
