@@ -16,9 +16,9 @@ from ..ir.floats import encode
 from ..ir.mangle import mangle
 from ..ir.types import (ArrayType, FunctionType, IdentifiedStructType, PointerType, StructType,
                         VectorType, I1)
-from .sincos import fusable_partner
 from ..ir.values import (ConstantAggregate, ConstantFP, ConstantInt, ConstantNull,
                          ZeroInitializer)
+from .sincos import fusable_partner
 
 
 def zero_of(t):

@@ -29,12 +29,12 @@ from .activity import (ActivityAnalysis, allocation_like, called_function, dispa
                        user_candidates)
 from .custom import custom_rules
 from .indirect import call_type, retyped
-from .sincos import fuse_pairs
 from .builder import TangentBuilder, zero_of
 from .cloning import BodyCloner, block_order, derived_name, is_debug, per_module
 from .errors import (COLLECTED, DifferentiationError, NoDerivativeError, TypeAnalysisError,
                      UnsupportedInstructionError, describe, located, no_derivative_message,
                      raise_all)
+from .sincos import fuse_pairs
 from .types_analysis import FLOAT, UNKNOWN, IntegerBits, carries_tangent, holds_float
 
 RETURNS = ("tangent", "both", "primal", "none")
