@@ -64,12 +64,16 @@ def _known_signatures() -> set[str]:
     return {fuzz.signature_of(REGRESSIONS / f"{stem}.ll") for stem in XFAIL}
 
 
-def test_bounded_fuzz_run():
+def test_bounded_fuzz_run(monkeypatch, tmp_path):
     """A short seeded run; failures of a kind already saved and marked XFAIL are tolerated,
-    any other kind fails (run the command below to save and minimize it)."""
+    any other kind fails (run the command below to save and minimize it). Seeded from the
+    checkout only: the real-code modules the cache may hold (tests/realcode.py builds them
+    on first use, after this test on a new machine) would make the inputs depend on what
+    ran before."""
+    monkeypatch.setenv("ENZYME_COMPAT_CACHE", str(tmp_path))  # no corpus there
     stats = fuzz.run(count=1000, seed=0, jobs=2, limit=5.0, save=False, log=lambda *a, **k: None)
     assert stats["inputs"] == 1000
-    assert stats["parsed"] > 100  # the mutations must leave many inputs parseable
+    assert stats["parsed"] > 50  # the mutations must leave many inputs parseable (98 of 1000)
     new = {sig: n for sig, n in stats["signatures"].items() if sig not in _known_signatures()}
     assert not new, ("new parser/printer failures; `python tools/fuzz_parser.py --count 1000 --seed 0` "
                      f"saves them minimized to tests/fuzz_regressions/: {new}")
