@@ -69,8 +69,8 @@ def test_trig_pairs_share_one_sincos(flags, tmp_path):
     """On Linux each sin/cos pair of one operand that the derivatives make is one sincos
     call: the reverse sweeps of trig_pairs.c call neither sin nor cos (the forward sweep
     computed cos(q) beside sin(q) and taped it), and forward mode's tangents compute the
-    two with one call as well; with a Darwin triple (no sincos there)
-    the same module keeps its sin and cos calls, and the reverse sweep calls cos."""
+    two with one call as well; with a Darwin triple (no sincos there) the same module
+    keeps its sin and cos calls, and the reverse sweep calls cos."""
     import enzyme_compat
     from enzyme_compat.ad import differentiate_module
 
