@@ -451,7 +451,7 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, PathChoice, Shadow
             self._allocas_to_heap()
             self._loop_analysis()
             self._reverse()
-            place_partners(self.__dict__.get("partners_after", ()))
+            place_partners(self.__dict__.get("partners", {}).values())
             self._compute_on_entries()
             self._iteration_records()
             self._fill_loop_edges()
@@ -467,7 +467,7 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, PathChoice, Shadow
         reserve_loops(self)
         # last, so that no analysis of the forward sweep meets the loads the calls become
         fuse_pairs(self.module, self.fn, [*self.__dict__.get("sincos_twins", {}).values(),
-                                          *self.__dict__.get("partners_after", ())])
+                                          *self.__dict__.get("partners", {}).values()])
 
     # ============================================================ forward sweep
     def _forward_block(self, pb):
@@ -825,13 +825,15 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, PathChoice, Shadow
         if rule.adjoint is None:
             return
         pb, blk = self.current_pb, self.rblock
-        fields, reads = len(self.records.get(pb, ())), len(self.field_reads.get(pb, ()))
-        start, blocks = len(blk.instructions), len(self.__dict__.get("_block_names", ()))
+        elementwise = isinstance(rule, FromForward)
+        if elementwise:  # where things stand, for drop_unused_fetches
+            fields, reads = len(self.records.get(pb, ())), len(self.field_reads.get(pb, ()))
+            start, blocks = len(blk.instructions), len(self.__dict__.get("_block_names", ()))
         rb = ReverseBuilder(self, inst, self.vmap.get(inst, inst), blk)
         args = LazyOperands(self, operands)
         adjoints = rule.adjoint(rb, args, dy)
-        if len(self.records.get(pb, ())) > fields and isinstance(rule, FromForward) \
-                and self.rblock is blk and len(self.__dict__.get("_block_names", ())) == blocks:
+        if elementwise and len(self.records.get(pb, ())) > fields and self.rblock is blk \
+                and len(self.__dict__.get("_block_names", ())) == blocks:
             self.drop_unused_fetches(pb, blk, start, fields, reads,
                                      [d for d in adjoints or () if d is not None])
         live = self.partial_lanes.get(inst)

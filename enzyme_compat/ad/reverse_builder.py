@@ -95,17 +95,16 @@ class ReverseBuilder(TangentBuilder):
                 or not fusable_partner(gs.module, inst, callee) \
                 or args[0] is not gs.fwd(gs.new(inst.args[0])):
             return None
-        made = gs.__dict__.setdefault("partners_made", {})
-        partner = made.get(id(inst))
-        if partner is None:
+        made = gs.__dict__.setdefault("partners", {})  # id(inst) -> (its forward call, partner)
+        pair = made.get(id(inst))
+        if pair is None:
             fc = gs.new(inst)
             if type(fc) is not I.Call or fc.callee is not inst.callee or not gs._in_forward(fc):
                 return None
             partner = I.Call("call", fc.type, callee.fn_type, callee, [fc.ops[0]], [[]])
             partner.parent = fc.parent
-            made[id(inst)] = partner
-            gs.__dict__.setdefault("partners_after", []).append((fc, partner))
-        return gs.fwd(partner)
+            pair = made[id(inst)] = (fc, partner)
+        return gs.fwd(pair[1])
 
     def _primal_twin(self, callee, args, ret):
         name = getattr(callee, "name", None)
