@@ -12,7 +12,7 @@ from . import instructions as I
 from . import lowering as L
 from .typed_pointers import to_typed_pointers
 from .errors import ConversionError
-from .values import Poison
+from .values import ConstantExpr, Poison
 
 
 def pointer_mode(module, dialect) -> str:
@@ -69,6 +69,8 @@ def _declares(module, prefix):
 
 
 def _has_constexpr(module, dialect):
+    if all(map(dialect.constexpr_ok, ConstantExpr.opcodes_made)):
+        return False
     return any(not dialect.constexpr_ok(c.opcode) for c in walk_constant_exprs(module))
 
 
@@ -79,6 +81,8 @@ def _has_poison(module):
 def _has_asm(module):
     from .values import InlineAsm
 
+    if not InlineAsm.indirect_made:
+        return False
     Call = I.Call
     for f in module.functions:
         for b in f.blocks:

@@ -122,11 +122,16 @@ class ConstantExpr(Constant):
     ptrauth/dso_local_equivalent/no_cfi/blockaddress: see their own classes."""
 
     __slots__ = ("opcode", "ops", "flags", "source_type", "predicate", "indices", "inrange")
+    # every opcode a constant expression was made with in this process: when a release
+    # removed none of them, printing for it skips the walk over every operand looking
+    # for one (legalize.py)
+    opcodes_made: set = set()
 
     def __init__(self, opcode, type, ops, flags=(), source_type=None, predicate=None,
                  indices=None, inrange=None):
         super().__init__(type)
         self.opcode = opcode
+        ConstantExpr.opcodes_made.add(opcode)
         self.ops = list(ops)
         self.flags = list(flags)
         self.source_type = source_type
@@ -157,11 +162,16 @@ class GlobalWrapper(Constant):
 
 class InlineAsm(Value):
     __slots__ = ("asm", "constraints", "flags", "fn_type")
+    # whether any inline asm with an indirect ("*") constraint was made in this process:
+    # when none was, printing skips the search for one (legalize.py)
+    indirect_made = False
 
     def __init__(self, type, asm: str, constraints: str, flags: list[str], fn_type=None):
         super().__init__(type)
         self.asm = asm  # raw quoted text
         self.constraints = constraints  # raw quoted text
+        if "*" in constraints:
+            InlineAsm.indirect_made = True
         self.flags = flags  # sideeffect, alignstack, inteldialect, unwind
         self.fn_type = fn_type
 
