@@ -5,6 +5,7 @@ from __future__ import annotations
 from itertools import islice
 
 from .ir import instructions as I
+from .ir.module import Function
 from .ir.values import ConstantAggregate, ConstantExpr, GlobalWrapper, Splat
 
 
@@ -76,6 +77,26 @@ def walk_constant_exprs(module):
             yield c
 
 
+def functions_used(module) -> list:
+    """The functions `walk_constants(module, callees=False)` reaches: those the module
+    uses other than as the callee of a call (walked as `walk_constant_exprs` does, through
+    the composite constants only)."""
+    stack = [g.initializer for g in module.globals if g.initializer is not None]
+    stack += [a.target for a in module.aliases]
+    watched = _COMPOSITE_CLASSES | {Function}
+    Call, push = I.Call, stack.append
+    for f in module.functions:
+        for b in f.blocks:
+            for i in b.instructions:
+                for v in i.ops:
+                    if type(v) in watched:
+                        push(v)
+                if type(i) is Call:
+                    for _, vals in i.bundles:
+                        stack += [v for v in vals if type(v) in watched]
+    return [c for c in reachable_constants(stack, watched) if type(c) is Function]
+
+
 def reachable_constants(stack: list, classes):
     """The constants of `stack` (which is consumed) and the constants of the exact
     `classes` inside them, each once."""
@@ -97,16 +118,26 @@ def unused_of(module, candidates: dict) -> dict:
     seen = set()
     stack = [g.initializer for g in module.globals if g.initializer is not None]
     stack += [a.target for a in module.aliases]
-    Call = I.Call
+    # one set lookup per operand: most are instructions, of neither kind
+    watched = _COMPOSITE_CLASSES | {type(c) for c in candidates.values()}
+    composite, push, Call = _COMPOSITE_CLASSES, stack.append, I.Call
     for f in module.functions:
         for b in f.blocks:
             for i in b.instructions:
-                ops = I.value_operands(i) if isinstance(i, Call) else i.ops
-                for v in ops:
-                    if id(v) in left:
-                        del left[id(v)]
-                    elif type(v) in _COMPOSITE_CLASSES:
-                        stack.append(v)
+                for v in i.ops:
+                    if type(v) in watched:
+                        if id(v) in left:
+                            del left[id(v)]
+                        elif type(v) in composite:
+                            push(v)
+                if type(i) is Call:  # the rest of I.value_operands
+                    for v in (i.callee, *[x for _, vals in i.bundles for x in vals]):
+                        if id(v) in left:
+                            del left[id(v)]
+                        elif type(v) in composite:
+                            push(v)
+        if not left:
+            return left
     while stack and left:
         c = stack.pop()
         if id(c) in seen:

@@ -9,7 +9,7 @@ from ..ir.module import BasicBlock, Function, GlobalVariable
 from ..ir.parser import no_gc
 from ..ir.types import (I32, ArrayType, IdentifiedStructType, PointerType, StructType,
                         VectorType)
-from ..ir.values import ConstantInt, Undef
+from ..ir.values import ConstantExpr, ConstantInt, Undef
 from ..ir.values_walk_local import map_operands
 from ..values_walk import unused_of
 from . import abi
@@ -345,9 +345,12 @@ def _cleanup(module):
     """Drop the `__enzyme_*` declarations and marker loads/globals nothing uses any more
     (an `extern int enzyme_dup;` left behind would not link)."""
     Load = I.Load
-    for f in module.functions:
+    marker_ids = {id(g) for g in module.globals if g.name in abi.MARKERS}
+    casts = (ConstantExpr, I.Cast)  # typed IR loads a marker through a cast
+    for f in module.functions if marker_ids else ():
         markers = [i for b in f.blocks for i in b.instructions
-                   if type(i) is Load and _marker_load(i)]
+                   if type(i) is Load and (id(i.ops[0]) in marker_ids or isinstance(i.ops[0], casts))
+                   and _marker_load(i)]
         if not markers:  # most functions: no use-set to build
             continue
         used = set()

@@ -16,7 +16,7 @@ from ..ir import instructions as I
 from ..ir.module import BasicBlock, Function, GlobalVariable
 from ..ir.types import I8, I32, I64, VOID, ArrayType, FunctionType, PointerType
 from ..ir.values import Argument, ConstantExpr, ConstantInt, ConstantString
-from ..values_walk import walk_constants
+from ..values_walk import functions_used
 from .abi import strip_casts
 
 # The key of an activity's `known` map under which the module's address-taken functions
@@ -31,8 +31,7 @@ _MESSAGE = (b"enzyme_compat: an indirect call in a differentiated function reach
 def address_taken(module) -> list:
     """The functions with a body whose address the module uses other than by calling them:
     in a global's initializer (a vtable), an alias, or as an operand of an instruction."""
-    fns = [c for c in walk_constants(module, callees=False)
-           if isinstance(c, Function) and not c.is_declaration]
+    fns = [f for f in functions_used(module) if not f.is_declaration]
     return sorted(fns, key=lambda f: f.name)
 
 
