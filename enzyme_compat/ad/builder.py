@@ -49,13 +49,19 @@ def adjoint_zero(t):
     return zero_of(t)
 
 
+_FP_BITS: dict = {}  # (float type, value, is -0.0) -> its encoding: rules repeat 1.0, 0.5, ...
+
+
 def float_constant(t, value: float):
     """`value` as a constant of float type `t`, splatted for vectors."""
     if isinstance(t, VectorType):
         e = float_constant(t.elem, value)
         return ConstantAggregate(t, [e] * t.count)
-    return ConstantFP(t, encode(Fraction(value), t, negative_zero=(value == 0 and
-                                                                   str(value)[0] == "-")))
+    key = (t, value, value == 0 and str(value)[0] == "-")
+    bits = _FP_BITS.get(key)
+    if bits is None:
+        bits = _FP_BITS[key] = encode(Fraction(value), t, negative_zero=key[2])
+    return ConstantFP(t, bits)
 
 
 def int_constant(t, value: int):

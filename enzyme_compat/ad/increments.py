@@ -43,10 +43,11 @@ def _addend(w, v) -> bool:
     return False
 
 
-def in_place_updates(fn) -> set:
+def in_place_updates(fn, users: dict | None = None) -> set:
     """The loads and stores of `fn` that form in-place updates (see the module's
-    docstring)."""
-    users = fn.operand_users()
+    docstring); `users`: `fn.operand_users()` when the caller has it."""
+    if users is None:
+        users = fn.operand_users()
     out = set()
     for b in fn.blocks:
         pending: dict = {}  # (id(pointer), offset) -> the last load there since a write

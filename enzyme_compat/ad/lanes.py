@@ -94,15 +94,11 @@ def _demand_of_use(user, v, demanded, everything):
 def partial_lanes(fn) -> dict:
     """instruction -> the frozenset of its demanded lanes, for each vector-valued
     instruction of `fn` that leaves some lanes unread (others are absent)."""
-    users: dict[int, list] = {}
-    vectors = []
-    for b in fn.blocks:
-        for inst in b.instructions:
-            if _count(inst.type) is not None:
-                vectors.append(inst)
-            for op in inst.ops:
-                if isinstance(op, I.Instruction):
-                    users.setdefault(id(op), []).append(inst)
+    vectors = [inst for b in fn.blocks for inst in b.instructions
+               if isinstance(inst.type, VectorType) and _count(inst.type) is not None]
+    if not vectors:  # most functions: no use lists to build
+        return {}
+    users = fn.operand_users()
     demanded: dict = {}
     changed = True
     while changed:  # phis make it a fixpoint; lanes only grow

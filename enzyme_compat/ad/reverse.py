@@ -37,7 +37,7 @@ from .activity import ActivityAnalysis, known_map
 from .custom import custom_rules, inactive_memory
 from .builder import adjoint_zero, zero_of
 from .lanes import partial_lanes
-from .cloning import BodyCloner, block_order, derived_name, is_debug, per_module
+from .cloning import BodyCloner, block_order, derived_name, per_module
 from .errors import (COLLECTED, DifferentiationError, ShadowError, TypeAnalysisError,
                      UnsupportedInstructionError, located, raise_all)
 from .reverse_aggregates import PointerAggregates, holds_pointer
@@ -349,7 +349,9 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, PathChoice, Shadow
             return False
         got = self._has_adjoint.get(v)  # asked several times per instruction
         if got is None:
-            got = self._has_adjoint[v] = self.adjoint_type(v) is not None and self.activity.is_active(v)
+            # activity first: most integers (counters, indices) are inactive, and the
+            # float-bits question for an integer costs a type analysis
+            got = self._has_adjoint[v] = self.activity.is_active(v) and self.adjoint_type(v) is not None
         return got
 
     def _in_forward(self, v) -> bool:
@@ -392,13 +394,17 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, PathChoice, Shadow
         that block's reverse code before `v`'s own reverse reads it."""
         got = self._in_block.get(v)
         if got is None:
-            if self._primal_users is None:
-                self._primal_users = self.primal.operand_users()
             got = isinstance(v, I.Instruction) and not isinstance(v, I.Phi) and all(
                 u.parent is v.parent and not isinstance(u, I.Phi)
-                for u in self._primal_users.get(id(v), ()))
+                for u in self.primal_users().get(id(v), ()))
             self._in_block[v] = got
         return got
+
+    def primal_users(self) -> dict:
+        """`self.primal.operand_users()`, built once (the primal does not change)."""
+        if self._primal_users is None:
+            self._primal_users = self.primal.operand_users()
+        return self._primal_users
 
     def add_adjoint(self, v, d):
         """adjoint(v) += d (nothing for values without an adjoint)."""
@@ -485,10 +491,11 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, PathChoice, Shadow
             idx = nb.append(I.Phi(I32, [ConstantInt(I32, k) for k in range(len(preds))],
                                   [self.bmap[p] for p in preds]))
             self.block_index[pb] = idx
+        vmap = self.vmap
         for inst in pb.instructions:
-            if isinstance(inst, I.Phi) or is_debug(inst):
+            if isinstance(inst, I.Phi) or inst not in vmap:  # (clone_all skips debug calls)
                 continue
-            c = self.vmap[inst]
+            c = vmap[inst]
             self.remap(c)
             try:
                 self._forward_instruction(inst, c, nb)
@@ -715,9 +722,10 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, PathChoice, Shadow
         if term is not None and term.opcode == "ret" and self.dret is not None and term.ops:
             self.anchor = term
             self.add_adjoint(term.ops[0], self.dret)
+        vmap = self.vmap
         for inst in reversed(pb.instructions):
-            if isinstance(inst, I.Phi) or is_debug(inst) \
-                    or inst.is_terminator and inst.opcode != "invoke":
+            if isinstance(inst, I.Phi) or inst not in vmap \
+                    or inst.is_terminator and inst.opcode != "invoke":  # (not in vmap: debug)
                 continue
             self.anchor = inst
             try:

@@ -117,7 +117,7 @@ class TapeRecords:
             from .increments import in_place_updates
 
             self._in_place = set() if getattr(self.g, "atomic", False) \
-                else in_place_updates(self.primal)
+                else in_place_updates(self.primal, self.primal_users())
         return self._in_place
 
     def undo_old_value(self, inst, c, nb):

@@ -10,7 +10,9 @@ arithmetic has no derivative, so dropping the tangent is right only for real int
 
 from __future__ import annotations
 
-from ..ir.types import (ArrayType, IdentifiedStructType, PointerType, StructType, VectorType)
+from ..ir import instructions as I
+from ..ir.types import I8, ArrayType, IdentifiedStructType, PointerType, StructType, VectorType
+from ..ir.values import Constant, ConstantExpr, ConstantInt, MDRef, MDString, MDTuple
 
 
 def holds_float(t) -> bool:
@@ -91,8 +93,6 @@ class IntegerBits:
         self._fields_checked: set = set()  # allocas whose stores are being looked at
 
     def kind(self, v, depth: int = 0) -> str:
-        from ..ir import instructions as I
-        from ..ir.values import Constant
 
         if depth > 32:
             return UNKNOWN
@@ -124,7 +124,6 @@ class IntegerBits:
     def _bitcast_to_float(self, v) -> bool:
         """Some user of `v` reinterprets it as a float (clang -O2 copies a double through
         `load i64` and uses the bits as a double too)."""
-        from ..ir import instructions as I
 
         if self._users is None:
             self._users = self.function.operand_users()
@@ -135,7 +134,6 @@ class IntegerBits:
         """`v` is only stored (a copy: clang -O2 moves a memcpy'd double as `load i64` /
         `store i64`) and some destination is float memory: a local array of floats, a typed
         field or pointee that is a float, or a location the function stores floats into."""
-        from ..ir import instructions as I
 
         self._bitcast_to_float(v)  # builds the users map
         users = self._users.get(id(v), ())
@@ -158,7 +156,6 @@ class IntegerBits:
         """The old value an atomic exchange returns (a compare-and-swap loop of C11
         `_Atomic double`): the location's bits, of the kind of the values written there
         and of the memory itself."""
-        from ..ir import instructions as I
 
         known = self._exchanges.get(inst)
         if known is not None:
@@ -211,7 +208,6 @@ class IntegerBits:
     def _float_written_to(self, ptr) -> bool:
         """Whether this function writes float bits through the same pointer (a store, an
         atomic exchange or compare-and-swap of a float or of a float's bits)."""
-        from ..ir import instructions as I
 
         if self._writes is None:
             self._writes = {}
@@ -235,7 +231,6 @@ class IntegerBits:
     def _float_read_from(self, ptr) -> bool:
         """Whether this function also loads a float through the same pointer (clang -O2
         copies a double as `load i64` and reads the copy back as a double)."""
-        from ..ir import instructions as I
 
         if self._float_reads is None:
             self._float_reads = set()
@@ -250,9 +245,6 @@ class IntegerBits:
         ptr %s, i64 40` into `alloca {ptr, ptr, i64, i64, ptr, [1 x i64], [1 x i64]}`,
         numba's array structure filled by a callee): its declared type, when nothing copies
         bytes or stores floats into the alloca."""
-        from ..ir import instructions as I
-        from ..ir.types import I8
-        from ..ir.values import ConstantInt
         from .tape import store_size
 
         ptr = _strip_bitcasts(ptr)
@@ -280,9 +272,6 @@ class IntegerBits:
         its bytes [offset, offset + size) (LLVM's stack coloring gives one alloca to
         several locals whose lifetimes do not meet: a double slot at byte 0 leaves the
         integer at byte 40 alone)."""
-        from ..ir import instructions as I
-        from ..ir.types import I8
-        from ..ir.values import ConstantInt
         from .tape import store_size
 
         for b in self.function.blocks:
@@ -307,7 +296,6 @@ class IntegerBits:
         return True
 
     def _plain_integer_object(self, obj) -> bool:
-        from ..ir import instructions as I
 
         if not isinstance(obj, I.Alloca) or holds_float(obj.allocated_type):
             return False
@@ -324,9 +312,6 @@ class IntegerBits:
 
     def _gep_field_type(self, ptr):
         """The type a typed GEP addresses (its last index into a struct or array)."""
-        from ..ir import instructions as I
-        from ..ir.types import ArrayType, IdentifiedStructType, StructType, VectorType
-        from ..ir.values import ConstantInt
 
         for _ in range(8):
             if isinstance(ptr, I.Cast) and ptr.opcode == "bitcast":
@@ -348,7 +333,6 @@ class IntegerBits:
         return t
 
     def _tbaa_name(self, inst) -> str | None:
-        from ..ir.values import MDRef, MDString, MDTuple
 
         tag = next((m for k, m in inst.md if k == "tbaa"), None)
         if tag is None:
@@ -377,7 +361,6 @@ class IntegerBits:
 
 def _only_floats(t) -> bool:
     """A type whose scalars are all floats (`double`, `[4 x double]`, `{float, float}`)."""
-    from ..ir.types import ArrayType, IdentifiedStructType, StructType, VectorType
 
     if isinstance(t, (ArrayType, VectorType)):
         return _only_floats(t.elem)
@@ -387,8 +370,6 @@ def _only_floats(t) -> bool:
 
 
 def _strip_bitcasts(ptr):
-    from ..ir import instructions as I
-    from ..ir.values import ConstantExpr
 
     for _ in range(8):
         if isinstance(ptr, (I.Cast, ConstantExpr)) and ptr.opcode == "bitcast" and ptr.ops:
@@ -400,8 +381,6 @@ def _strip_bitcasts(ptr):
 
 def _cast_source_pointee(ptr):
     """Typed pointers: the element type of the pointer a chain of bitcasts started from."""
-    from ..ir import instructions as I
-    from ..ir.values import ConstantExpr
 
     seen = None
     for _ in range(8):
@@ -425,7 +404,6 @@ def _leaf_types(t, out):
 
 
 def _base(v):
-    from ..ir import instructions as I
 
     for _ in range(32):
         if isinstance(v, I.GetElementPtr) or (isinstance(v, I.Cast) and v.opcode in (
@@ -440,7 +418,6 @@ def memory_leaves(function, activity, pointer) -> set:
     """The float and pointer types held in the memory `pointer` addresses, from the
     allocations it may point into and every typed access (load, store, GEP) of this
     function through the same base: the keys of those types ("double", ("p", ...))."""
-    from ..ir import instructions as I
 
     out: set = set()
     objs = set(activity.underlying_objects(pointer))
@@ -465,7 +442,6 @@ def memory_leaves(function, activity, pointer) -> set:
 def _leaf_at(t, offset: int):
     """The scalar type that starts at byte `offset` of aggregate type `t` (64-bit layout),
     None when the offset falls inside a leaf, in padding or outside `t`."""
-    from ..ir.types import ArrayType, IdentifiedStructType, StructType
     from .tape import alloc_size, store_size
 
     for _ in range(16):
@@ -495,7 +471,6 @@ def _leaf_at(t, offset: int):
 def _abi_align(t) -> int:
     """A field's alignment as `tape.store_size` lays structs out (the largest scalar's
     size, at most 16)."""
-    from ..ir.types import ArrayType, IdentifiedStructType, StructType
     from .tape import store_size
 
     if isinstance(t, (StructType, IdentifiedStructType)):
@@ -509,7 +484,6 @@ def _caller_leaves(module, function, pointer, depth=0) -> set:
     """Interprocedural: when `pointer` is based on a parameter of `function`, the types
     the callers' arguments for that parameter hold (their allocations, globals and typed
     accesses), through up to three levels of calls."""
-    from ..ir import instructions as I
     from ..ir.module import GlobalVariable
     from ..ir.values import Argument
 

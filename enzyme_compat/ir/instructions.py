@@ -319,23 +319,20 @@ class DebugRecord(Instruction):
         self.args = args
 
 
-_SLOTS: dict = {}
-
-
 def shallow_copy(inst: Instruction) -> Instruction:
     """What `copy.copy(inst)` makes (fields shared, not copied), without its generic
-    reduce protocol: cloning copies every instruction of every function it differentiates."""
+    reduce protocol: cloning copies every instruction of every function it differentiates.
+    (The slots are Value's and Instruction's; the rest of a subclass's fields live in
+    `__dict__`.)"""
     cls = type(inst)
-    slots = _SLOTS.get(cls)
-    if slots is None:
-        slots = _SLOTS[cls] = tuple(n for k in cls.__mro__ for n in k.__dict__.get("__slots__", ())
-                                    if n not in ("__dict__", "__weakref__"))
     c = cls.__new__(cls)
-    for n in slots:
-        try:
-            setattr(c, n, getattr(inst, n))
-        except AttributeError:  # a slot never set stays unset, as copy.copy leaves it
-            pass
+    try:
+        c.type, c.name, c.opcode, c.ops = inst.type, inst.name, inst.opcode, inst.ops
+        c.flags, c.md, c.parent = inst.flags, inst.md, inst.parent
+    except AttributeError:  # a slot never set stays unset, as copy.copy leaves it
+        for n in ("type", "name", "opcode", "ops", "flags", "md", "parent"):
+            if hasattr(inst, n):
+                setattr(c, n, getattr(inst, n))
     c.__dict__.update(inst.__dict__)
     return c
 

@@ -108,10 +108,15 @@ class Function(GlobalValue):
         per operand), in block order; built afresh: a caller keeps it while the body
         stays as it is."""
         users: dict = {}
+        get = users.get
         for b in self.blocks:
             for inst in b.instructions:
                 for o in inst.ops:
-                    users.setdefault(id(o), []).append(inst)
+                    got = get(id(o))
+                    if got is None:
+                        users[id(o)] = [inst]
+                    else:
+                        got.append(inst)
         return users
 
     def __repr__(self):
