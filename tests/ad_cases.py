@@ -20,6 +20,11 @@ CASES = [
     ("fdiv", "%r = fdiv double %x, %y", 0.7, 1.3, ">=7"),
     ("frem", "%r = frem double %x, %y", 5.3, 1.7, ">=7"),
     ("fneg", "%n = fneg double %x\n  %r = fmul double %n, %y", 0.7, 1.3, ">=7"),
+    # -x recomputed from x in the reverse sweep (x itself read there too, or x taped)
+    ("fneg_gaussian", "%n = fneg double %x\n  %s = fmul double %x, %n\n"
+     "  %e = call double @exp(double %s)\n  %r = fmul double %e, %y", 0.7, 1.3, ">=7"),
+    ("fneg_of_call", "%e = call double @exp(double %x)\n  %n = fneg double %e\n"
+     "  %p = fmul double %n, %y\n  %r = fmul double %p, %p", 0.7, 1.3, ">=7"),
     ("fpext_fptrunc", "%a = fpext double %x to x86_fp80\n  %b = fpext double %y to x86_fp80\n"
      "  %c = fmul x86_fp80 %a, %b\n  %r = fptrunc x86_fp80 %c to double", 0.7, 1.3, ">=7"),
     ("sitofp_inactive", "%i = fptosi double %x to i32\n  %f = sitofp i32 %i to double\n"

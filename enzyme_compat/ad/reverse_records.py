@@ -72,6 +72,8 @@ class TapeRecords:
             return self._reloadable(v)
         if v.opcode in RECOMPUTE_ANY and not holds_float(v.type):
             return True
+        if v.opcode == "fneg" and depth == 0:  # x in place of -x: never more tape (and
+            return True  # less when x is read too: the derivative of -x*x), one fneg more
         if v.opcode not in _RECOMPUTE:
             return False
         return all(self._recomputable(o, depth + 1) for o in v.ops)
