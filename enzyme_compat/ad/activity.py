@@ -55,7 +55,10 @@ MEMORY_TRANSFER = ("llvm.memcpy", "llvm.memmove")
 
 
 def called_function(call) -> Function | None:
-    c = strip_casts(call.callee)
+    c = call.callee
+    if type(c) is Function:  # the usual direct call: no casts to look through
+        return c
+    c = strip_casts(c)
     return c if isinstance(c, Function) else None
 
 

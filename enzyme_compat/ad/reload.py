@@ -180,9 +180,10 @@ class Reloads(Rewinding):
         if kind == "allocation" and fn is not None and fn.name not in ("realloc",):
             return frozenset()
         if kind not in _ARG_WRITERS:
-            through_args, other = _call_effects(self.module, inst)
             if kind == "rule" and not pointers and not inst.type.is_pointer:
                 through_args, other = False, False  # elementwise math: errno at most
+            else:
+                through_args, other = _call_effects(self.module, inst)
             if other:
                 return ANY
             if not through_args:

@@ -173,15 +173,14 @@ class TapeRecords:
         computed instead (ReverseBuilder.call); `chain` rules fetch the result y whether
         their factor uses it or not. The fields were the last ones added, so only those
         of them that stay move down."""
-        layout = self.records[pb]
         new_reads = self.field_reads[pb][reads:]
         tail = blk.instructions[start:]
-        used = set(map(id, kept))
-        for inst in tail:
-            used.update(map(id, inst.ops))
+        used = {id(o) for inst in tail for o in inst.ops}
+        used.update(map(id, kept))
         dead = {id(made[-1]) for _, made in new_reads if id(made[-1]) not in used}
         if not dead:
             return
+        layout = self.records[pb]
         at = new_reads[0][0]  # where the first new field is
         drop, stay = set(), []
         for v, (off, made) in zip(layout[fields:], new_reads):
