@@ -110,18 +110,31 @@ def reachable_constants(stack: list, classes):
         stack += [x for x in _children(c) if type(x) in classes]
 
 
-def unused_of(module, candidates: dict) -> dict:
+def referring_functions(functions, candidates: dict) -> set:
+    """The ids of those of `functions` that use one of `candidates` (id -> global value)
+    as an operand, a callee or inside a constant."""
+    out = set()
+    for f in functions:
+        if len(unused_of(None, candidates, [f])) < len(candidates):
+            out.add(id(f))
+    return out
+
+
+def unused_of(module, candidates: dict, functions=None) -> dict:
     """The entries of `candidates` (id -> global value) that no constant of
     `walk_constants(module)` is: one pass over the operands, descending only into
-    composite constants."""
+    composite constants. `functions`: the only bodies that may use a candidate (the
+    module's globals and aliases are looked at in any case); `module` None: those bodies
+    alone."""
     left = dict(candidates)
     seen = set()
-    stack = [g.initializer for g in module.globals if g.initializer is not None]
-    stack += [a.target for a in module.aliases]
+    stack = [g.initializer for g in module.globals if g.initializer is not None] \
+        if module is not None else []
+    stack += [a.target for a in module.aliases] if module is not None else []
     # one set lookup per operand: most are instructions, of neither kind
     watched = _COMPOSITE_CLASSES | {type(c) for c in candidates.values()}
     composite, push, Call = _COMPOSITE_CLASSES, stack.append, I.Call
-    for f in module.functions:
+    for f in module.functions if functions is None else functions:
         for b in f.blocks:
             for i in b.instructions:
                 for v in i.ops:

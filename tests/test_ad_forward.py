@@ -194,6 +194,56 @@ def test_markers_defaults_and_memoisation():
         assert toolchains.get(22).jit_call(text, "main2", "double(double)", [1.5]) == 9.0
 
 
+MARKERS_ELSEWHERE = """
+@enzyme_dup = external global i32
+@enzyme_const = external global i32
+@keep = global ptr null
+
+define double @sq(double %x) {
+  %dead = load i32, ptr @enzyme_const
+  %r = fmul double %x, %x
+  ret double %r
+}
+
+define void @take() {
+  store ptr @enzyme_dup, ptr @keep
+  ret void
+}
+
+define double @idle(double %x) {
+  %u = load i32, ptr @enzyme_const
+  %f = sitofp i32 %u to double
+  %r = fadd double %x, %f
+  ret double %r
+}
+
+declare double @__enzyme_fwddiff(ptr, ...)
+
+define double @main2(double %x) {
+  %m = load i32, ptr @enzyme_dup
+  %a = call double (ptr, ...) @__enzyme_fwddiff(ptr @sq, i32 %m, double %x, double 1.0)
+  ret double %a
+}
+"""
+
+
+def test_cleanup_keeps_used_markers_and_drops_dead_marker_loads():
+    """What the cleanup after lowering removes: dead marker loads in the caller, in the
+    differentiated function and in its derived copy (which only the differentiated
+    function's own uses could have put there), the lowered declaration; what it keeps:
+    a marker whose address is stored, one a function still loads."""
+    m = enzyme_compat.parse(MARKERS_ELSEWHERE, "t.ll")
+    assert differentiate_module(m, release=22) == ["fwddiffe_sq"]
+    text = m.to_text(release=22)
+    again = enzyme_compat.parse(text, "again.ll")  # every symbol used is still defined
+    assert "__enzyme_fwddiff" not in text and "%dead" not in text
+    assert again.get_function("fwddiffe_sq") is not None
+    assert "store ptr @enzyme_dup, ptr @keep" in text
+    assert "load i32, ptr @enzyme_const" in text  # @idle's, used
+    if toolchains.installed(22):
+        assert toolchains.get(22).jit_call(text, "main2", "double(double)", [1.5]) == 3.0
+
+
 def test_python_api_activity_and_returns():
     m = enzyme_compat.parse(SIMPLE, "t.ll")
     assert fwddiff(m, "sq", ["enzyme_dup", "const"]) == "fwddiffe_sq"

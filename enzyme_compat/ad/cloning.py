@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ..ir import instructions as I
-from ..ir.mem2reg import reverse_postorder
+from ..ir.mem2reg import prepared, reverse_postorder
 from ..ir.module import BasicBlock, Function
 from ..ir.values import MetadataAsValue
 from .activity import called_function
@@ -20,6 +20,19 @@ def is_debug(inst) -> bool:
         fn = called_function(inst)
         return fn is not None and fn.name.startswith("llvm.dbg.")
     return isinstance(inst, I.DebugRecord)
+
+
+def body_to_differentiate(module, primal):
+    """The body a derivative of `primal` is built from (mem2reg's `prepared` copy), with
+    `primal` noted among the module's differentiated functions: only their instructions
+    are ever copied into derived functions (see `differentiated_functions`)."""
+    module.__dict__.setdefault("_differentiated", {})[id(primal)] = primal
+    return prepared(module, primal)
+
+
+def differentiated_functions(module) -> dict:
+    """id -> function, of every function of `module` a derivative was built from."""
+    return module.__dict__.get("_differentiated", {})
 
 
 def per_module(cls, module, registry, loose_types: bool):

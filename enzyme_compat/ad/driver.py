@@ -11,10 +11,11 @@ from ..ir.types import (I32, ArrayType, IdentifiedStructType, PointerType, Struc
                         VectorType)
 from ..ir.values import ConstantExpr, ConstantInt, Undef
 from ..ir.values_walk_local import map_operands
-from ..values_walk import unused_of
+from ..values_walk import referring_functions, unused_of
 from . import abi
 from .activity import dispatch
 from .builder import zero_of
+from .cloning import differentiated_functions
 from .errors import COLLECTED, EnzymeABIError, located, raise_all
 from .forward import ForwardMode
 from .rules import default_registry
@@ -341,13 +342,26 @@ def _position(instructions: list, inst) -> int:
     return instructions.index(inst)
 
 
-def _cleanup(module):
+def _abi_symbols(module) -> dict:
+    """id -> each `__enzyme_*` declaration and `enzyme_*` marker global of `module`."""
+    out = {id(f): f for f in module.functions if f.is_declaration and _entry_point_name(f.name)}
+    out.update((id(g), g) for g in module.globals if g.name in abi.MARKERS)
+    return out
+
+
+def _cleanup(module, referring: set | None = None):
     """Drop the `__enzyme_*` declarations and marker loads/globals nothing uses any more
-    (an `extern int enzyme_dup;` left behind would not link)."""
+    (an `extern int enzyme_dup;` left behind would not link). `referring`: the ids of
+    the functions that used them before lowering; the uses left can only be in those,
+    or in functions derived from one of those (derived functions copy the instructions
+    of the functions they are derived from only), so only those are searched then."""
+    scope = module.functions
+    if referring is not None and not referring & differentiated_functions(module).keys():
+        scope = [f for f in module.functions if id(f) in referring]
     Load = I.Load
     marker_ids = {id(g) for g in module.globals if g.name in abi.MARKERS}
     casts = (ConstantExpr, I.Cast)  # typed IR loads a marker through a cast
-    for f in module.functions if marker_ids else ():
+    for f in scope if marker_ids else ():
         markers = [i for b in f.blocks for i in b.instructions
                    if type(i) is Load and (id(i.ops[0]) in marker_ids or isinstance(i.ops[0], casts))
                    and _marker_load(i)]
@@ -366,7 +380,7 @@ def _cleanup(module):
     unused.update((id(g), g) for g in module.globals
                   if g.name in abi.MARKERS and g.initializer is None)
     if unused:
-        unused = unused_of(module, unused)
+        unused = unused_of(module, unused, scope)
         module.functions = [f for f in module.functions if id(f) not in unused]
         module.globals = [g for g in module.globals if id(g) not in unused]
     live = {id(x) for x in module.functions} | {id(x) for x in module.globals}
@@ -414,6 +428,9 @@ def _differentiate_module(module, release, registry, loose_types) -> list[str]:
     rmode = ReverseMode.of(module, registry, loose_types)
     calls = [(caller, call, abi.FWDDIFF) for caller, call in abi.find_calls(module)]
     calls += abi_reverse.find_calls(module)
+    # the functions that use the ABI's symbols before any is lowered: the cleanup looks
+    # for what is left of those uses in them (and everywhere when one is differentiated)
+    referring = referring_functions(module.functions, _abi_symbols(module)) if calls else None
     names, problems = [], []
     for caller, call, kind in calls:
         try:
@@ -426,7 +443,7 @@ def _differentiate_module(module, release, registry, loose_types) -> list[str]:
         except COLLECTED as e:  # the other calls may have problems of their own: list all
             problems.append(e)
     raise_all(problems)
-    _cleanup(module)
+    _cleanup(module, referring)
     return names
 
 

@@ -18,7 +18,6 @@ differentiated recursively, memoised per (function, argument activity, return ki
 from __future__ import annotations
 
 from ..ir import instructions as I
-from ..ir.mem2reg import prepared
 from ..ir.module import BasicBlock, Function
 from ..ir.types import VOID, ArrayType, FunctionType, StructType
 from ..ir.values import Argument, ConstantExpr, ConstantInt, Undef
@@ -30,7 +29,7 @@ from .activity import (ActivityAnalysis, allocation_like, called_function, dispa
 from .custom import custom_rules
 from .indirect import call_type, retyped
 from .builder import TangentBuilder, zero_of
-from .cloning import BodyCloner, block_order, derived_name, is_debug, per_module
+from .cloning import BodyCloner, body_to_differentiate, block_order, derived_name, is_debug, per_module
 from .errors import (COLLECTED, DifferentiationError, NoDerivativeError, TypeAnalysisError,
                      UnsupportedInstructionError, describe, located, no_derivative_message,
                      raise_all)
@@ -131,7 +130,7 @@ class FunctionSynthesis(BodyCloner):
     def __init__(self, mode: ForwardMode, primal: Function, fn: Function, activity, returns,
                  width: int = 1, known: tuple = ()):
         # the body differentiated: a copy with its local variables promoted to registers
-        super().__init__(prepared(mode.module, primal), fn)
+        super().__init__(body_to_differentiate(mode.module, primal), fn)
         primal = self.primal
         self.mode = mode
         self.width = width

@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 
 from ..ir import instructions as I
 from ..ir.attributes import Attr
-from ..ir.mem2reg import prepared
 from ..ir.module import BasicBlock, Function
 from ..ir.types import (I1, I32, I64, VOID, ArrayType, FunctionType, IdentifiedStructType,
                         StructType, VectorType)
@@ -37,7 +36,7 @@ from .activity import ActivityAnalysis, known_map
 from .custom import custom_rules, inactive_memory
 from .builder import adjoint_zero, zero_of
 from .lanes import partial_lanes
-from .cloning import BodyCloner, block_order, derived_name, per_module
+from .cloning import BodyCloner, body_to_differentiate, block_order, derived_name, per_module
 from .errors import (COLLECTED, DifferentiationError, ShadowError, TypeAnalysisError,
                      UnsupportedInstructionError, located, raise_all)
 from .reverse_aggregates import PointerAggregates, holds_pointer
@@ -266,7 +265,7 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, PathChoice, Shadow
     def __init__(self, mode: ReverseMode, g: Gradient):
         # the body differentiated: a copy with its local variables promoted to registers
         # (-O0 code then costs what -O2 code does; the user's function is left as is)
-        super().__init__(prepared(mode.module, g.primal), g.augmented)
+        super().__init__(body_to_differentiate(mode.module, g.primal), g.augmented)
         self.mode = mode
         self.module = mode.module
         self.registry = mode.registry
