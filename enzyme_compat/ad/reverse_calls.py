@@ -72,7 +72,14 @@ class CallSweeps:
 
     def _rule_for_call(self, inst, callee):
         """The reverse rule of a call (None: no rule; a rule derived from the forward one
-        for elementwise math)."""
+        for elementwise math); asked in both sweeps, remembered per callee and shape."""
+        memo = self.__dict__.setdefault("_call_rules", {})
+        key = (callee, any(a.type.is_pointer for a in inst.args) or inst.type.is_pointer)
+        if key not in memo:
+            memo[key] = self._find_rule_for_call(inst, callee)
+        return memo[key]
+
+    def _find_rule_for_call(self, inst, callee):
         name = rule_name(self.custom, callee)
         kind = "intrinsic" if name.startswith("llvm.") else "function"
         rule = self.registry.reverse(kind, name)

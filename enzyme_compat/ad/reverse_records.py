@@ -23,6 +23,18 @@ _RECOMPUTE = frozenset({"getelementptr", "bitcast", "addrspacecast", "trunc", "z
                         "insertelement", "shufflevector", "select", "freeze"})
 
 
+_OFFSETS: dict = {}
+
+
+def _offset(k: int) -> ConstantInt:
+    """The i64 constant `k`, one object per offset: two getelementptrs per record field
+    (constants are never changed in place, only replaced)."""
+    c = _OFFSETS.get(k)
+    if c is None:
+        c = _OFFSETS[k] = ConstantInt(I64, k)
+    return c
+
+
 class TapeRecords:
     def fwd(self, v):
         """In the reverse sweep, at the current anchor: the value forward value `v` had
@@ -190,7 +202,7 @@ class TapeRecords:
                     del self.popped[id(v)]
                 continue
             if at != off:  # after a dropped field: off > 0, so made[0] is a getelementptr
-                made[0].ops[1] = ConstantInt(I64, at)
+                made[0].ops[1] = _offset(at)
             stay.append((v, (at, made)))
             at += T.slot_size(v.type)
         # in place: a straight-line function's block and record are long
@@ -217,7 +229,7 @@ class TapeRecords:
 
     def _field(self, emit, base, offset, t):
         """The address of a record field of type `t` at byte `offset` from `base`."""
-        p = emit(I.GetElementPtr(self.tape.byte_ptr, I8, [base, ConstantInt(I64, offset)],
+        p = emit(I.GetElementPtr(self.tape.byte_ptr, I8, [base, _offset(offset)],
                                  flags=["inbounds"])) if offset else base
         if not self.tape.opaque:
             p = emit(I.Cast("bitcast", self.tape.pointer_to(t), [p]))

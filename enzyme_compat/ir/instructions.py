@@ -8,6 +8,8 @@ inbounds/nusw/nuw, volatile), `md` (attachments: list of (kind, Metadata)), `par
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from .types import VOID, Type
 from .values import Value
 
@@ -201,9 +203,7 @@ class Call(Instruction):
         self.unwind = None  # invoke
         self.indirect = []  # callbr
 
-    @property
-    def args(self):
-        return self.ops
+    args = property(attrgetter("ops"), doc="the call's arguments: its `ops`")
 
     @property
     def callee_name(self) -> str | None:
