@@ -31,7 +31,7 @@ from ..ir.types import (I1, I32, I64, VOID, ArrayType, FunctionType, IdentifiedS
 from ..ir.values import (Argument, ConstantAggregate, ConstantExpr, ConstantInt, ConstantNull,
                          Poison, Undef)
 from . import tape as T
-from .tape_reserve import index_loop_records, reserve_loops
+from .tape_reserve import index_loop_records, natural_loops, reserve_loops
 from .activity import ActivityAnalysis, known_map
 from .custom import custom_rules, inactive_memory
 from .builder import adjoint_zero, zero_of
@@ -327,6 +327,7 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, PathChoice, Shadow
         self.pending: dict = {}  # primal value -> its adjoint so far (in_block_adjoint)
         self._in_block: dict = {}
         self._primal_users = None
+        self._primal_loops = None
         self.partial_lanes = partial_lanes(self.primal)  # vector -> the lanes read of it
         self.float_bits_types: dict = {}  # integer value -> float type of its adjoint
         self._has_adjoint: dict = {}  # primal instruction -> has_adjoint
@@ -398,6 +399,12 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, PathChoice, Shadow
                 for u in self.primal_users().get(id(v), ()))
             self._in_block[v] = got
         return got
+
+    def primal_loops(self) -> list:
+        """`natural_loops(self.primal)`, found once (the primal does not change)."""
+        if self._primal_loops is None:
+            self._primal_loops = natural_loops(self.primal)
+        return self._primal_loops
 
     def primal_users(self) -> dict:
         """`self.primal.operand_users()`, built once (the primal does not change)."""
@@ -648,10 +655,13 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, PathChoice, Shadow
     def _new_block(self, name):
         """A block of the reverse function with a name not yet taken there."""
         taken = self.__dict__.setdefault("_block_names", set())
-        n, k = name, 0
+        tried = self.__dict__.setdefault("_block_suffixes", {})  # name -> last suffix given
+        k = tried.get(name, 0)  # (from there: a function of a thousand `bb` blocks)
+        n = derived_name(name, suffix=str(k)) if k else name
         while n in taken:
             k += 1
             n = derived_name(name, suffix=str(k))
+        tried[name] = k
         taken.add(n)
         return BasicBlock(n, parent=self.rev)
 

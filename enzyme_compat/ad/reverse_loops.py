@@ -22,7 +22,6 @@ from ..ir.types import I64
 from ..ir.values import Argument, ConstantInt
 from . import tape as T
 from .cloning import derived_name
-from .tape_reserve import natural_loops
 
 
 # integer arithmetic a counter's bound may be rebuilt from on a reverse edge
@@ -131,7 +130,7 @@ class LoopRecords:
             for s in dict.fromkeys(b.successors()):
                 preds.setdefault(s, []).append(b)
         loops = []
-        for header, body, _ in natural_loops(self.primal):
+        for header, body, _ in self.primal_loops():
             ok = all(b in self.reachable for b in body) \
                 and all(p in body for b in body if b is not header for p in preds.get(b, ())) \
                 and not any(i.opcode == "invoke" for b in body for i in b.instructions)

@@ -114,7 +114,7 @@ def reserve_loops(gs) -> int:
     """Emit the reservations for the counted loops of `gs` (a GradientSynthesis whose
     pushes are placed); returns how many loops got one."""
     count = 0
-    for header, body, preds in natural_loops(gs.primal):
+    for header, body, preds in gs.primal_loops():
         per_iteration = sum(_pushed_bytes(gs.tail(b)) for b in body)
         if per_iteration == 0:
             continue

@@ -21,6 +21,7 @@ CASTS = ("trunc", "zext", "sext", "fptrunc", "fpext", "fptoui", "fptosi", "uitof
          "ptrtoint", "ptrtoaddr", "inttoptr", "bitcast", "addrspacecast")
 TERMINATORS = ("ret", "br", "switch", "indirectbr", "invoke", "callbr", "resume",
                "unreachable", "catchswitch", "catchret", "cleanupret")
+_TERMINATOR_SET = frozenset(TERMINATORS)
 
 
 class Instruction(Value):
@@ -38,7 +39,7 @@ class Instruction(Value):
 
     @property
     def is_terminator(self) -> bool:
-        return self.opcode in TERMINATORS
+        return self.opcode in _TERMINATOR_SET
 
     def successors(self) -> list:
         return []
