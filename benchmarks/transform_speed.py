@@ -28,6 +28,7 @@ instructions; wall and CPU time), as JSON (NAME.json), a table (NAME.md) and a l
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import math
 import statistics
@@ -91,10 +92,24 @@ def gen_straight(count: int) -> str:
     return "".join(body)
 
 
+def gen_branches(count: int) -> str:
+    """one function of `count` if/else statements (a block or three each, phis where they
+    meet), one __enzyme_autodiff call."""
+    body = [HEADER, "double forks(const double *x) {\n  double s = 0.0;\n"]
+    for k in range(count):
+        body.append(f"  if (x[{k % 97}] > {(k % 89) * 0.01:.2f}) s += sin(x[{(k * 7) % 97}]) * {1 + k % 5};"
+                    f" else s -= x[{(k * 3) % 97}] * s;\n")
+    body.append("  return s;\n}\n")
+    body.append("void gradient(const double *x, double *dx) {\n"
+                "  __enzyme_autodiff((void *)forks, enzyme_dup, x, dx);\n}\n")
+    return "".join(body)
+
+
 # generator, first guess of instructions per unit of size (corrected after every point)
 FAMILIES = {
     "functions": (gen_functions, 33.0),
     "straight": (gen_straight, 2.4),
+    "branches": (gen_branches, 9.0),
 }
 
 TARGETS = (100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000, 1_000_000)
@@ -122,31 +137,51 @@ def measure(text: str, filename: str, runs: int, repeat_within: float = 10.0) ->
     spent = 0.0
     info: dict = {}
     done = 0
+
+    def now():
+        return CLOCK(), time.process_time()
+
+    def since(t0):
+        t1 = now()
+        return t1[0] - t0[0], t1[1] - t0[1]
+
     while done < runs and (done == 0 or spent < repeat_within):
-        marks = [(CLOCK(), time.process_time())]
+        if done:  # the previous run's module (cyclic) is collected before the clock starts
+            module = out = None
+            gc.collect()
+        t = now()
         module = enzyme_compat.parse(text, filename=filename)
-        marks.append((CLOCK(), time.process_time()))
-        inputs = count_instructions(module)
+        took = {"parse": since(t)}
+        inputs = count_instructions(module)  # bookkeeping, not timed
+        t = now()
         release = input_release(module, text)
         names = differentiate_module(module, release=release)
-        marks.append((CLOCK(), time.process_time()))
+        took["differentiate"] = since(t)
+        t = now()
         out = module.to_text(release=release)
-        marks.append((CLOCK(), time.process_time()))
-        for i, phase in enumerate(("parse", "differentiate", "print")):
-            for clock, suffix in ((0, "s"), (1, "cpu_s")):
-                key = f"{phase}_{suffix}"
-                best[key] = min(best.get(key, math.inf), marks[i + 1][clock] - marks[i][clock])
-        for clock, suffix in ((0, "s"), (1, "cpu_s")):
-            key = f"total_{suffix}"
-            best[key] = min(best.get(key, math.inf), marks[3][clock] - marks[0][clock])
+        took["print"] = since(t)
+        took["total"] = tuple(sum(p[c] for p in took.values()) for c in (0, 1))
+        for phase, (wall, cpu) in took.items():
+            best[f"{phase}_s"] = min(best.get(f"{phase}_s", math.inf), wall)
+            best[f"{phase}_cpu_s"] = min(best.get(f"{phase}_cpu_s", math.inf), cpu)
         info = {"instructions": inputs, "out_instructions": count_instructions(module), "derived": len(names),
                 "in_bytes": len(text), "out_bytes": len(out), "release": release}
-        spent += marks[3][0] - marks[0][0]
+        spent += took["total"][0]
         done += 1
     info["runs"] = done
     info.update(best)
     info["instructions_per_s"] = info["instructions"] / info["total_s"]
     return info
+
+
+def measure_fresh(ll: Path, runs: int) -> dict:
+    """`measure` of the module in file `ll` in a new Python process (as `enzyme-compat`
+    runs: one module per process), so that no point inherits the heap of the ones before."""
+    proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--measure", str(ll),
+                           "--runs", str(runs)], capture_output=True, text=True, cwd=HERE)
+    if proc.returncode != 0:
+        raise RuntimeError((proc.stderr.strip().splitlines() or ["exit status " + str(proc.returncode)])[-1])
+    return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def predict(points: list[dict], instructions: int) -> float:
@@ -216,14 +251,18 @@ def save_partial(opts, series, failures, stopped) -> None:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--cc", default="clang-22")
-    ap.add_argument("--families", default="functions,straight", help="comma-separated: " + ", ".join(FAMILIES))
+    ap.add_argument("--families", default="functions,straight,branches", help="comma-separated: " + ", ".join(FAMILIES))
     ap.add_argument("--no-kernels", action="store_true", help="leave out the benchmark kernels as real points")
     ap.add_argument("--max-instructions", type=int, default=100_000)
     ap.add_argument("--budget", type=float, default=300.0, help="stop a family after a point slower than this (s)")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--out", type=Path, default=HERE / "results")
     ap.add_argument("--name", default="transform_speed")
+    ap.add_argument("--measure", type=Path, help="measure this .ll file only, print the result as JSON")
     opts = ap.parse_args(argv)
+    if opts.measure:
+        print(json.dumps(measure(opts.measure.read_text(), opts.measure.name, opts.runs)))
+        return 0
     opts.out.mkdir(parents=True, exist_ok=True)
 
     started = time.perf_counter()
@@ -252,7 +291,7 @@ def main(argv=None) -> int:
                 ll = src.with_suffix(".ll")
                 compile_c(opts.cc, src, ll)
                 try:
-                    point = {"family": family, "size": size, **measure(ll.read_text(), ll.name, opts.runs)}
+                    point = {"family": family, "size": size, **measure_fresh(ll, opts.runs)}
                 except Exception as exc:  # an engine failure is a result: record it, stop the family
                     failures.append({"family": family, "size": size, "error": f"{type(exc).__name__}: {exc}"})
                     print(f"[transform] {family} {size}: FAILED: {failures[-1]['error']}", file=sys.stderr)
@@ -274,7 +313,7 @@ def main(argv=None) -> int:
                 ll = tmpdir / f"{name}.ll"
                 compile_c(opts.cc, KERNELS_DIR / source, ll, defines)
                 try:
-                    point = {"family": "kernels", "size": name, **measure(ll.read_text(), ll.name, opts.runs)}
+                    point = {"family": "kernels", "size": name, **measure_fresh(ll, opts.runs)}
                 except Exception as exc:
                     failures.append({"family": "kernels", "size": name, "error": f"{type(exc).__name__}: {exc}"})
                     print(f"[transform] kernel {name}: FAILED: {failures[-1]['error']}", file=sys.stderr)
