@@ -343,15 +343,16 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, PathChoice, Shadow
     def has_adjoint(self, v) -> bool:
         """Whether primal value `v` accumulates an adjoint (an active float value, or an
         active integer holding the bits of a float)."""
+        got = self._has_adjoint.get(v)  # asked several times per instruction: first
+        if got is not None:
+            return got
         if isinstance(v, Argument):
             return v in self.out_args
         if not isinstance(v, I.Instruction):
             return False
-        got = self._has_adjoint.get(v)  # asked several times per instruction
-        if got is None:
-            # activity first: most integers (counters, indices) are inactive, and the
-            # float-bits question for an integer costs a type analysis
-            got = self._has_adjoint[v] = self.activity.is_active(v) and self.adjoint_type(v) is not None
+        # activity first: most integers (counters, indices) are inactive, and the
+        # float-bits question for an integer costs a type analysis
+        got = self._has_adjoint[v] = self.activity.is_active(v) and self.adjoint_type(v) is not None
         return got
 
     def _in_forward(self, v) -> bool:
