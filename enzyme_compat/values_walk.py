@@ -115,7 +115,8 @@ def referring_functions(functions, candidates: dict) -> set:
     as an operand, a callee or inside a constant."""
     out = set()
     for f in functions:
-        if len(unused_of(None, candidates, [f])) < len(candidates):
+        left = dict(candidates)
+        if len(_strike_in_constants(_strike_in_bodies([f], left), left)) < len(candidates):
             out.add(id(f))
     return out
 
@@ -124,33 +125,40 @@ def unused_of(module, candidates: dict, functions=None) -> dict:
     """The entries of `candidates` (id -> global value) that no constant of
     `walk_constants(module)` is: one pass over the operands, descending only into
     composite constants. `functions`: the only bodies that may use a candidate (the
-    module's globals and aliases are looked at in any case); `module` None: those bodies
-    alone."""
+    module's globals and aliases are looked at in any case)."""
     left = dict(candidates)
-    seen = set()
-    stack = [g.initializer for g in module.globals if g.initializer is not None] \
-        if module is not None else []
-    stack += [a.target for a in module.aliases] if module is not None else []
+    stack = [g.initializer for g in module.globals if g.initializer is not None]
+    stack += [a.target for a in module.aliases]
+    stack += _strike_in_bodies(module.functions if functions is None else functions, left)
+    return _strike_in_constants(stack, left)
+
+
+def _strike_in_bodies(functions, left: dict) -> list:
+    """Deletes from `left` (id -> global value) the values the bodies of `functions` use
+    directly; returns the composite constants they use, for `_strike_in_constants`."""
+    found: list = []
     # one set lookup per operand: most are instructions, of neither kind
-    watched = _COMPOSITE_CLASSES | {type(c) for c in candidates.values()}
-    composite, push, Call = _COMPOSITE_CLASSES, stack.append, I.Call
-    for f in module.functions if functions is None else functions:
+    watched = _COMPOSITE_CLASSES | {type(c) for c in left.values()}
+    composite, push, Call = _COMPOSITE_CLASSES, found.append, I.Call
+    for f in functions:
         for b in f.blocks:
             for i in b.instructions:
-                for v in i.ops:
+                ops = i.ops if type(i) is not Call else \
+                    [*i.ops, i.callee, *[x for _, vals in i.bundles for x in vals]]
+                for v in ops:
                     if type(v) in watched:
                         if id(v) in left:
                             del left[id(v)]
                         elif type(v) in composite:
                             push(v)
-                if type(i) is Call:  # the rest of I.value_operands
-                    for v in (i.callee, *[x for _, vals in i.bundles for x in vals]):
-                        if id(v) in left:
-                            del left[id(v)]
-                        elif type(v) in composite:
-                            push(v)
         if not left:
-            return left
+            break
+    return found
+
+
+def _strike_in_constants(stack: list, left: dict) -> dict:
+    """Deletes from `left` whatever the constants of `stack` (consumed) hold; returns it."""
+    seen = set()
     while stack and left:
         c = stack.pop()
         if id(c) in seen:

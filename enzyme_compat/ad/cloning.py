@@ -101,15 +101,11 @@ class BodyCloner:
 
     def clone(self, inst):
         """A detached copy of `inst` (operands still the primal's: see `remap`)."""
-        cls = type(inst)  # shallow_copy's work, with the fields replaced set once
-        c = cls.__new__(cls)
-        c.type, c.name, c.opcode = inst.type, inst.name, inst.opcode
+        c = I.shallow_copy(inst)
         c.ops = list(inst.ops)
         c.flags = list(inst.flags)
         c.md = [(k, m) for k, m in inst.md if k not in DROP_MD] if inst.md else []
         c.parent = None
-        if inst.__dict__:
-            c.__dict__.update(inst.__dict__)
         if isinstance(inst, I.Call):
             c.arg_attrs = [list(a) for a in inst.arg_attrs]
             c.bundles = [(t, list(vs)) for t, vs in inst.bundles]

@@ -358,8 +358,9 @@ def _cleanup(module, referring: set | None = None):
     scope = module.functions
     if referring is not None and not referring & differentiated_functions(module).keys():
         scope = [f for f in module.functions if id(f) in referring]
+    symbols = _abi_symbols(module)
     Load = I.Load
-    marker_ids = {id(g) for g in module.globals if g.name in abi.MARKERS}
+    marker_ids = {k for k, v in symbols.items() if isinstance(v, GlobalVariable)}
     casts = (ConstantExpr, I.Cast)  # typed IR loads a marker through a cast
     for f in scope if marker_ids else ():
         markers = [i for b in f.blocks for i in b.instructions
@@ -375,10 +376,8 @@ def _cleanup(module, referring: set | None = None):
         if dead:
             for b in f.blocks:
                 b.instructions = [i for i in b.instructions if id(i) not in dead]
-    unused = {id(f): f for f in module.functions
-              if f.is_declaration and _entry_point_name(f.name)}
-    unused.update((id(g), g) for g in module.globals
-                  if g.name in abi.MARKERS and g.initializer is None)
+    unused = {k: v for k, v in symbols.items()  # markers the module defines stay
+              if not isinstance(v, GlobalVariable) or v.initializer is None}
     if unused:
         unused = unused_of(module, unused, scope)
         module.functions = [f for f in module.functions if id(f) not in unused]

@@ -93,7 +93,6 @@ class IntegerBits:
         self._fields_checked: set = set()  # allocas whose stores are being looked at
 
     def kind(self, v, depth: int = 0) -> str:
-
         if depth > 32:
             return UNKNOWN
         if isinstance(v, Constant) or not v.type.scalar.is_int:
@@ -124,7 +123,6 @@ class IntegerBits:
     def _bitcast_to_float(self, v) -> bool:
         """Some user of `v` reinterprets it as a float (clang -O2 copies a double through
         `load i64` and uses the bits as a double too)."""
-
         if self._users is None:
             self._users = self.function.operand_users()
         return any(isinstance(u, I.Cast) and u.opcode == "bitcast" and holds_float(u.type)
@@ -134,7 +132,6 @@ class IntegerBits:
         """`v` is only stored (a copy: clang -O2 moves a memcpy'd double as `load i64` /
         `store i64`) and some destination is float memory: a local array of floats, a typed
         field or pointee that is a float, or a location the function stores floats into."""
-
         self._bitcast_to_float(v)  # builds the users map
         users = self._users.get(id(v), ())
         if not users or not all(isinstance(u, I.Store) and u.ops[0] is v for u in users):
@@ -156,7 +153,6 @@ class IntegerBits:
         """The old value an atomic exchange returns (a compare-and-swap loop of C11
         `_Atomic double`): the location's bits, of the kind of the values written there
         and of the memory itself."""
-
         known = self._exchanges.get(inst)
         if known is not None:
             return known
@@ -208,7 +204,6 @@ class IntegerBits:
     def _float_written_to(self, ptr) -> bool:
         """Whether this function writes float bits through the same pointer (a store, an
         atomic exchange or compare-and-swap of a float or of a float's bits)."""
-
         if self._writes is None:
             self._writes = {}
             for b in self.function.blocks:
@@ -231,7 +226,6 @@ class IntegerBits:
     def _float_read_from(self, ptr) -> bool:
         """Whether this function also loads a float through the same pointer (clang -O2
         copies a double as `load i64` and reads the copy back as a double)."""
-
         if self._float_reads is None:
             self._float_reads = set()
             for b in self.function.blocks:
@@ -296,7 +290,6 @@ class IntegerBits:
         return True
 
     def _plain_integer_object(self, obj) -> bool:
-
         if not isinstance(obj, I.Alloca) or holds_float(obj.allocated_type):
             return False
         if self._copied_into is None:
@@ -312,7 +305,6 @@ class IntegerBits:
 
     def _gep_field_type(self, ptr):
         """The type a typed GEP addresses (its last index into a struct or array)."""
-
         for _ in range(8):
             if isinstance(ptr, I.Cast) and ptr.opcode == "bitcast":
                 ptr = ptr.ops[0]
@@ -333,7 +325,6 @@ class IntegerBits:
         return t
 
     def _tbaa_name(self, inst) -> str | None:
-
         tag = next((m for k, m in inst.md if k == "tbaa"), None)
         if tag is None:
             return None
@@ -370,7 +361,6 @@ def _only_floats(t) -> bool:
 
 
 def _strip_bitcasts(ptr):
-
     for _ in range(8):
         if isinstance(ptr, (I.Cast, ConstantExpr)) and ptr.opcode == "bitcast" and ptr.ops:
             ptr = ptr.ops[0]
@@ -404,7 +394,6 @@ def _leaf_types(t, out):
 
 
 def _base(v):
-
     for _ in range(32):
         if isinstance(v, I.GetElementPtr) or (isinstance(v, I.Cast) and v.opcode in (
                 "bitcast", "addrspacecast")):
