@@ -4,11 +4,13 @@ activity, memoisation and located errors."""
 
 from __future__ import annotations
 
+import gc
 import math
 import pathlib
 import sys
 
 import re
+import weakref
 
 import pytest
 
@@ -193,6 +195,18 @@ def test_markers_defaults_and_memoisation():
     if toolchains.installed(22):
         assert toolchains.get(22).jit_call(text, "main2", "double(double)", [1.5]) == 9.0
 
+
+
+def test_module_is_freed_after_the_run():
+    """Nothing of a differentiated module outlives it: a memo of the lowering that kept
+    its last block kept every function alive until the next run (and made the process's
+    exit collect all of it)."""
+    m = enzyme_compat.parse(SIMPLE, "t.ll")
+    differentiate_module(m, release=22)
+    alive = [weakref.ref(f) for f in m.functions]
+    del m
+    gc.collect()
+    assert [r().name for r in alive if r() is not None] == []
 
 MARKERS_ELSEWHERE = """
 @enzyme_dup = external global i32

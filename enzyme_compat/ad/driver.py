@@ -416,6 +416,7 @@ def differentiate_module(module, release: int | None = None, registry=None,
             return _differentiate_module(module, release, registry, loose_types)
     finally:
         _uses = outer
+        _last_splice[:] = [None, 0]  # it would keep the module's last block, and so all of it, alive
 
 
 def _differentiate_module(module, release, registry, loose_types) -> list[str]:
