@@ -7,6 +7,7 @@ toolchain; one located message, no traceback), 2 internal error (a short report)
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 import tempfile
@@ -110,5 +111,15 @@ def main(argv=None) -> int:
         return 2
 
 
+def run() -> int:
+    """The program's entry point: `main`, then every object left is frozen out of the
+    collector. The command is done and the process ends; the collection pass the
+    interpreter makes on exit would otherwise traverse the whole differentiated module
+    (1.5 s of 6.4 s for a 10^5-instruction function). Files are closed by then."""
+    code = main()
+    gc.freeze()
+    return code
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())
