@@ -225,9 +225,11 @@ class BodyParser:
             self.forward_users.append(inst)
             self.uses_forward = False
         # trailing metadata attachments
-        while k[self.i] == "," and k[self.i + 1] == "meta":
-            self.i += 1
-            inst.md.append(self.parse_attachment())
+        if k[self.i] == "," and k[self.i + 1] == "meta":
+            md = inst.md = []
+            while k[self.i] == "," and k[self.i + 1] == "meta":
+                self.i += 1
+                md.append(self.parse_attachment())
         if inst.type is VOID:
             if name is not None:
                 raise self.error("instructions returning void cannot have a name", at)
@@ -235,7 +237,8 @@ class BodyParser:
             if name is not None and not name.isdigit():
                 inst.name = name
             self.number_or_name(inst, name, at)
-        inst._pos = op_at
+        if op == "phi":  # where check_phis points; other instructions need no dict for it
+            inst._pos = op_at
         return inst
 
     def parse_flags(self, allowed) -> list:

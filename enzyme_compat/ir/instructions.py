@@ -22,6 +22,9 @@ CASTS = ("trunc", "zext", "sext", "fptrunc", "fpext", "fptoui", "fptosi", "uitof
 TERMINATORS = ("ret", "br", "switch", "indirectbr", "invoke", "callbr", "resume",
                "unreachable", "catchswitch", "catchret", "cleanupret")
 _TERMINATOR_SET = frozenset(TERMINATORS)
+# The metadata attachments of an instruction without any: shared, so it is replaced by a
+# list when one is added, never appended to.
+NO_MD: tuple = ()
 
 
 class Instruction(Value):
@@ -34,7 +37,7 @@ class Instruction(Value):
         self.opcode = opcode
         self.ops = ops if ops is not None else []
         self.flags = flags if flags is not None else []
-        self.md = []
+        self.md = NO_MD
         self.parent = None
 
     @property
