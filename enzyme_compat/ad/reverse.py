@@ -15,8 +15,9 @@ For each (function, activity, return activity) two internal functions are synthe
 Calls to other functions of the module call their augmented function in the forward sweep
 and their reverse function at the mirrored point of the reverse sweep, on the same tape.
 `__enzyme_autodiff` calls a third function that allocates the tape, runs both with the
-return seeded with 1 and frees the tape; split mode (`__enzyme_augmentfwd`,
-`__enzyme_reverse`) calls the two halves itself.
+return seeded with 1 and frees the tape; there the two halves are one function
+(combined.py), whose reverse code reads the forward values that dominate it directly.
+Split mode (`__enzyme_augmentfwd`, `__enzyme_reverse`) calls the two halves itself.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from .activity import ActivityAnalysis, known_map
 from .custom import custom_rules, inactive_memory
 from .builder import adjoint_zero, zero_of
 from .lanes import partial_lanes
+from .combined import merge_sweeps
 from .cloning import BodyCloner, body_to_differentiate, block_order, derived_name, per_module
 from .errors import (COLLECTED, DifferentiationError, ShadowError, TypeAnalysisError,
                      UnsupportedInstructionError, located, raise_all)
@@ -209,31 +211,26 @@ class ReverseMode:
 
     # ------------------------------------------------------------------ combined
     def combined(self, primal: Function, activity: tuple, ret_active: bool) -> Function:
-        """`diffe_<f>(x0, [dx0], ...)`: tape, augmented forward, reverse with the return
-        seeded with 1, tape freed; returns the struct of OUT adjoints (or void)."""
+        """`diffe_<f>(x0, [dx0], ...)`: a tape, the forward sweep and then the reverse
+        sweep with the return's adjoint seeded with 1 (one function: combined.py), the
+        tape freed; returns the struct of OUT adjoints (or void)."""
         key = (primal.name, tuple(activity), ret_active)
         fn = self.combined_cache.get(key)
         if fn is not None:
             return fn
         g = self.gradient(primal, activity, ret_active, reload=True)
-        params = g.augmented.fn_type.params[1:]
-        names = [a.name for a in g.augmented.args[1:]]
+        sweeps = merge_sweeps(self, g)
+        del self.cache[next(k for k, v in self.cache.items() if v is g)]  # its halves are gone
+        params = sweeps.fn_type.params[1:]
         fn = self._function(derived_name(primal.name, "diffe_"),
-                            FunctionType(g.reverse.fn_type.ret, params), names)
+                            FunctionType(sweeps.fn_type.ret, params), [a.name for a in sweeps.args[1:]])
         entry = BasicBlock("entry", parent=fn)
         fn.blocks = [entry]
         header = self.new_tape(entry.append)
-        aug = g.augmented
-        entry.append(I.Call("call", aug.fn_type.ret, aug.fn_type, aug, [header, *fn.args],
-                            [[] for _ in aug.fn_type.params]))
-        args = [header, *fn.args]
-        if ret_active:
-            args.append(self.seed(primal.fn_type.ret))
-        rev = g.reverse
-        r = entry.append(I.Call("call", rev.fn_type.ret, rev.fn_type, rev, args,
-                                [[] for _ in args]))
+        r = entry.append(I.Call("call", sweeps.fn_type.ret, sweeps.fn_type, sweeps,
+                                [header, *fn.args], [[] for _ in sweeps.fn_type.params]))
         self.tape.free(entry.append, header)
-        entry.append(I.Ret([] if rev.fn_type.ret == VOID else [r]))
+        entry.append(I.Ret([] if sweeps.fn_type.ret == VOID else [r]))
         self.combined_cache[key] = fn
         return fn
 
@@ -280,22 +277,29 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, PathChoice, Shadow
         self.custom_calls: dict = {}  # call -> (registered gradient, its tape or None)
         self.block_index: dict = {}  # primal block -> its predecessor-index phi
         self._ret_index_push: list = []  # (forward block, index) of each return
+        # with the halves run back to back, the reverse code goes into the forward
+        # function (combined.py) and reads its parameters
+        merged = g.reload
         fargs = iter(g.augmented.args)
         rargs = iter(g.reverse.args)
         self.ftape, self.rtape = next(fargs), next(rargs)
+        if merged:
+            self.rtape = self.ftape
         self.rev_args = {self.ftape: self.rtape}
         active = []
         for a, act in zip(self.primal.args, g.activity):
             fa = next(fargs)
             self.vmap[a] = fa
-            self.rev_args[fa] = next(rargs)
+            self.rev_args[fa] = fa if merged else next(rargs)
             if act == DUP:
                 sa = next(fargs)
                 self.shadow[a] = sa
-                self.rev_args[sa] = next(rargs)
+                self.rev_args[sa] = sa if merged else next(rargs)
             if act != CONST:
                 active.append(a)
-        self.dret = next(rargs) if g.ret_active else None
+        self.dret = None
+        if g.ret_active:
+            self.dret = ReverseMode.seed(self.primal.fn_type.ret) if merged else g.reverse.args[-1]
         self.known = known_map(self.primal, self.module, g.known)
         self.custom = custom_rules(self.module)
         # the caller stores the shadow of a returned pointer: what this function returns
