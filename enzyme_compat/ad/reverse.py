@@ -86,6 +86,12 @@ class Gradient:
     reload: bool = False
 
 
+def _gradient_key(primal, activity: tuple, ret_active: bool, known: tuple = (), nofree: bool = False,
+                  atomic: bool = False, reload: bool = False) -> tuple:
+    """What `ReverseMode.gradient` memoises a Gradient by."""
+    return (primal.name, activity, ret_active, known, nofree, atomic, reload)
+
+
 class ReverseMode:
     """Gradients of one module; memoised per (function, activity, return activity)."""
 
@@ -131,9 +137,14 @@ class ReverseMode:
         return fn
 
     def _forget(self, *fns):
+        functions = self.module.functions
         for fn in fns:
-            if fn in self.module.functions:
-                self.module.functions.remove(fn)
+            # searched from the end, where functions made since are (a module of thousands
+            # of gradients would otherwise compare them all, for each)
+            for k in range(len(functions) - 1, -1, -1):
+                if functions[k] is fn:
+                    del functions[k]
+                    break
             self.module.symbols.pop(fn.name, None)
 
     def gradient(self, primal: Function, activity: tuple, ret_active: bool,
@@ -147,7 +158,7 @@ class ReverseMode:
         added atomically. `reload`: only `combined` runs the two halves (see
         Gradient.reload)."""
         activity = tuple(activity)
-        key = (primal.name, activity, ret_active, known, nofree, atomic, reload)
+        key = _gradient_key(primal, activity, ret_active, known, nofree, atomic, reload)
         g = self.cache.get(key)
         if g is not None:
             return g
@@ -220,7 +231,7 @@ class ReverseMode:
             return fn
         g = self.gradient(primal, activity, ret_active, reload=True)
         sweeps = merge_sweeps(self, g)
-        del self.cache[next(k for k, v in self.cache.items() if v is g)]  # its halves are gone
+        del self.cache[_gradient_key(primal, tuple(activity), ret_active, reload=True)]  # gone
         params = sweeps.fn_type.params[1:]
         fn = self._function(derived_name(primal.name, "diffe_"),
                             FunctionType(sweeps.fn_type.ret, params), [a.name for a in sweeps.args[1:]])
