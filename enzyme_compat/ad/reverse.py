@@ -407,14 +407,31 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, PathChoice, Shadow
         """`v`'s adjoint lives in SSA values while the reverse code of its block is
         emitted, with no stack slot: an instruction (not a phi) whose users are all
         instructions of its own block other than phis, so every contribution is made in
-        that block's reverse code before `v`'s own reverse reads it."""
+        that block's reverse code before `v`'s own reverse reads it, or phis of the one
+        block its block branches to (`_edge_phi_user`)."""
         got = self._in_block.get(v)
         if got is None:
             got = isinstance(v, I.Instruction) and not isinstance(v, I.Phi) and all(
-                u.parent is v.parent and not isinstance(u, I.Phi)
+                u.parent is v.parent and not isinstance(u, I.Phi) or self._edge_phi_user(v, u)
                 for u in self.primal_users().get(id(v), ()))
             self._in_block[v] = got
         return got
+
+    def _edge_phi_user(self, v, u) -> bool:
+        """`u` is a phi of the only successor S of `v`'s block B, reading `v` from B
+        alone, on a forward edge (S comes after B in block order): the reverse sweep goes
+        from S's reverse code to B's through the edge block where S's phis hand their
+        adjoints on (`_reverse_block`), emitted before B's and the only way into it."""
+        b = v.parent
+        t = b.instructions[-1] if b.instructions else None
+        if not isinstance(u, I.Phi) or t is None or t.opcode != "br" or t.ops \
+                or t.successors() != [u.parent] or b not in self.reachable:
+            return False
+        order = self.__dict__.get("_order_index")
+        if order is None:
+            order = self._order_index = {x: k for k, x in enumerate(block_order(self.primal))}
+        return order[u.parent] > order[b] and all(
+            blk is b for o, blk in zip(u.ops, u.blocks) if o is v)
 
     def primal_loops(self) -> list:
         """`natural_loops(self.primal)`, found once (the primal does not change)."""
