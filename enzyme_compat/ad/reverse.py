@@ -817,7 +817,11 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, PathChoice, Shadow
                     self.add_adjoint(phi.ops[phi.blocks.index(p)], d)
                 self.remit(I.Br([], [self._rblock(p)]))
                 self.rblock = saved
-                targets.append(edge)
+                if len(edge.instructions) == 1 and not exited:  # only the branch: the
+                    blocks.pop()  # phis' adjoints went on as values (in_block_adjoint)
+                    targets.append(self._rblock(p))
+                else:
+                    targets.append(edge)
             else:
                 targets.append(self._rblock(p))
         if len(targets) == 1:
