@@ -330,6 +330,7 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, PathChoice, Shadow
         self.rblock = None
         self.anchor = None
         self.popped: dict = {}
+        self.direct_blocks: frozenset = frozenset()  # read as they are (find_direct_blocks)
         self.undo_old: dict = {}  # primal store of a rewound block -> what it overwrote
         self.current_pb = None
         self.records: dict = {}  # primal block -> forward values in its tape record
@@ -495,6 +496,7 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, PathChoice, Shadow
             self._retarget_split_edges()
             self._allocas_to_heap()
             self._loop_analysis()
+            self.direct_blocks = self.find_direct_blocks()
             self._reverse()
             place_partners(self.__dict__.get("partners", {}).values())
             self._compute_on_entries()

@@ -51,7 +51,7 @@ class TapeRecords:
             return v
         got = self.popped.get(id(v))
         if got is None:
-            if id(v.parent) in self.direct_blocks():
+            if id(v.parent) in self.direct_blocks:
                 return v
             got = self._from_induction(v)
             if got is None and isinstance(v, I.Phi):
@@ -67,29 +67,26 @@ class TapeRecords:
             self.popped[id(v)] = got
         return got
 
-    def direct_blocks(self) -> frozenset:
-        """(ids of) the forward blocks whose values the reverse code reads as they are:
-        with the two sweeps in one function (`ReverseMode.combined`), the blocks of primal
-        blocks outside every loop that dominate every return: they run once per call,
-        before the reverse sweep, which they dominate."""
-        got = self.__dict__.get("_direct_blocks")
-        if got is None:
-            got = self._direct_blocks = frozenset()
-            if self.g.reload and self.ret_blocks:
-                idom = self._idoms()
-                common = None
-                for b in self.ret_blocks:
-                    chain = set()
-                    while b is not None:
-                        chain.add(b)
-                        b = idom.get(b)
-                    common = chain if common is None else common & chain
-                looped = set()
-                for _, body, _ in self.primal_loops():
-                    looped.update(body)
-                got = self._direct_blocks = frozenset(
-                    id(self.bmap[b]) for b in common if b not in looped and b in self.reachable)
-        return got
+    def find_direct_blocks(self) -> frozenset:
+        """(ids of) the forward blocks whose values the reverse code reads as they are
+        (`direct_blocks`, set once the forward sweep is built and all its returns are
+        known): with the two sweeps in one function (`ReverseMode.combined`), the blocks
+        of primal blocks outside every loop that dominate every return. They run once per
+        call, before the reverse sweep, which they dominate."""
+        if not self.g.reload or not self.ret_blocks:
+            return frozenset()
+        idom = self._idoms()
+        common = None
+        for b in self.ret_blocks:
+            chain = set()
+            while b is not None:
+                chain.add(b)
+                b = idom.get(b)
+            common = chain if common is None else common & chain
+        looped = set()
+        for _, body, _ in self.primal_loops():
+            looped.update(body)
+        return frozenset(id(self.bmap[b]) for b in common if b not in looped and b in self.reachable)
 
     def _recomputable(self, v, depth=0) -> bool:
         """Cheaper to recompute in the reverse sweep than to keep on the tape: address and
@@ -106,7 +103,7 @@ class TapeRecords:
             return True
         if depth > 8 or not self._in_forward(v):
             return False
-        if id(v.parent) in self.direct_blocks():
+        if id(v.parent) in self.direct_blocks:
             return True
         if isinstance(v, I.Load):
             return self._reloadable(v)
