@@ -82,7 +82,8 @@ class Gradient:
     # adjoints with atomic adds (see ReverseBuilder.add_to_memory)
     atomic: bool = False
     # the augmented and reverse functions run back to back (`__enzyme_autodiff`): loads
-    # of memory nothing writes afterwards are repeated rather than taped (reload.py)
+    # of memory nothing writes afterwards are repeated rather than taped (reload.py), and
+    # the two are merged into one function (combined.py)
     reload: bool = False
 
 
@@ -428,9 +429,7 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, PathChoice, Shadow
         if not isinstance(u, I.Phi) or t is None or t.opcode != "br" or t.ops \
                 or t.successors() != [u.parent] or b not in self.reachable:
             return False
-        order = self.__dict__.get("_order_index")
-        if order is None:
-            order = self._order_index = {x: k for k, x in enumerate(block_order(self.primal))}
+        order = self.order_index
         return order[u.parent] > order[b] and all(
             blk is b for o, blk in zip(u.ops, u.blocks) if o is v)
 
@@ -479,7 +478,8 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, PathChoice, Shadow
     # --------------------------------------------------------------------- run
     def run(self):
         self.clone_all()
-        order = block_order(self.primal)
+        self.order = order = block_order(self.primal)
+        self.order_index = {b: k for k, b in enumerate(order)}
         self.reachable, unwind = self._normal_flow()
         for b in self.primal.blocks:
             for s in dict.fromkeys(b.successors()):
@@ -725,7 +725,7 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, PathChoice, Shadow
                                          for k, b in enumerate(rets)]))
         exit_block = self._new_block("exit")
         self.exit_block = exit_block
-        for pb in reversed(block_order(self.primal)):
+        for pb in reversed(self.order):
             if pb not in self.reachable:
                 continue
             rb = self._rblock(pb)
