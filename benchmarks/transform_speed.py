@@ -179,13 +179,18 @@ def measure(text: str, filename: str, runs: int, repeat_within: float = 10.0) ->
     return info
 
 
+def _failure(proc: subprocess.CompletedProcess) -> str:
+    """The last line a failed process wrote to stderr, else its exit status."""
+    return (proc.stderr.strip().splitlines() or ["exit status " + str(proc.returncode)])[-1]
+
+
 def measure_fresh(ll: Path, runs: int) -> dict:
     """`measure` of the module in file `ll` in a new Python process (as `enzyme-compat`
     runs: one module per process), so that no point inherits the heap of the ones before."""
     proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--measure", str(ll),
                            "--runs", str(runs)], capture_output=True, text=True, cwd=HERE)
     if proc.returncode != 0:
-        raise RuntimeError((proc.stderr.strip().splitlines() or ["exit status " + str(proc.returncode)])[-1])
+        raise RuntimeError(_failure(proc))
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
@@ -203,7 +208,7 @@ def measure_command(ll: Path, runs: int, repeat_within: float = 10.0) -> float:
                               capture_output=True, text=True, cwd=HERE, env=env)
         took = time.perf_counter() - t
         if proc.returncode != 0:
-            raise RuntimeError((proc.stderr.strip().splitlines() or ["exit status " + str(proc.returncode)])[-1])
+            raise RuntimeError(_failure(proc))
         best, spent, done = min(best, took), spent + took, done + 1
     out.unlink(missing_ok=True)
     return best
