@@ -227,6 +227,62 @@ def test_one_function_of_both_sweeps(fn, args):
         fd = (primal(*hi) - primal(*lo)) / 2e-6
         assert abs(grad[k] - fd) <= 1e-6 * max(1.0, abs(fd)), (fn, k, grad[k], fd)
 
+FORKS_SRC = """
+declare double @llvm.sin.f64(double)
+declare double @llvm.exp.f64(double)
+define double @forks(double %x, double %y) {
+entry:
+  %a = fmul double %x, %y
+  %c = fcmp olt double %x, 0.5
+  br i1 %c, label %l, label %r
+l:
+  %p = call double @llvm.sin.f64(double %a)
+  br label %m
+r:
+  %q = fmul double %a, %x
+  br label %m
+m:
+  %s = phi double [ %p, %l ], [ %q, %r ]
+  %c2 = fcmp olt double %y, 0.3
+  br i1 %c2, label %l2, label %r2
+l2:
+  %u = fmul double %s, %s
+  br label %e
+r2:
+  %v = call double @llvm.exp.f64(double %s)
+  %w = fadd double %v, %x
+  br label %e
+e:
+  %o = phi double [ %u, %l2 ], [ %w, %r2 ]
+  ret double %o
+}
+"""
+
+
+def _forks(x, y):
+    a = x * y
+    s = math.sin(a) if x < 0.5 else a * x
+    return s * s if y < 0.3 else math.exp(s) + x
+
+
+@pytest.mark.parametrize("x, y", [(0.3, 0.2), (0.3, 0.7), (0.8, 0.2), (0.8, 0.7)])
+def test_adjoints_handed_to_the_forking_block(x, y):
+    """The adjoint of a value that only its own block and the arms it branches to read
+    (%a of both arms of the first if/else, the phi %s of both of the second) reaches
+    its block's reverse code as a phi of what each arm's reverse code gathered, not
+    through a stack slot (`_edge_values`): slots are left for the arguments and the
+    returned phi alone. Every way through both forks against central differences."""
+    m = enzyme_compat.parse(FORKS_SRC)
+    name = autodiff(m, "forks", ["out", "out"], release=22)
+    sweeps = m.get_function("sweeps_forks")
+    assert sum(i.opcode == "alloca" for i in sweeps.blocks[0].instructions) == 3
+    grad = ad_jit(m, name, release=22)(x, y)
+    for k, (hi, lo) in enumerate((((x + 1e-6, y), (x - 1e-6, y)),
+                                  ((x, y + 1e-6), (x, y - 1e-6)))):
+        fd = (_forks(*hi) - _forks(*lo)) / 2e-6
+        assert abs(grad[k] - fd) <= 1e-6 * max(1.0, abs(fd)), (x, y, k, grad[k], fd)
+
+
 def test_memoised_per_activity():
     m = enzyme_compat.parse(LOOP_SRC)
     a = autodiff(m, "g", ["out", "dup", "const"], release=22)

@@ -342,6 +342,8 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, PathChoice, Shadow
         self.on_entry = False  # emitting on a reverse edge into loops (_compute_on_entries)
         self.slots: dict = {}  # primal value -> alloca holding its adjoint
         self.pending: dict = {}  # primal value -> its adjoint so far (in_block_adjoint)
+        self.edge_phis: list = []  # (primal value, phi of its adjoint, reverse block)
+        self.edge_out: dict = {}  # (id(value), id(block)) -> adjoint handed on from there
         self._in_block: dict = {}
         self._primal_users = None
         self._primal_loops = None
@@ -413,11 +415,99 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, PathChoice, Shadow
         block its block branches to (`_edge_phi_user`)."""
         got = self._in_block.get(v)
         if got is None:
-            got = isinstance(v, I.Instruction) and not isinstance(v, I.Phi) and all(
+            got = isinstance(v, I.Instruction) and (not isinstance(v, I.Phi) and all(
                 u.parent is v.parent and not isinstance(u, I.Phi) or self._edge_phi_user(v, u)
                 for u in self.primal_users().get(id(v), ()))
+                or id(v) in self._edge_values(v.parent))
             self._in_block[v] = got
         return got
+
+    def _edge_values(self, d) -> dict:
+        """(id ->) the values of primal block `d` whose adjoints also live in SSA values,
+        reaching `d`'s reverse code as phis: every user is in `d` (not a phi) or in a
+        successor whose only predecessor is `d` (not a phi), and neither `d` nor any
+        successor is in a loop. Each such successor's reverse code branches straight to
+        `d`'s (through an edge block at most) and hands its part on there (`_hand_on`);
+        the others hand on nothing (`_fill_edge_phis`). The value of an if/else
+        statement's condition block that both arms read, the phi where the last one met."""
+        cache = self.__dict__.setdefault("_edge_vals", {})
+        got = cache.get(d)
+        if got is None:
+            got = cache[d] = self._find_edge_values(d)
+        return got
+
+    def _find_edge_values(self, d) -> dict:
+        t = d.instructions[-1] if d.instructions else None
+        if not isinstance(t, (I.Br, I.Switch)):
+            return _NO_VALUES
+        looped, preds = self.looped_blocks(), self.preds
+        succ = t.successors()
+        if d in looped or any(s in looped for s in succ) or d not in self.reachable:
+            return _NO_VALUES
+        only = set()  # (an unreachable predecessor too: left out)
+        for s in succ:
+            ps = preds.get(s)
+            if s is not d and len(ps) == 1:
+                only.add(s)
+        if not only:
+            return _NO_VALUES
+        users = self.primal_users()
+        out = {}
+        for v in d.instructions:
+            us = users.get(id(v))
+            if not us:
+                continue
+            outside = False
+            for u in us:
+                b = u.parent
+                if b is not d:
+                    if b not in only or isinstance(u, I.Phi):
+                        break
+                    outside = True
+                elif isinstance(u, I.Phi):
+                    break
+            else:
+                if outside and self.has_adjoint(v):
+                    out[id(v)] = v
+        return out
+
+    def _hand_on(self, pb, preds, targets):
+        """At the end of the reverse code of `pb`, whose only predecessor is D: the
+        adjoints it gathered for D's `_edge_values`, noted by the block that branches to
+        D's reverse code."""
+        if len(preds) != 1 or len(targets) != 1:
+            return
+        vals = self._edge_values(preds[0])
+        if not vals:
+            return
+        x = self.rblock if targets[0] is self.rblocks.get(preds[0]) else targets[0]
+        for v in vals.values():
+            d = self.pending.pop(v, None)
+            if d is not None:
+                self.edge_out[(id(v), id(x))] = d
+
+    def _fill_edge_phis(self, blocks):
+        """The phis `_reverse_block` began the reverse code of a block with for its
+        `_edge_values`: an incoming adjoint per branch to it, the empty one from
+        branches that handed none on."""
+        if not self.edge_phis:
+            return
+        preds: dict = {}
+        for b in blocks:
+            if b.instructions:
+                for s in b.instructions[-1].successors():
+                    preds.setdefault(id(s), []).append(b)
+        heads, zeros = {}, {}
+        for v, phi, r in self.edge_phis:
+            ins = preds.get(id(r), [])
+            zero = zeros.get(id(phi.type))
+            if zero is None:
+                zero = zeros[id(phi.type)] = adjoint_zero(phi.type)
+            phi.ops = [self.edge_out.get((id(v), id(x)), zero) for x in ins]
+            phi.blocks = list(ins)
+            heads.setdefault(id(r), (r, []))[1].append(phi)
+        for r, phis in heads.values():
+            r.instructions[0:0] = phis
 
     def _edge_phi_user(self, v, u) -> bool:
         """`u` is a phi of the only successor S of `v`'s block B, reading `v` from B
@@ -438,6 +528,13 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, PathChoice, Shadow
         if self._primal_loops is None:
             self._primal_loops = natural_loops(self.primal)
         return self._primal_loops
+
+    def looped_blocks(self) -> frozenset:
+        """The primal blocks inside some loop, found once."""
+        got = self.__dict__.get("_looped")
+        if got is None:
+            got = self._looped = frozenset(b for _, body, _ in self.primal_loops() for b in body)
+        return got
 
     def primal_users(self) -> dict:
         """`self.primal.operand_users()`, built once (the primal does not change)."""
@@ -472,7 +569,8 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, PathChoice, Shadow
         s = self.slot(v)
         t = self.adjoint_type(v)
         d = self.remit(I.Load(t, [s], align=None))
-        self.remit(I.Store([adjoint_zero(t), s], align=None))
+        if getattr(v, "parent", None) in self.looped_blocks():  # else its reverse code runs once: nothing
+            self.remit(I.Store([adjoint_zero(t), s], align=None))  # adds to it after this
         return d
 
     # --------------------------------------------------------------------- run
@@ -731,6 +829,7 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, PathChoice, Shadow
             rb = self._rblock(pb)
             blocks.append(rb)
             self._reverse_block(pb, rb, blocks)
+        self._fill_edge_phis(blocks)
         self.rblock = exit_block
         blocks.append(exit_block)
         outs = [self.primal.args[i] for i in self.g.outs]
@@ -761,6 +860,11 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, PathChoice, Shadow
         # of them, and popped once where the reverse sweep reaches that one; the others
         # (earlier in the block, later in the reverse sweep) reuse it.
         self.popped = {}
+        for v in self._edge_values(pb).values():  # their adjoints from the successors
+            phi = I.Phi(self.adjoint_type(v), [], [])
+            phi.parent = rb
+            self.pending[v] = phi
+            self.edge_phis.append((v, phi, rb))
         self.undo_stores(pb)
         term = pb.instructions[-1] if pb.instructions else None
         if term is not None and term.opcode == "ret" and self.dret is not None and term.ops:
@@ -839,6 +943,7 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, PathChoice, Shadow
             idx = self.fwd(self.block_index[pb])
             self.remit(I.Switch([idx], targets[0],
                                 [(ConstantInt(I32, k), t) for k, t in enumerate(targets)][1:]))
+        self._hand_on(pb, preds, targets)
         self._pop_record(pb, rb)
 
     def _reverse_instruction(self, inst):
@@ -892,18 +997,35 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, PathChoice, Shadow
                 and len(self.__dict__.get("_block_names", ())) == blocks:
             self.drop_unused_fetches(pb, blk, start, fields, reads,
                                      [d for d in adjoints or () if d is not None])
+        todo = zip(operands, adjoints or ())
+        if len(operands) > 1 and (operands[0] is operands[1] or len(operands) > 2 and
+                                  len(set(map(id, operands))) < len(operands)):
+            todo = self._summed(todo)
         live = self.partial_lanes.get(inst)
-        for v, d in zip(operands, adjoints or ()):
+        for v, d in todo:
             if live is not None and d is not None and inst.opcode not in _LANE_ROUTING \
                     and isinstance(d.type, VectorType) and d.type.count == inst.type.count:
                 d = self._dead_lanes_zeroed(d, live)
             self.add_adjoint(v, d)
+
+    def _summed(self, todo):
+        """(operand, adjoint) pairs with the adjoints of an operand read twice (fma(-x,
+        s, s)) summed first, so its stack slot is updated once."""
+        summed: dict = {}
+        for v, d in todo:
+            if d is None or not self.has_adjoint(v):
+                continue
+            got = summed.get(id(v))
+            summed[id(v)] = (v, d) if got is None else (v, self.add(got[1], d))
+        return list(summed.values())
 
     def _dead_lanes_zeroed(self, d, live):
         """`d` with the lanes the primal never reads set to 0 (see lanes.py)."""
         mask = ConstantAggregate(VectorType(d.type.count, I1),
                                  [ConstantInt(I1, int(k in live)) for k in range(d.type.count)])
         return self.remit(I.Select("select", d.type, [mask, d, zero_of(d.type)]))
+
+_NO_VALUES: dict = {}  # (shared, never written)
 
 # instructions that move lanes without multiplying them: their adjoints need no masking
 _LANE_ROUTING = frozenset(("shufflevector", "insertelement", "extractelement", "phi"))

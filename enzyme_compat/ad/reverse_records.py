@@ -83,9 +83,7 @@ class TapeRecords:
                 chain.add(b)
                 b = idom.get(b)
             common = chain if common is None else common & chain
-        looped = set()
-        for _, body, _ in self.primal_loops():
-            looped.update(body)
+        looped = self.looped_blocks()
         return frozenset(id(self.bmap[b]) for b in common if b not in looped and b in self.reachable)
 
     def _recomputable(self, v, depth=0) -> bool:
@@ -227,7 +225,12 @@ class TapeRecords:
                     del self.popped[id(v)]
                 continue
             if at != off:  # after a dropped field: off > 0, so made[0] is a getelementptr
-                made[0].ops[1] = _offset(at)
+                if at:
+                    made[0].ops[1] = _offset(at)
+                else:  # now the record's first field: read at the record's base
+                    made[1].ops[0] = made[0].ops[0]
+                    drop.add(id(made[0]))
+                    made = made[1:]
             stay.append((v, (at, made)))
             at += T.slot_size(v.type)
         # in place: a straight-line function's block and record are long
