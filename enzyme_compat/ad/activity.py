@@ -291,8 +291,9 @@ class ActivityAnalysis:
         # each pass visits only what may change something: values that may become active
         # by their operands, and the instructions that mark memory (in program order)
         flows = [i for i in self.insts if not self._never_forward(i)]
-        marks = [i for i in self.insts if isinstance(i, _MARKING)
-                 or self.shadow_return and i.opcode == "ret"]
+        marks = [i for i in self.insts if isinstance(i, _MARKING) and not (
+            isinstance(i, I.Call) and not any(a.type.is_pointer for a in i.args))
+            or self.shadow_return and i.opcode == "ret"]  # (a call marks pointer arguments)
         changed = True
         while changed:
             changed = False

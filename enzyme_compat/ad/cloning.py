@@ -49,8 +49,13 @@ def per_module(cls, module, registry, loose_types: bool):
 def block_order(function) -> list:
     """Blocks in reverse post-order (every definition before its non-phi uses), then the
     blocks unreachable from the entry."""
+    return block_order_and_reach(function)[0]
+
+
+def block_order_and_reach(function) -> tuple:
+    """`block_order(function)`, and how many of its first blocks are reachable."""
     order, seen = reverse_postorder(function.blocks[0], lambda b: b.successors())
-    return order + [b for b in function.blocks if b not in seen]
+    return order + [b for b in function.blocks if b not in seen], len(order)
 
 
 class BodyCloner:

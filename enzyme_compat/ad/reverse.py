@@ -38,7 +38,7 @@ from .custom import custom_rules, inactive_memory
 from .builder import adjoint_zero, zero_of
 from .lanes import partial_lanes
 from .combined import merge_sweeps
-from .cloning import BodyCloner, body_to_differentiate, block_order, derived_name, per_module
+from .cloning import BodyCloner, block_order_and_reach, body_to_differentiate, derived_name, per_module
 from .errors import (COLLECTED, DifferentiationError, ShadowError, TypeAnalysisError,
                      UnsupportedInstructionError, located, raise_all)
 from .reverse_aggregates import PointerAggregates, holds_pointer
@@ -576,7 +576,8 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, PathChoice, Shadow
     # --------------------------------------------------------------------- run
     def run(self):
         self.clone_all()
-        self.order = order = block_order(self.primal)
+        order, self.reached = block_order_and_reach(self.primal)
+        self.order = order
         self.order_index = {b: k for k, b in enumerate(order)}
         self.reachable, unwind = self._normal_flow()
         for b in self.primal.blocks:
@@ -787,22 +788,29 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, PathChoice, Shadow
     # ============================================================ reverse sweep
     def _new_block(self, name):
         """A block of the reverse function with a name not yet taken there."""
+        return BasicBlock(self._new_name(name), parent=self.rev)
+
+    def _new_name(self, name):
+        """`name`, or `name` with the first numeric suffix not yet taken in the reverse
+        function."""
         taken = self.__dict__.setdefault("_block_names", set())
         tried = self.__dict__.setdefault("_block_suffixes", {})  # name -> last suffix given
         k = tried.get(name, 0)  # (from there: a function of a thousand `bb` blocks)
-        n = derived_name(name, suffix=str(k)) if k else name
+        plain = name[0] != '"'  # (a plain name and digits: a plain name)
+        n = (name + str(k) if plain else derived_name(name, suffix=str(k))) if k else name
         while n in taken:
             k += 1
-            n = derived_name(name, suffix=str(k))
+            n = name + str(k) if plain else derived_name(name, suffix=str(k))
         tried[name] = k
         taken.add(n)
-        return BasicBlock(n, parent=self.rev)
+        return n
 
     def _rblock(self, pb):
         b = self.rblocks.get(pb)
         if b is None:
             label = pb.name if pb.name and not pb.name.isdigit() else "bb"
-            b = self.rblocks[pb] = self._new_block(derived_name(label, suffix=".rev"))
+            label = label + ".rev" if label[0] != '"' else derived_name(label, suffix=".rev")
+            b = self.rblocks[pb] = self._new_block(label)
         return b
 
     def _reverse(self):
@@ -901,7 +909,7 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, PathChoice, Shadow
             exited = self._exited(p, pb)
             back = counted is not None and p is counted.iv[4]
             if phis or exited or back:
-                edge = self._new_block("edge")
+                edge = BasicBlock(None, parent=self.rev)  # named when it stays
                 blocks.append(edge)
                 if exited:
                     self.loop_edges.append((edge, exited))
@@ -927,6 +935,7 @@ class GradientSynthesis(BodyCloner, TapeRecords, LoopRecords, PathChoice, Shadow
                     blocks.pop()  # phis' adjoints went on as values (in_block_adjoint)
                     targets.append(self._rblock(p))
                 else:
+                    edge.name = self._new_name("edge")
                     targets.append(edge)
             else:
                 targets.append(self._rblock(p))

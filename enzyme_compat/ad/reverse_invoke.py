@@ -24,6 +24,9 @@ class Unwinding:
     def _normal_flow(self):
         """(blocks reachable from the entry without taking an unwind edge, blocks reachable
         only through unwind edges); refuses a handler that rejoins the normal flow."""
+        reached = self.order[:self.reached]  # (GradientSynthesis.run)
+        if not any(b.instructions and isinstance(b.instructions[-1], I.Call) for b in reached):
+            return set(reached), set()  # no invoke: every edge is a normal one
         entry = self.primal.blocks[0]
         normal, stack = {entry}, [entry]
         while stack:

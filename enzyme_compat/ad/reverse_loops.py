@@ -125,10 +125,7 @@ class LoopRecords:
     def _loop_analysis(self):
         """The natural loops of the primal (outermost first per block) and the primal
         block of each forward block."""
-        preds: dict = {}
-        for b in self.primal.blocks:
-            for s in dict.fromkeys(b.successors()):
-                preds.setdefault(s, []).append(b)
+        preds = self.preds  # (GradientSynthesis.run: each predecessor once, reachable or not)
         loops = []
         for header, body, _ in self.primal_loops():
             ok = all(b in self.reachable for b in body) \

@@ -66,6 +66,8 @@ class PathChoice:
         if d is None or self.loops_of.get(d, []) != loops \
                 or any(lp.header is pb for lp in loops):
             return None
+        if self._opaque_fork(d):  # every way from d to pb starts with an edge the
+            return None  # reverse sweep cannot recompute: none of pb's edges known
         depth = len(loops)
         back_to = loops[-1].header if loops else None
 
@@ -159,6 +161,15 @@ class PathChoice:
                         for src, c, _ in region.into_block]
         return region
 
+    def _opaque_fork(self, d) -> bool:
+        """Block `d` branches on a condition that is not recomputed (or by a switch, an
+        invoke): then no edge leaving it, and no path through one, is known."""
+        term = d.instructions[-1] if d.instructions else None
+        if not isinstance(term, I.Br):
+            return True
+        return bool(term.ops) and term.targets[0] is not term.targets[1] \
+            and not self._untaped(term.ops[0])
+
     def _phi_from_choice(self, v):
         """Forward phi `v` recomputed in the reverse sweep as a select of its incoming
         values by the recomputed path conditions of its block, when those values need no
@@ -242,10 +253,13 @@ class PathChoice:
 
     def _idoms(self):
         idom = self.__dict__.get("_idom")
-        if idom is None:
-            from ..ir.mem2reg import _CFG
+        if idom is None:  # (from the block order and predecessors run() found)
+            from ..ir.mem2reg import dominator_tree
 
-            idom = self._idom = _CFG(self.primal).idom
+            rpo = self.order[:self.reached]  # (index: order_index, the same positions)
+            index, n = self.order_index, self.reached
+            rpreds = [[index[p] for p in self.preds.get(b, ()) if index[p] < n] for b in rpo]
+            idom = self._idom = dominator_tree(rpo, rpreds)
         return idom
 
     def _recomputed_choice(self, pb, preds, targets) -> bool:

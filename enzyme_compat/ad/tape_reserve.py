@@ -45,6 +45,8 @@ def natural_loops(function):
             seen.add(nxt)
             on_stack.add(nxt)
             stack.append((nxt, iter(nxt.successors())))
+    if not back:
+        return []
     preds: dict = {}
     for b in function.blocks:
         for s in b.successors():

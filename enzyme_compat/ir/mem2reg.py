@@ -311,6 +311,36 @@ def promotable(alloca) -> bool:
 
 
 # ===================================================================== dominators
+def dominator_tree(rpo: list, rpreds: list) -> dict:
+    """Block -> its immediate dominator, for blocks `rpo` in reverse post-order from the
+    entry, `rpreds[n]`: the positions in `rpo` of block n's predecessors (each once).
+    Cooper, Harvey, Kennedy: "A Simple, Fast Dominance Algorithm"."""
+    idom = [-1] * len(rpo)
+    idom[0] = 0
+    changed = True
+    while changed:
+        changed = False
+        for n in range(1, len(rpo)):
+            new = -1
+            for p in rpreds[n]:
+                if idom[p] == -1:
+                    continue
+                if new == -1:
+                    new = p
+                    continue
+                a, b = p, new
+                while a != b:
+                    while a > b:
+                        a = idom[a]
+                    while b > a:
+                        b = idom[b]
+                new = a
+            if idom[n] != new:
+                idom[n] = new
+                changed = True
+    return {rpo[n]: rpo[idom[n]] for n in range(1, len(rpo))}
+
+
 class _CFG:
     """Edges (with multiplicity, as phis need), reverse post-order of the blocks reachable
     from the entry, immediate dominators, dominator-tree children, dominance frontiers."""
@@ -329,33 +359,10 @@ class _CFG:
         self._frontiers()
 
     def _dominators(self):
-        # Cooper, Harvey, Kennedy: "A Simple, Fast Dominance Algorithm".
-        index, rpo = self.index, self.rpo
-        rpreds = [[index[p] for p in dict.fromkeys(self.preds[b]) if p in index] for b in rpo]
-        idom = [-1] * len(rpo)
-        idom[0] = 0
-        changed = True
-        while changed:
-            changed = False
-            for n in range(1, len(rpo)):
-                new = -1
-                for p in rpreds[n]:
-                    if idom[p] == -1:
-                        continue
-                    if new == -1:
-                        new = p
-                        continue
-                    a, b = p, new
-                    while a != b:
-                        while a > b:
-                            a = idom[a]
-                        while b > a:
-                            b = idom[b]
-                    new = a
-                if idom[n] != new:
-                    idom[n] = new
-                    changed = True
-        self.idom = {rpo[n]: rpo[idom[n]] for n in range(1, len(rpo))}
+        rpo = self.rpo
+        rpreds = [[self.index[p] for p in dict.fromkeys(self.preds[b]) if p in self.index]
+                  for b in rpo]
+        self.idom = dominator_tree(rpo, rpreds)
         self.children = {b: [] for b in rpo}
         for b in rpo[1:]:
             self.children[self.idom[b]].append(b)

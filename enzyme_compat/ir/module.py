@@ -20,8 +20,8 @@ class BasicBlock(Value):
         return self.instructions[-1] if self.instructions else None
 
     def successors(self):
-        t = self.terminator
-        return t.successors() if t is not None else []
+        ins = self.instructions  # (not through `terminator`: asked for every block, often)
+        return ins[-1].successors() if ins else []
 
     def append(self, inst):
         inst.parent = self
