@@ -18,7 +18,8 @@ for about 100, 200, 500, 1000, ... instructions up to --max-instructions:
 plus, as real points, the kernels of benchmarks/kernels/ at -O2. Each module is timed in
 this process: `enzyme_compat.parse`, `enzyme_compat.ad.differentiate_module` (with the
 release detection `enzyme-compat cc` does) and `module.to_text`, the fastest of up to
---runs runs (no new run starts after 10 s of runs, so large modules run once), on the wall
+--runs runs (no new run starts after 20 s of runs: the 10^5-instruction modules run three
+times too, since a shared machine's speed can drift by 10% within minutes), on the wall
 clock and on this process's CPU clock (`*_cpu_s`: steadier on a shared machine). A family
 stops growing before a point predicted (from the growth between the last two points) to take
 more than --budget seconds, or after one that did; the JSON is rewritten after every point.
@@ -131,7 +132,7 @@ def count_instructions(module) -> int:
     return sum(len(block.instructions) for fn in module.functions for block in fn.blocks)
 
 
-def measure(text: str, filename: str, runs: int, repeat_within: float = 10.0) -> dict:
+def measure(text: str, filename: str, runs: int, repeat_within: float = 20.0) -> dict:
     """The fastest of up to `runs` runs (a run after `repeat_within` seconds of runs is not
     started), each phase timed on the wall clock and on this process's CPU clock."""
     import enzyme_compat
@@ -194,7 +195,7 @@ def measure_fresh(ll: Path, runs: int) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def measure_command(ll: Path, runs: int, repeat_within: float = 10.0) -> float:
+def measure_command(ll: Path, runs: int, repeat_within: float = 20.0) -> float:
     """Wall time of a whole `enzyme-compat ad LL -o OUT` process, what a user waits for:
     interpreter start-up, import, read, the three phases, write and exit; the fastest of
     up to `runs` (none started after `repeat_within` seconds of them)."""
