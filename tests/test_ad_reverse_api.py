@@ -161,6 +161,32 @@ define double @line(double %x, double %y) {
   %r = fdiv double %e, %x
   ret double %r
 }
+define double @forks(double %x, double %y) {
+entry:
+  %c = fcmp olt double %x, 0.5
+  %a = fmul double %x, %y
+  br i1 %c, label %l, label %r
+l:
+  %p = call double @llvm.sin.f64(double %a)
+  br label %m
+r:
+  %q = fmul double %a, %x
+  br label %m
+m:
+  %s = phi double [ %p, %l ], [ %q, %r ]
+  %c2 = fcmp olt double %y, 0.3
+  br i1 %c2, label %l2, label %r2
+r2:
+  %v = call double @llvm.exp.f64(double %s)
+  %w = fadd double %v, %x
+  br label %e
+l2:
+  %u = fmul double %s, %s
+  br label %e
+e:
+  %o = phi double [ %u, %l2 ], [ %w, %r2 ]
+  ret double %o
+}
 """
 
 
@@ -227,37 +253,6 @@ def test_one_function_of_both_sweeps(fn, args):
         fd = (primal(*hi) - primal(*lo)) / 2e-6
         assert abs(grad[k] - fd) <= 1e-6 * max(1.0, abs(fd)), (fn, k, grad[k], fd)
 
-FORKS_SRC = """
-declare double @llvm.sin.f64(double)
-declare double @llvm.exp.f64(double)
-define double @forks(double %x, double %y) {
-entry:
-  %a = fmul double %x, %y
-  %c = fcmp olt double %x, 0.5
-  br i1 %c, label %l, label %r
-l:
-  %p = call double @llvm.sin.f64(double %a)
-  br label %m
-r:
-  %q = fmul double %a, %x
-  br label %m
-m:
-  %s = phi double [ %p, %l ], [ %q, %r ]
-  %c2 = fcmp olt double %y, 0.3
-  br i1 %c2, label %l2, label %r2
-l2:
-  %u = fmul double %s, %s
-  br label %e
-r2:
-  %v = call double @llvm.exp.f64(double %s)
-  %w = fadd double %v, %x
-  br label %e
-e:
-  %o = phi double [ %u, %l2 ], [ %w, %r2 ]
-  ret double %o
-}
-"""
-
 
 def _forks(x, y):
     a = x * y
@@ -272,7 +267,7 @@ def test_adjoints_handed_to_the_forking_block(x, y):
     its block's reverse code as a phi of what each arm's reverse code gathered, not
     through a stack slot (`_edge_values`): slots are left for the arguments and the
     returned phi alone. Every way through both forks against central differences."""
-    m = enzyme_compat.parse(FORKS_SRC)
+    m = enzyme_compat.parse(SWEEPS_SRC)
     name = autodiff(m, "forks", ["out", "out"], release=22)
     sweeps = m.get_function("sweeps_forks")
     assert sum(i.opcode == "alloca" for i in sweeps.blocks[0].instructions) == 3
