@@ -69,7 +69,8 @@ class AdjointStorage:
         emitted, with no stack slot: an instruction (not a phi) whose users are all
         instructions of its own block other than phis, so every contribution is made in
         that block's reverse code before `v`'s own reverse reads it, or phis of the one
-        block its block branches to (`_edge_phi_user`)."""
+        block its block branches to (`_edge_phi_user`); or a value the arms its block
+        forks into read (`_edge_values`)."""
         got = self._in_block.get(v)
         if got is None:
             got = isinstance(v, I.Instruction) and (not isinstance(v, I.Phi) and all(
@@ -207,8 +208,9 @@ class AdjointStorage:
         s = self.slot(v)
         t = self.adjoint_type(v)
         d = self.remit(I.Load(t, [s], align=None))
-        if getattr(v, "parent", None) in self.looped_blocks():  # else its reverse code runs once: nothing
-            self.remit(I.Store([adjoint_zero(t), s], align=None))  # adds to it after this
+        # outside loops its reverse code runs once: nothing adds to the slot after this
+        if getattr(v, "parent", None) in self.looped_blocks():
+            self.remit(I.Store([adjoint_zero(t), s], align=None))
         return d
 
     def _summed(self, todo):
