@@ -6,6 +6,7 @@ Each entry gives the tangent of the result from the primal arguments `a`, their 
 built (no 0 * NaN). Rounding functions are piecewise constant: their rule is None.
 """
 
+import dis
 import math
 
 from packaging.specifiers import SpecifierSet
@@ -18,12 +19,30 @@ from enzyme_compat.ir.values import ConstantInt
 
 def chain(factor):
     """Rule for a function of one float: dy = dx * factor(b, x, y), built only when dx
-    is nonzero."""
+    is nonzero. x and y are passed only when `factor` reads them (None otherwise): in
+    reverse mode each is a value fetched from the forward sweep, so sin's rule, which
+    reads cos(x), does not tape y, and exp's does not fetch x."""
+    reads_x, reads_y = _reads(factor)
+
     def rule(b, a, d):
         if d[0] is None:
             return None
-        return b.fmul(d[0], factor(b, a[0], b.result))
+        return b.fmul(d[0], factor(b, a[0] if reads_x else None,
+                                   b.result if reads_y else None))
     return rule
+
+
+def _reads(factor) -> tuple:
+    """Whether `factor(b, x, y)` reads its x and its y, from its code: the locals it
+    loads, and those a nested function captures (anything else: both)."""
+    code = getattr(factor, "__code__", None)
+    if code is None or code.co_argcount != 3:
+        return True, True
+    names = set(code.co_cellvars)
+    for ins in dis.get_instructions(code):
+        if ins.opname.startswith("LOAD_FAST"):
+            names.update(ins.argval if isinstance(ins.argval, tuple) else (ins.argval,))
+    return code.co_varnames[1] in names, code.co_varnames[2] in names
 
 
 def _sq(b, v):

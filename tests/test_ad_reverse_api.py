@@ -278,6 +278,51 @@ def test_adjoints_handed_to_the_forking_block(x, y):
         assert abs(grad[k] - fd) <= 1e-6 * max(1.0, abs(fd)), (x, y, k, grad[k], fd)
 
 
+EXP_ARM_SRC = """
+declare double @llvm.exp.f64(double)
+define double @e(double %a, double %b) {
+entry:
+  %c = fcmp olt double %a, 0.0
+  br i1 %c, label %neg, label %pos
+neg:
+  %d = fsub double %a, %b
+  %r = call double @llvm.exp.f64(double %d)
+  ret double %r
+pos:
+  %m = fmul double %a, %b
+  ret double %m
+}
+"""
+
+
+def _exp_arm(a, b):
+    return math.exp(a - b) if a < 0.0 else a * b
+
+
+def test_chain_rules_fetch_only_what_their_factor_reads():
+    """A one-argument rule `chain(factor)` hands `factor` x and y only when it reads
+    them, found from its code: exp's derivative reads y alone, so its reverse code
+    neither recomputes x (`a - b`, from the arguments) nor tapes it. Gradients through
+    both arms against central differences."""
+    from enzyme_compat_plugins.rules_math import _reads
+
+    assert _reads(lambda b, x, y: b.unary("cos", x)) == (True, False)
+    assert _reads(lambda b, x, y: y) == (False, True)
+    assert _reads(lambda b, x, y: (lambda: x)()) == (True, False)  # captured
+    assert _reads(max) == (True, True)  # no code to read: both
+    for a, b in ((-0.4, 0.3), (0.6, 0.3)):
+        m = enzyme_compat.parse(EXP_ARM_SRC)
+        name = autodiff(m, "e", ["out", "out"], release=22)
+        sweeps = m.get_function("sweeps_e")
+        rev = sweeps.blocks[[bb.name for bb in sweeps.blocks].index("reverse"):]
+        assert not any(i.opcode == "fsub" for bb in rev for i in bb.instructions)
+        grad = ad_jit(m, name, release=22)(a, b)
+        for k, (hi, lo) in enumerate((((a + 1e-6, b), (a - 1e-6, b)),
+                                      ((a, b + 1e-6), (a, b - 1e-6)))):
+            fd = (_exp_arm(*hi) - _exp_arm(*lo)) / 2e-6
+            assert abs(grad[k] - fd) <= 1e-6 * max(1.0, abs(fd)), (a, b, k, grad[k], fd)
+
+
 def test_memoised_per_activity():
     m = enzyme_compat.parse(LOOP_SRC)
     a = autodiff(m, "g", ["out", "dup", "const"], release=22)
