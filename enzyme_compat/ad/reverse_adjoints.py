@@ -73,12 +73,21 @@ class AdjointStorage:
         forks into read (`_edge_values`)."""
         got = self._in_block.get(v)
         if got is None:
-            got = isinstance(v, I.Instruction) and (not isinstance(v, I.Phi) and all(
-                u.parent is v.parent and not isinstance(u, I.Phi) or self._edge_phi_user(v, u)
-                for u in self.primal_users().get(id(v), ()))
-                or id(v) in self._edge_values(v.parent))
-            self._in_block[v] = got
+            got = self._in_block[v] = self._find_in_block(v)
         return got
+
+    def _find_in_block(self, v) -> bool:
+        if not isinstance(v, I.Instruction):
+            return False
+        b = v.parent
+        if not isinstance(v, I.Phi):
+            for u in self.primal_users().get(id(v), ()):
+                if u.parent is b and not isinstance(u, I.Phi) or self._edge_phi_user(v, u):
+                    continue
+                break
+            else:
+                return True
+        return id(v) in self._edge_values(b)
 
     def _edge_values(self, d) -> dict:
         """(id ->) the values of primal block `d` whose adjoints also live in SSA values,

@@ -86,13 +86,17 @@ def fuse_pairs(module, fn, pairs) -> None:
     their users read them). A call already in a pair is left out of later ones."""
     typed = not module.uses_opaque_pointers
     entry = fn.blocks[0] if fn.blocks else None
-    allocas, before, taken = [], {}, set()
+    allocas, before, taken, declared = [], {}, set(), {}
     for call, partner in pairs:
         if id(call) in taken or id(partner) in taken:
             continue
         taken.update((id(call), id(partner)))
         t = call.type
-        f = _declare(module, PAIRS[call.callee.name][1], t, typed)
+        name = PAIRS[call.callee.name][1]
+        got = declared.get((name, id(t)))  # (t stays alive: its calls do)
+        if got is None:
+            got = declared[name, id(t)] = (_declare(module, name, t, typed),)
+        f = got[0]
         if f is None:  # @sincos is the user's, of another type: left alone
             continue
         ptr = PointerType(t if typed else None)
