@@ -66,8 +66,9 @@ class PathChoice:
         if d is None or self.loops_of.get(d, []) != loops \
                 or any(lp.header is pb for lp in loops):
             return None
-        if self._opaque_fork(d):  # every way from d to pb starts with an edge the
-            return None  # reverse sweep cannot recompute: none of pb's edges known
+        exits = self._block_exits(d)
+        if all(c is _OPAQUE for _, _, c, _ in exits):  # every way from d to pb starts
+            return None  # with an edge the reverse sweep cannot recompute: none is known
         depth = len(loops)
         back_to = loops[-1].header if loops else None
 
@@ -82,20 +83,15 @@ class PathChoice:
         def edges(n):
             """(successor block, exiting block, condition, sense) of the edges leaving
             node `n` (a block or a nested loop)."""
+            if n is d:
+                return exits
             if not isinstance(n, BasicBlock):
                 out = [(s, b) for b in n.body for s in dict.fromkeys(b.successors())
                        if s not in n.body]
                 if n.ok and len({s for s, _ in out}) == 1 and (len(out) == 1 or out[0][0] is not pb):
                     return [(out[0][0], out[0][1], None, True)]
                 return [(s, b, _OPAQUE, True) for s, b in out]  # decided inside the loop
-            term = n.instructions[-1] if n.instructions else None
-            succ = list(dict.fromkeys(term.successors())) if term is not None else []
-            if isinstance(term, I.Br) and len(succ) == 1:
-                return [(succ[0], n, None, True)]
-            if isinstance(term, I.Br) and self._untaped(term.ops[0]):
-                c = term.ops[0]
-                return [(term.targets[0], n, c, True), (term.targets[1], n, c, False)]
-            return [(s, n, _OPAQUE, True) for s in succ]
+            return self._block_exits(n)
 
         region = _Region(d, len(preds))
         by_pred = {p: k for k, p in enumerate(preds)}
@@ -161,14 +157,18 @@ class PathChoice:
                         for src, c, _ in region.into_block]
         return region
 
-    def _opaque_fork(self, d) -> bool:
-        """Block `d` branches on a condition that is not recomputed (or by a switch, an
-        invoke): then no edge leaving it, and no path through one, is known."""
-        term = d.instructions[-1] if d.instructions else None
-        if not isinstance(term, I.Br):
-            return True
-        return bool(term.ops) and term.targets[0] is not term.targets[1] \
-            and not self._untaped(term.ops[0])
+    def _block_exits(self, n):
+        """(successor, `n`, condition, sense) of the edges leaving block `n`: condition
+        None for its only successor, the branch's condition when the reverse sweep
+        recomputes it, else _OPAQUE (a switch, an invoke, a taped condition)."""
+        term = n.instructions[-1] if n.instructions else None
+        succ = list(dict.fromkeys(term.successors())) if term is not None else []
+        if isinstance(term, I.Br) and len(succ) == 1:
+            return [(succ[0], n, None, True)]
+        if isinstance(term, I.Br) and self._untaped(term.ops[0]):
+            c = term.ops[0]
+            return [(term.targets[0], n, c, True), (term.targets[1], n, c, False)]
+        return [(s, n, _OPAQUE, True) for s in succ]
 
     def _phi_from_choice(self, v):
         """Forward phi `v` recomputed in the reverse sweep as a select of its incoming
