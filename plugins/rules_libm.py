@@ -34,8 +34,8 @@ def _inv_sqrt(b, v):
     return _div(b, b.const(v, 1.0), b.unary("sqrt", v))
 
 
-d_sin = chain(lambda b, x, y: lib(b, "cos", x))
-d_cos = chain(lambda b, x, y: b.fneg(lib(b, "sin", x)))
+d_sin = chain(lambda b, x, y: lib(b, "cos", x), from_partner=lambda b, c: c)
+d_cos = chain(lambda b, x, y: b.fneg(lib(b, "sin", x)), from_partner=lambda b, s: b.fneg(s))
 d_sinh = chain(lambda b, x, y: lib(b, "cosh", x))
 d_cosh = chain(lambda b, x, y: lib(b, "sinh", x))
 d_asinh = chain(lambda b, x, y: _inv_sqrt(b, _one_plus_sq(b, x)))

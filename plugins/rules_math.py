@@ -17,16 +17,22 @@ from enzyme_compat.ir import instructions as I
 from enzyme_compat.ir.values import ConstantInt
 
 
-def chain(factor):
+def chain(factor, from_partner=None):
     """Rule for a function of one float: dy = dx * factor(b, x, y), built only when dx
     is nonzero. x and y are passed only when `factor` reads them (None otherwise): in
-    reverse mode each is a value fetched from the forward sweep, so sin's rule, which
-    reads cos(x), does not tape y, and exp's does not fetch x."""
+    reverse mode each is a value fetched from the forward sweep, so exp's rule does not
+    fetch x. sin's and cos's factor is the other one of the pair: `from_partner(b, p)`
+    makes it from p = `b.operand_partner()` when the builder has that (cos(x) the forward
+    sweep computed beside sin(x)), and x is not fetched at all."""
     reads_x, reads_y = _reads(factor)
 
     def rule(b, a, d):
         if d[0] is None:
             return None
+        if from_partner is not None:
+            p = b.operand_partner()
+            if p is not None:
+                return b.fmul(d[0], from_partner(b, p))
         return b.fmul(d[0], factor(b, a[0] if reads_x else None,
                                    b.result if reads_y else None))
     return rule
@@ -62,8 +68,8 @@ def _div(b, num, den):
 
 
 d_sqrt = chain(lambda b, x, y: _div(b, b.const(y, 0.5), y))
-d_sin = chain(lambda b, x, y: b.unary("cos", x))
-d_cos = chain(lambda b, x, y: b.fneg(b.unary("sin", x)))
+d_sin = chain(lambda b, x, y: b.unary("cos", x), from_partner=lambda b, c: c)
+d_cos = chain(lambda b, x, y: b.fneg(b.unary("sin", x)), from_partner=lambda b, s: b.fneg(s))
 d_tan = chain(lambda b, x, y: _one_plus_sq(b, y))
 d_exp = chain(lambda b, x, y: y)
 d_exp2 = chain(lambda b, x, y: b.binop("fmul", y, b.const(y, math.log(2.0))))

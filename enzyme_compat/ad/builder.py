@@ -197,6 +197,11 @@ class TangentBuilder:
         fn = self.fs.declare(name, FunctionType(ret, [a.type for a in args]))
         return self.call(fn, args, flags=flags)
 
+    def operand_partner(self):
+        """cos(x) for the call sin(x) being differentiated (sin(x) for cos(x)) when it can
+        be had without x (reverse mode: ReverseBuilder), else None."""
+        return None
+
     def libcall(self, name: str, ret, args):
         """A call of the C library function `name` (declared on first use)."""
         fn = self.fs.declare(name, FunctionType(ret, [a.type for a in args]))

@@ -15,7 +15,7 @@ from ..ir import instructions as I
 from ..ir.types import ArrayType, IdentifiedStructType, PointerType, StructType, VectorType
 from .builder import TangentBuilder
 from .errors import NoDerivativeError
-from .sincos import fusable_partner
+from .sincos import PARTNER_NAMES, fusable_partner, has_sincos
 from .types_analysis import holds_float
 
 
@@ -95,6 +95,33 @@ class ReverseBuilder(TangentBuilder):
                 or not fusable_partner(gs.module, inst, callee) \
                 or args[0] is not gs.fwd(gs.new(inst.args[0])):
             return None
+        return self._partner_made(callee)
+
+    def operand_partner(self):
+        """For the call sin(x), cos(x) as the reverse sweep reads it (sin(x) for cos(x)),
+        without fetching x: the primal's own call of it on x in this block, else one made
+        in the forward sweep beside this call where the C library has sincos; None
+        otherwise (the rule computes it from x). A rule of sin that calls cos on x gets
+        the same from `call`, after x was fetched for nothing."""
+        gs, inst = self.gs, self.inst
+        if type(inst) is not I.Call or len(inst.args) != 1:
+            return None
+        name = PARTNER_NAMES.get(getattr(inst.callee, "name", None))
+        if name is None:
+            return None
+        for p in _calls_by_operands(gs, inst.parent).get((name, id(inst.args[0])), ()):
+            if p.type == inst.type:
+                self._note_twins(inst, p)
+                return gs.fwd(gs.new(p))
+        if not has_sincos(gs.module):
+            return None
+        callee = gs.declare(name, inst.fn_type)
+        return self._partner_made(callee) if fusable_partner(gs.module, inst, callee) else None
+
+    def _partner_made(self, callee):
+        """The forward value of `callee` called on the operand of this call right after
+        its copy in the forward sweep (made there once)."""
+        gs, inst = self.gs, self.inst
         made = gs.__dict__.setdefault("partners", {})  # id(inst) -> (its forward call, partner)
         pair = made.get(id(inst))
         if pair is None:

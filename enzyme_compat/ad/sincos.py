@@ -29,6 +29,9 @@ PAIRS = {
     "llvm.sin.f80": ("sin", "sincosl"), "llvm.cos.f80": ("cos", "sincosl"),
 }
 PARTNER = {"sin": "cos", "cos": "sin"}
+# callee -> its partner of the same family and kind (sinf -> cosf, llvm.sin.f64 -> llvm.cos.f64)
+PARTNER_NAMES = {n: m for n, (role, fused) in PAIRS.items() for m, (r, f) in PAIRS.items()
+                 if f == fused and r == PARTNER[role] and n.startswith("llvm.") == m.startswith("llvm.")}
 _ALIGN = {"double": 8, "float": 4, "x86_fp80": 16, "fp128": 16}
 
 
