@@ -85,11 +85,13 @@ def place_partners(pairs) -> None:
 def fuse_pairs(module, fn, pairs) -> None:
     """Each (call, partner) of `pairs`, sin(x) and cos(x) (either way round) in one block
     of `fn`, the partner after the call, becomes one sincos(x, &s, &c) right before
-    `call`, with `call` and `partner` turned into the loads of its results in place (so
-    their users read them). A call already in a pair is left out of later ones."""
+    `call`, with `call` and `partner` turned into the loads of its results (so their
+    users read them), both right after it: nothing runs between the call and its loads,
+    so every sincos of one type in `fn` writes the same two stack slots. A call already
+    in a pair is left out of later ones."""
     typed = not module.uses_opaque_pointers
     entry = fn.blocks[0] if fn.blocks else None
-    allocas, before, taken, declared = [], {}, set(), {}
+    allocas, before, moved, taken, declared = [], {}, {}, set(), {}
     for call, partner in pairs:
         if id(call) in taken or id(partner) in taken:
             continue
@@ -98,30 +100,38 @@ def fuse_pairs(module, fn, pairs) -> None:
         name = PAIRS[call.callee.name][1]
         got = declared.get((name, id(t)))  # (t stays alive: its calls do)
         if got is None:
-            got = declared[name, id(t)] = (_declare(module, name, t, typed),)
-        f = got[0]
+            f = _declare(module, name, t, typed)
+            slots = ()
+            if f is not None:
+                align = _ALIGN[t.key()]
+                ptr = PointerType(t if typed else None)
+                slots = tuple(I.Alloca(ptr, t, [], align=align) for _ in range(2))
+                for a in slots:
+                    a.parent = entry
+                allocas += slots
+            got = declared[name, id(t)] = (f, slots)
+        f, (ps, pc) = got[0], got[1] or (None, None)
         if f is None:  # @sincos is the user's, of another type: left alone
             continue
-        ptr = PointerType(t if typed else None)
-        align = _ALIGN[t.key()]
-        ps, pc = (I.Alloca(ptr, t, [], align=align) for _ in range(2))
-        ps.parent = pc.parent = entry
-        allocas += [ps, pc]
         fused = I.Call("call", VOID, f.fn_type, f, [call.ops[0], ps, pc], [[], [], []])
         fused.parent = call.parent
-        before[id(call)] = fused
+        before[id(call)] = (fused, partner)
+        moved[id(partner)] = partner
         sin, cos = (call, partner) if PAIRS[call.callee.name][0] == "sin" else (partner, call)
-        I.become(sin, I.Load(t, [ps], align=align))
-        I.become(cos, I.Load(t, [pc], align=align))
+        I.become(sin, I.Load(t, [ps], align=ps.align))
+        I.become(cos, I.Load(t, [pc], align=pc.align))
     if not before:
         return
-    for blk in {id(f.parent): f.parent for f in before.values()}.values():
+    for blk in {id(f.parent): f.parent for f, _ in before.values()}.values():
         out = []
         for inst in blk.instructions:
+            if id(inst) in moved:
+                continue
             f = before.get(id(inst))
             if f is not None:
-                out.append(f)
-            out.append(inst)
+                out += (f[0], inst, f[1])
+            else:
+                out.append(inst)
         blk.instructions = out
     entry.instructions[:0] = allocas
 

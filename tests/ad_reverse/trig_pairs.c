@@ -2,7 +2,8 @@
    differentiator computes both in one sincos call): sin in a loop whose state is
    overwritten every step (the reverse sweep reads cos(q) from the tape), the primal's own
    sin(x) and cos(x) side by side, a cos whose operand is used again, sinf/cosf,
-   sinl/cosl, and forward mode of the same functions. tests/test_ad_reverse.py also builds
+   sinl/cosl, the primal's sin(x), sin(y), cos(x), cos(y) in that order (two sincos
+   calls whose results are read in between), and forward mode of the same functions. tests/test_ad_reverse.py also builds
    it with -fno-math-errno, where clang writes llvm.sin/llvm.cos intrinsics instead. */
 #include "check.h"
 
@@ -44,6 +45,12 @@ double polar(double x, double y) {
   return sin(x) * cos(x) + cos(y) * y + sin(r);
 }
 
+double crossed(double x, double y) {
+  double a = sin(x), b = sin(y);
+  double c = cos(x), d = cos(y);
+  return a * d + b * c * c + a * b;
+}
+
 float polarf(float x, float y) {
   float r = x * x + y * y;
   return sinf(x) * cosf(x) + cosf(y) * y + sinf(r);
@@ -56,6 +63,7 @@ double polarl(double x, double y) {
 
 static double fd_swing(const double *p) { return swing(p, p[N]); }
 static double fd_polar(const double *p) { return polar(p[0], p[1]); }
+static double fd_crossed(const double *p) { return crossed(p[0], p[1]); }
 static double fd_polarf(const double *p) { return polarf((float)p[0], (float)p[1]); }
 static double fd_polarl(const double *p) { return polarl(p[0], p[1]); }
 
@@ -83,6 +91,15 @@ int main(void) {
   check_grad("polar", fd_polar, q, 2, gp, wp);
   check_fwd("polar fwd x", __enzyme_fwddiff((void *)polar, x, 1.0, y, 0.0), gp[0], wp[0], 1e-10);
   check_fwd("polar fwd y", __enzyme_fwddiff((void *)polar, x, 0.0, y, 1.0), gp[1], wp[1], 1e-10);
+
+  {
+    double a = sin(x), b = sin(y), c = cos(x), d = cos(y);
+    double wc[2] = {c * d - 2 * a * b * c + b * c, -a * b + c * c * d + a * d};
+    grad2 gc = __enzyme_autodiff2((void *)crossed, x, y);
+    double gcv[2] = {gc.dx, gc.dy};
+    check_grad("crossed", fd_crossed, q, 2, gcv, wc);
+    check_fwd("crossed fwd x", __enzyme_fwddiff((void *)crossed, x, 1.0, y, 0.0), gcv[0], wc[0], 1e-10);
+  }
 
   float xf = 0.9f, yf = -0.4f;
   /* non-variadic prototypes: a float passed through `...` would become a double */
