@@ -49,7 +49,10 @@ def in_place_updates(fn, users: dict | None = None) -> set:
     if users is None:
         users = fn.operand_users()
     out = set()
+    Store = I.Store
     for b in fn.blocks:
+        if Store not in map(type, b.instructions):  # (most blocks: one C-level scan)
+            continue
         pending: dict = {}  # (id(pointer), offset) -> the last load there since a write
         for inst in b.instructions:
             if isinstance(inst, I.Load):

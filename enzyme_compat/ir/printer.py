@@ -131,8 +131,8 @@ _SLOT_NAMES = ["%0"]  # "%N" by N: every function numbers from 0 again
 
 def _slot_names(n: int) -> list:
     """The "%N" spellings, at least `n` of them."""
-    while len(_SLOT_NAMES) < n:
-        _SLOT_NAMES.append("%" + str(len(_SLOT_NAMES)))
+    if len(_SLOT_NAMES) < n:
+        _SLOT_NAMES.extend([f"%{k}" for k in range(len(_SLOT_NAMES), n)])
     return _SLOT_NAMES
 
 
