@@ -5,7 +5,9 @@ takes the adjoint out of the shadow of the bytes it overwrote (and zeroes it); c
 adjoints from the destination's shadow back to the source's (the element type comes from
 type analysis); memset zeroes the shadow. Casts between float types cast the adjoint back;
 vector lane moves (extract, insert, shuffle) move adjoint lanes back; reductions spread
-the result's adjoint over the lanes.
+the result's adjoint over the lanes. fma and fmuladd (x*y + z, in every loop body clang
+optimizes) are written out too: reading their adjoints off the forward rule runs it once
+per operand.
 """
 
 from enzyme_compat.ad.errors import TypeAnalysisError, UnsupportedInstructionError
@@ -316,6 +318,16 @@ def _sincos(rb, a, dy):  # sincos(x, &s, &c)
     return [total, None, None]
 
 
+# ------------------------------------------------------------------------- arithmetic
+def _fma(rb, a, dy):  # x*y + z: (dy y, x dy, dy), each only for an operand with an adjoint
+    if dy is None:
+        return [None, None, None]
+    x, y, z = rb.inst.args
+    has = rb.gs.has_adjoint
+    return [rb.fmul(dy, a[1]) if has(x) else None, rb.fmul(a[0], dy) if has(y) else None,
+            dy if has(z) else None]
+
+
 _TRANSFERS = {"memcpy": _memtransfer, "memcpy.inline": _memtransfer,
               "memmove": _memtransfer, "memset": _memset, "memset.inline": _memset}
 
@@ -328,7 +340,7 @@ RULES = (
         "insertvalue": _insertvalue,
     })
     + reverse_rules("intrinsic", {
-        **_TRANSFERS,
+        **_TRANSFERS, "fma": _fma, "fmuladd": _fma,
         "vector.reduce.fadd": _reduce_fadd, "experimental.vector.reduce.v2.fadd": _reduce_fadd,
         "vector.reduce.fmul": _reduce_fmul, "experimental.vector.reduce.v2.fmul": _reduce_fmul,
         "vector.reduce.fmax": _reduce_extremum, "vector.reduce.fmin": _reduce_extremum,
