@@ -5,9 +5,9 @@ takes the adjoint out of the shadow of the bytes it overwrote (and zeroes it); c
 adjoints from the destination's shadow back to the source's (the element type comes from
 type analysis); memset zeroes the shadow. Casts between float types cast the adjoint back;
 vector lane moves (extract, insert, shuffle) move adjoint lanes back; reductions spread
-the result's adjoint over the lanes. fma and fmuladd (x*y + z, in every loop body clang
-optimizes) are written out too: reading their adjoints off the forward rule runs it once
-per operand.
+the result's adjoint over the lanes. Float arithmetic (fadd, fsub, fmul, fdiv, fneg, fma
+and fmuladd: most of what any derivative does) is written out too: reading adjoints off
+the forward rule runs it once per operand.
 """
 
 from enzyme_compat.ad.errors import TypeAnalysisError, UnsupportedInstructionError
@@ -319,6 +319,37 @@ def _sincos(rb, a, dy):  # sincos(x, &s, &c)
 
 
 # ------------------------------------------------------------------------- arithmetic
+# Each adjoint is built only for an operand with one (rb.gs.has_adjoint), and an operand
+# is read (from the tape, on first use) only when an adjoint needs it.
+def _fadd(rb, a, dy):
+    x, y = rb.inst.ops
+    has = rb.gs.has_adjoint
+    return [dy if has(x) else None, dy if has(y) else None]
+
+
+def _fsub(rb, a, dy):
+    x, y = rb.inst.ops
+    has = rb.gs.has_adjoint
+    return [dy if has(x) else None, rb.fneg(dy) if has(y) else None]
+
+
+def _fmul(rb, a, dy):  # (dy y, x dy)
+    x, y = rb.inst.ops
+    has = rb.gs.has_adjoint
+    return [rb.fmul(dy, a[1]) if has(x) else None, rb.fmul(a[0], dy) if has(y) else None]
+
+
+def _fdiv(rb, a, dy):  # r = x/y: (dy / y, -(r dy) / y)
+    x, y = rb.inst.ops
+    has = rb.gs.has_adjoint
+    return [rb.fdiv(dy, a[1]) if has(x) else None,
+            rb.fdiv(rb.fneg(rb.fmul(rb.result, dy)), a[1]) if has(y) else None]
+
+
+def _fneg(rb, a, dy):
+    return [rb.fneg(dy)]
+
+
 def _fma(rb, a, dy):  # x*y + z: (dy y, x dy, dy), each only for an operand with an adjoint
     if dy is None:
         return [None, None, None]
@@ -333,6 +364,7 @@ _TRANSFERS = {"memcpy": _memtransfer, "memcpy.inline": _memtransfer,
 
 RULES = (
     reverse_rules("instruction", {
+        "fadd": _fadd, "fsub": _fsub, "fmul": _fmul, "fdiv": _fdiv, "fneg": _fneg,
         "load": _load, "store": _store, "atomicrmw": _atomicrmw, "cmpxchg": _cmpxchg,
         "fpext": _float_cast, "fptrunc": _float_cast, "bitcast": _bitcast,
         "extractelement": _extractelement, "insertelement": _insertelement,
