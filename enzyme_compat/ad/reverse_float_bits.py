@@ -12,6 +12,18 @@ from .errors import UnsupportedInstructionError
 from .types_analysis import FLOAT as FLOAT_BITS, holds_float
 
 _FLOAT_OF_WIDTH = {64: DOUBLE, 32: FLOAT, 16: HALF}
+# the instructions whose integer result may be the bits of a float (IntegerBits.kind
+# answers INT for any other integer)
+_CARRIERS = (I.Load, I.Cast, I.Phi, I.Select, I.Freeze, I.ExtractValue, I.AtomicRMW)
+
+
+def _bits_carriers(fn) -> frozenset:
+    """The ids of the instructions of `fn` that may hold the bits of a float: integers
+    (scalars or vectors) that a load, a bitcast, a phi, a select, a freeze, an
+    extractvalue or an atomicrmw makes. Most functions have none."""
+    return frozenset(id(i) for b in fn.blocks for i in b.instructions
+                     if isinstance(i, _CARRIERS) and i.type.scalar.is_int
+                     and (i.opcode == "bitcast" or not isinstance(i, I.Cast)))
 
 
 class FloatBits:
@@ -35,14 +47,18 @@ class FloatBits:
         bitcasts, phis, selects and freezes; any other use (integer arithmetic on the bits,
         a call, a return) would lose it, so it is refused. (Atomics have rules of their
         own.)"""
+        bits = self.__dict__.get("_bits_carriers")
+        if bits is None:
+            bits = self._bits_carriers = _bits_carriers(self.primal)
+        if not bits:
+            return
         if isinstance(inst, (I.Store, I.Phi, I.Freeze, I.Compare, I.CmpXchg, I.AtomicRMW)) or \
                 isinstance(inst, I.Cast) and inst.opcode == "bitcast":
             return
         ops = inst.ops[1:] if isinstance(inst, I.Select) else \
             inst.args if isinstance(inst, I.Call) else inst.ops
         for v in ops:
-            if isinstance(v, I.Instruction) and not holds_float(v.type) \
-                    and self.has_adjoint(v):
+            if id(v) in bits and self.has_adjoint(v):
                 raise self.error(UnsupportedInstructionError, inst,
                                  f"the bits of a float, as the integer %{v.name}, are used by "
                                  f"`{inst.opcode}`: their derivative would be lost (only "
