@@ -65,7 +65,10 @@ class Cast(Instruction):
 
 class Compare(Instruction):
     def __init__(self, opcode, type, ops, predicate: str, flags=None, name=None):
-        super().__init__(opcode, type, ops, flags, name)
+        # Instruction.__init__, inlined (see there)
+        self.type, self.name, self.opcode, self.ops = type, name, opcode, ops
+        self.flags = flags if flags is not None else []
+        self.md, self.parent = NO_MD, None
         self.predicate = predicate
 
 
@@ -77,7 +80,10 @@ class Phi(Instruction):
     """ops[i] flows in from blocks[i]."""
 
     def __init__(self, type, ops, blocks, flags=None, name=None):
-        super().__init__("phi", type, ops, flags, name)
+        # Instruction.__init__, inlined (see there)
+        self.type, self.name, self.opcode, self.ops = type, name, "phi", ops
+        self.flags = flags if flags is not None else []
+        self.md, self.parent = NO_MD, None
         self.blocks = blocks
 
 
@@ -90,7 +96,10 @@ class Alloca(Instruction):
 
     def __init__(self, type, allocated_type, ops, align=None, addrspace=None, flags=None,
                  name=None):
-        super().__init__("alloca", type, ops, flags, name)
+        # Instruction.__init__, inlined (see there)
+        self.type, self.name, self.opcode, self.ops = type, name, "alloca", ops
+        self.flags = flags if flags is not None else []
+        self.md, self.parent = NO_MD, None
         self.allocated_type = allocated_type
         self.align = align
         self.addrspace = addrspace
@@ -101,7 +110,10 @@ class Load(Instruction):
 
     def __init__(self, type, ops, align=None, ordering=None, syncscope=None, flags=None,
                  name=None):
-        super().__init__("load", type, ops, flags, name)
+        # Instruction.__init__, inlined (see there)
+        self.type, self.name, self.opcode, self.ops = type, name, "load", ops
+        self.flags = flags if flags is not None else []
+        self.md, self.parent = NO_MD, None
         self.align = align
         self.ordering = ordering
         self.syncscope = syncscope
@@ -111,7 +123,10 @@ class Store(Instruction):
     """ops: [value, ptr]."""
 
     def __init__(self, ops, align=None, ordering=None, syncscope=None, flags=None):
-        super().__init__("store", VOID, ops, flags)
+        # Instruction.__init__, inlined (see there)
+        self.type, self.name, self.opcode, self.ops = VOID, None, "store", ops
+        self.flags = flags if flags is not None else []
+        self.md, self.parent = NO_MD, None
         self.align = align
         self.ordering = ordering
         self.syncscope = syncscope
@@ -122,7 +137,10 @@ class GetElementPtr(Instruction):
     position of the old `inrange` index."""
 
     def __init__(self, type, source_type, ops, flags=None, inrange=None, name=None):
-        super().__init__("getelementptr", type, ops, flags, name)
+        # Instruction.__init__, inlined (see there)
+        self.type, self.name, self.opcode, self.ops = type, name, "getelementptr", ops
+        self.flags = flags if flags is not None else []
+        self.md, self.parent = NO_MD, None
         self.source_type = source_type
         self.inrange = inrange
 
@@ -141,13 +159,19 @@ class ShuffleVector(Instruction):
 
 class ExtractValue(Instruction):
     def __init__(self, type, ops, indices, name=None):
-        super().__init__("extractvalue", type, ops, None, name)
+        # Instruction.__init__, inlined (see there)
+        self.type, self.name, self.opcode, self.ops = type, name, "extractvalue", ops
+        self.flags = []
+        self.md, self.parent = NO_MD, None
         self.indices = indices
 
 
 class InsertValue(Instruction):
     def __init__(self, type, ops, indices, name=None):
-        super().__init__("insertvalue", type, ops, None, name)
+        # Instruction.__init__, inlined (see there)
+        self.type, self.name, self.opcode, self.ops = type, name, "insertvalue", ops
+        self.flags = []
+        self.md, self.parent = NO_MD, None
         self.indices = indices
 
 
@@ -193,7 +217,10 @@ class Call(Instruction):
     a pointer, a constant expression). `tail` is '', 'tail', 'musttail' or 'notail'."""
 
     def __init__(self, opcode, type, fn_type, callee, ops, arg_attrs, flags=None, name=None):
-        super().__init__(opcode, type, ops, flags, name)
+        # Instruction.__init__, inlined (see there)
+        self.type, self.name, self.opcode, self.ops = type, name, opcode, ops
+        self.flags = flags if flags is not None else []
+        self.md, self.parent = NO_MD, None
         self.fn_type = fn_type
         self.callee = callee
         self.arg_attrs = arg_attrs
@@ -237,14 +264,20 @@ class FuncletPad(Instruction):
 
 class Ret(Instruction):
     def __init__(self, ops):
-        super().__init__("ret", VOID, ops)
+        # Instruction.__init__, inlined (see there)
+        self.type, self.name, self.opcode, self.ops = VOID, None, "ret", ops
+        self.flags = []
+        self.md, self.parent = NO_MD, None
 
 
 class Br(Instruction):
     """Unconditional: targets = [dest]; conditional: ops = [cond], targets = [t, f]."""
 
     def __init__(self, ops, targets):
-        super().__init__("br", VOID, ops)
+        # Instruction.__init__, inlined (see there)
+        self.type, self.name, self.opcode, self.ops = VOID, None, "br", ops
+        self.flags = []
+        self.md, self.parent = NO_MD, None
         self.targets = targets
 
     def successors(self):
@@ -255,7 +288,10 @@ class Switch(Instruction):
     """ops: [cond]; cases: list of (ConstantInt, block)."""
 
     def __init__(self, ops, default, cases):
-        super().__init__("switch", VOID, ops)
+        # Instruction.__init__, inlined (see there)
+        self.type, self.name, self.opcode, self.ops = VOID, None, "switch", ops
+        self.flags = []
+        self.md, self.parent = NO_MD, None
         self.default = default
         self.cases = cases
 
