@@ -271,6 +271,26 @@ def test_adjoints_handed_to_the_forking_block(x, y):
     name = autodiff(m, "forks", ["out", "out"], release=22)
     sweeps = m.get_function("sweeps_forks")
     assert sum(i.opcode == "alloca" for i in sweeps.blocks[0].instructions) == 3
+    _check_forks(m, name, x, y)
+
+
+@pytest.mark.parametrize("x, y", [(0.3, 0.2), (0.3, 0.7), (0.8, 0.2), (0.8, 0.7)])
+def test_arm_taken_read_from_its_condition(x, y):
+    """Which arm of an if/else ran is read from the branch's condition when the block
+    that decides it runs once, before the reverse sweep (%c and %c2 of @forks): the
+    forward sweep keeps no predecessor-index phi and the reverse one branches on the
+    condition itself. Every way through both forks against central differences."""
+    m = enzyme_compat.parse(SWEEPS_SRC)
+    name = autodiff(m, "forks", ["out", "out"], release=22)
+    insts = [i for b in m.get_function("sweeps_forks").blocks for i in b.instructions]
+    assert not [i for i in insts if i.opcode == "switch" or i.opcode == "phi" and i.type.is_int]
+    forks = [i.ops[0] for i in insts if i.opcode == "br" and i.ops]  # two in each sweep
+    assert len(forks) == 4 and all(c.opcode == "fcmp" or c.opcode == "xor" and
+                                   c.ops[0].opcode == "fcmp" for c in forks), forks
+    _check_forks(m, name, x, y)
+
+
+def _check_forks(m, name, x, y):
     grad = ad_jit(m, name, release=22)(x, y)
     for k, (hi, lo) in enumerate((((x + 1e-6, y), (x - 1e-6, y)),
                                   ((x, y + 1e-6), (x, y - 1e-6)))):

@@ -291,6 +291,7 @@ class GradientSynthesis(BodyCloner, AdjointStorage, TapeRecords, LoopRecords, Pa
         self.user_calls: dict = {}  # call -> (callee gradients, activity)
         self.custom_calls: dict = {}  # call -> (registered gradient, its tape or None)
         self.block_index: dict = {}  # primal block -> its predecessor-index phi
+        self.unplaced_index: dict = {}  # id(forward block) -> its index phi, not yet in it
         self._ret_index_push: list = []  # (forward block, index) of each return
         # with the halves run back to back, the reverse code goes into the forward
         # function (combined.py) and reads its parameters
@@ -442,10 +443,12 @@ class GradientSynthesis(BodyCloner, AdjointStorage, TapeRecords, LoopRecords, Pa
                 self.shadow[phi] = sp
                 self.shadow_phis.append(phi)
         preds = [p for p in self.preds.get(pb, []) if p in self.reachable]
-        if len(preds) > 1 and pb in self.reachable:
-            idx = nb.append(I.Phi(I32, [ConstantInt(I32, k) for k in range(len(preds))],
-                                  [self.bmap[p] for p in preds]))
+        if len(preds) > 1 and pb in self.reachable:  # placed if the reverse sweep reads it
+            idx = I.Phi(I32, [ConstantInt(I32, k) for k in range(len(preds))],
+                        [self.bmap[p] for p in preds])
+            idx.parent = nb
             self.block_index[pb] = idx
+            self.unplaced_index[id(nb)] = idx
         vmap = self.vmap
         for inst in pb.instructions:
             if isinstance(inst, I.Phi) or inst not in vmap:  # (clone_all skips debug calls)
@@ -764,7 +767,10 @@ class GradientSynthesis(BodyCloner, AdjointStorage, TapeRecords, LoopRecords, Pa
         elif self._recomputed_choice(pb, preds, targets):
             pass
         else:
-            idx = self.fwd(self.block_index[pb])
+            idx = self.block_index[pb]
+            if self.unplaced_index.pop(id(idx.parent), None) is not None:
+                idx.parent.instructions.insert(0, idx)
+            idx = self.fwd(idx)
             self.remit(I.Switch([idx], targets[0],
                                 [(ConstantInt(I32, k), t) for k, t in enumerate(targets)][1:]))
         self._hand_on(pb, preds, targets)

@@ -116,6 +116,7 @@ class Unwinding:
     def _retarget_split_edges(self):
         """Phis of a normal destination name the continuation block, not the invoke's."""
         for nb, cont, normal in self.split_edges:
-            for phi in normal.instructions:
+            idx = self.unplaced_index.get(id(normal))
+            for phi in (*normal.instructions, *([idx] if idx is not None else [])):
                 if isinstance(phi, I.Phi):
                     phi.blocks = [cont if b is nb else b for b in phi.blocks]

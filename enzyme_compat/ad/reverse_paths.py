@@ -4,8 +4,9 @@
 The reverse code of a block with several predecessors goes back along the edge the
 forward sweep came in by. The forward sweep can tape the index of that edge every time
 the block runs; when the branches that decide it are on integers the reverse sweep has
-without the tape (`_untaped`: constants, arguments, counted-down induction variables
-and integer arithmetic on them), their conditions are recomputed instead. A phi of such
+without the tape (`_untaped`: constants, arguments, counted-down induction variables,
+values of the blocks the reverse code reads as they are (`find_direct_blocks`) and
+integer arithmetic on them), their conditions are recomputed instead. A phi of such
 a block whose incoming values need no tape either is then recomputed too, as a select
 (where a vectorized loop's remainder starts, say), once per reverse entry into a loop
 that reads it.
@@ -69,6 +70,9 @@ class PathChoice:
         exits = self._block_exits(d)
         if all(c is _OPAQUE for _, _, c, _ in exits):  # every way from d to pb starts
             return None  # with an edge the reverse sweep cannot recompute: none is known
+        region = self._fork_region(pb, preds, d, exits)
+        if region is not None:
+            return region
         depth = len(loops)
         back_to = loops[-1].header if loops else None
 
@@ -157,6 +161,27 @@ class PathChoice:
                         for src, c, _ in region.into_block]
         return region
 
+    def _fork_region(self, pb, preds, d, exits):
+        """The region of the usual if/else or if-then, found without a search: each
+        predecessor of `pb` is `d` or a block that only `d` branches to and that branches
+        only to `pb` (what `_find_region` would find then); None otherwise."""
+        if len({s for s, _, _, _ in exits}) != len(exits):
+            return None
+        into_d = {s: (d, c, sense) for s, _, c, sense in exits}
+        region = _Region(d, len(preds))
+        for k, p in enumerate(preds):
+            if p is d:
+                region.into_block[k] = into_d[pb]
+                continue
+            e = into_d.get(p)
+            if e is None or len(self.preds.get(p, ())) != 1 or self._block_exits(p) != [(pb, p, None, True)]:
+                return None
+            region.into[p] = [e]
+            region.into_block[k] = (p, None, True)
+        region.known = [c is not _OPAQUE if src is d else region.into[src][0][1] is not _OPAQUE
+                        for src, c, _ in region.into_block]
+        return region
+
     def _block_exits(self, n):
         """(successor, `n`, condition, sense) of the edges leaving block `n`: condition
         None for its only successor, the branch's condition when the reverse sweep
@@ -239,10 +264,13 @@ class PathChoice:
 
     def _untaped(self, v, depth=0) -> bool:
         """Primal integer `v` is recomputed by the reverse sweep from constants,
-        arguments and counted-down induction variables alone: no tape record (a
-        condition's block need not dominate the block whose reverse code reads it)."""
+        arguments, counted-down induction variables and values of the blocks it reads as
+        they are alone: no tape record (a condition's block need not dominate the block
+        whose reverse code reads it)."""
         if not isinstance(v, I.Instruction):
             return True
+        if id(self.bmap.get(v.parent)) in self.direct_blocks:
+            return True  # read as it is: its block ran once, before the reverse sweep
         found = self.induction_of.get(id(self.new(v)))
         if found is not None:
             return self.current_pb in found[0].body
