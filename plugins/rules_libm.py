@@ -53,9 +53,16 @@ d_tgamma = chain(lambda b, x, y: b.binop("fmul", y, digamma(b, x)))
 d_lgamma = chain(lambda b, x, y: digamma(b, x))
 
 
-def d_hypot(b, a, d):  # (x dx + y dy) / hypot(x, y)
+def d_hypot(b, a, d):
+    """(x dx + y dy) / hypot(x, y), and 0 where hypot(x, y) = 0: at the tip of the cone
+    0 is the smallest subgradient, and the exact derivative when x and y stay 0 nearby
+    (hypot(u - u, 0)); 0/0 there made both modes' results NaN."""
     num = b.fadd(b.fmul(a[0], d[0]), b.fmul(a[1], d[1]))
-    return None if num is None else b.fdiv(num, b.result)
+    if num is None:
+        return None
+    r = b.result
+    zero = b.const(r, 0.0)
+    return b.select(b.fcmp("oeq", r, zero), zero, b.fdiv(num, r))
 
 
 def d_fdim(b, a, d):  # x > y ? dx - dy : 0
