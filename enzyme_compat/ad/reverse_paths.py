@@ -174,7 +174,9 @@ class PathChoice:
                 region.into_block[k] = into_d[pb]
                 continue
             e = into_d.get(p)
-            if e is None or len(self.preds.get(p, ())) != 1 or self._block_exits(p) != [(pb, p, None, True)]:
+            t = p.instructions[-1] if e is not None and p.instructions else None
+            if type(t) is not I.Br or t.ops or t.targets[0] is not pb \
+                    or len(self.preds.get(p, ())) != 1:
                 return None
             region.into[p] = [e]
             region.into_block[k] = (p, None, True)
