@@ -265,13 +265,48 @@ class ActivityAnalysis:
         self.active = set(active_args)
         self.insts = [i for b in function.blocks for i in b.instructions]
         self.stores = [(i.ops[0], i.ops[1]) for i in self.insts if isinstance(i, I.Store)]
-        self._kinds = {i: call_kind(registry, i, self.known, custom) for i in self.insts
-                       if isinstance(i, I.Call)}
+        self._kinds = self._call_kinds()
         self._order = {i: n for n, i in enumerate(self.insts)}
-        self._communicating = {i: m for i, k in self._kinds.items() if k == "rule"
-                               for m in [communicated_memory(registry, i)] if m is not None}
+        self._communicating = self._communications()
         self._points_to = None
+        self._inactive_opcodes: dict = {}  # opcode -> registry.instruction_is_inactive
         self._run()
+
+    def _call_kinds(self) -> dict:
+        """call -> call_kind, asked once per function called directly (the kind of such
+        a call depends on its callee alone)."""
+        kinds, by_callee = {}, {}
+        for i in self.insts:
+            if isinstance(i, I.Call):
+                fn = i.callee if type(i.callee) is Function else None
+                if fn is None:  # through casts, a pointer or a constant expression
+                    kinds[i] = call_kind(self.registry, i, self.known, self.custom)
+                    continue
+                k = by_callee.get(fn)
+                if k is None:
+                    k = by_callee[fn] = call_kind(self.registry, i, self.known, self.custom)
+                kinds[i] = k
+        return kinds
+
+    def _communications(self) -> dict:
+        """call -> the memory it exchanges with other processes (communicated_memory),
+        for the calls with a rule that does: only callees whose rule has `communicates`
+        are asked about each call."""
+        out, talks = {}, {}
+        look = getattr(self.registry, "function", None)
+        for i, k in self._kinds.items():
+            if k != "rule":
+                continue
+            fn = called_function(i)
+            may = talks.get(fn)
+            if may is None:
+                rule = look(fn.name) if fn is not None and look is not None else None
+                may = talks[fn] = getattr(rule, "communicates", None) is not None
+            if may:
+                m = communicated_memory(self.registry, i)
+                if m is not None:
+                    out[i] = m
+        return out
 
     def is_active(self, v) -> bool:
         return v in self.active
@@ -318,7 +353,11 @@ class ActivityAnalysis:
                 not carries_tangent(inst.type)
         if isinstance(inst, (I.Load, I.Phi, I.Select)):
             return False
-        return self.registry.instruction_is_inactive(inst.opcode)
+        got = self._inactive_opcodes.get(inst.opcode)
+        if got is None:
+            got = self._inactive_opcodes[inst.opcode] = \
+                self.registry.instruction_is_inactive(inst.opcode)
+        return got
 
     def _any_active(self, values) -> bool:
         return any(v in self.active for v in values)
