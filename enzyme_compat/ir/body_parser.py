@@ -176,15 +176,20 @@ class BodyParser:
 
     def check_phis(self, fn):
         """Each phi names exactly the block's predecessors (the verifier's rule)."""
-        preds = {id(b): set() for b in fn.blocks}
+        Phi = I.Phi
+        heads = [b for b in fn.blocks if b.instructions and type(b.instructions[0]) is Phi]
+        if not heads:
+            return
+        preds = {id(b): set() for b in heads}  # (of the blocks that start with phis only)
         for b in fn.blocks:
             t = b.terminator
             for s in (t.successors() if t is not None else []):
-                if id(s) in preds:
-                    preds[id(s)].add(id(b))
-        for b in fn.blocks:
+                got = preds.get(id(s))
+                if got is not None:
+                    got.add(id(b))
+        for b in heads:
             for inst in b.instructions:
-                if not isinstance(inst, I.Phi):
+                if type(inst) is not Phi:
                     break
                 if {id(x) for x in inst.blocks} != preds[id(b)]:
                     raise self.error("phi's incoming blocks do not match the predecessors of "
