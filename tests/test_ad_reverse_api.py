@@ -279,14 +279,14 @@ def test_arm_taken_read_from_its_condition(x, y):
     """Which arm of an if/else ran is read from the branch's condition when the block
     that decides it runs once, before the reverse sweep (%c and %c2 of @forks): the
     forward sweep keeps no predecessor-index phi and the reverse one branches on the
-    condition itself. Every way through both forks against central differences."""
+    condition itself (its targets swapped where the arm on `false` comes first: no
+    `xor`). Every way through both forks against central differences."""
     m = enzyme_compat.parse(SWEEPS_SRC)
     name = autodiff(m, "forks", ["out", "out"], release=22)
     insts = [i for b in m.get_function("sweeps_forks").blocks for i in b.instructions]
     assert not [i for i in insts if i.opcode == "switch" or i.opcode == "phi" and i.type.is_int]
     forks = [i.ops[0] for i in insts if i.opcode == "br" and i.ops]  # two in each sweep
-    assert len(forks) == 4 and all(c.opcode == "fcmp" or c.opcode == "xor" and
-                                   c.ops[0].opcode == "fcmp" for c in forks), forks
+    assert len(forks) == 4 and all(c.opcode == "fcmp" for c in forks), forks
     _check_forks(m, name, x, y)
 
 

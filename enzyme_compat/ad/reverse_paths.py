@@ -300,10 +300,18 @@ class PathChoice:
         if region is None or region.known.count(False) > 1:
             return False
         order = sorted(range(len(preds)), key=lambda k: not region.known[k])
-        ran = self._pred_conditions(region, order[:-1])
         if len(targets) == 2:
+            one = _single_edge(region, order[0])
+            if one is not None:  # a fork: its condition, the targets swapped for `false`
+                c, sense = one
+                first, second = targets[order[0]], targets[order[1]]
+                self.remit(I.Br([self.fwd(self.new(c))], [first, second] if sense else
+                                [second, first]))
+                return True
+            ran = self._pred_conditions(region, order[:1])
             self.remit(I.Br([ran[0]], [targets[order[0]], targets[order[1]]]))
             return True
+        ran = self._pred_conditions(region, order[:-1])
         idx = ConstantInt(I32, order[-1])
         for k, e in reversed(list(zip(order, ran))):
             idx = self.remit(I.Select("select", I32, [e, ConstantInt(I32, k), idx]))
@@ -348,6 +356,21 @@ class PathChoice:
             e = edge(*region.into_block[k])
             out.append(ConstantInt(I1, 1) if e is True else e)
         return out
+
+
+def _single_edge(region, k):
+    """(condition, sense) when the way from the region's start to the block's k-th
+    predecessor is one conditional edge out of the start (into the predecessor, or
+    the start being it), else None."""
+    src, c, sense = region.into_block[k]
+    if c is None and src is not region.start:
+        ins = region.into.get(src)
+        if not ins or len(ins) != 1 or ins[0][0] is not region.start:
+            return None
+        _, c, sense = ins[0]
+    elif src is not region.start:
+        return None
+    return None if c is None or c is _OPAQUE else (c, sense)
 
 
 def _cyclic(region) -> bool:
