@@ -10,6 +10,8 @@ through the tape. The reverse code is built reading the forward function's param
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from ..ir import instructions as I
 from ..ir.types import FunctionType
 from .cloning import derived_name
@@ -52,16 +54,19 @@ def merge_sweeps(mode, g):
     return fn
 
 
+_name = attrgetter("name")
+
+
 def _unique_names(aug, rev):
     """Renames what the reverse function names like something of the forward one (block
     and value names are per function)."""
     taken = {a.name for a in aug.args}
-    for b in aug.blocks:
+    for b in aug.blocks:  # (C-level passes: most instructions have no name)
         taken.add(b.name)
-        taken.update(i.name for i in b.instructions)
+        taken.update(map(_name, b.instructions))
     taken.discard(None)
     for b in rev.blocks:
-        for x in (b, *b.instructions):
+        for x in (b, *filter(_name, b.instructions)):
             if x.name is not None and x.name in taken:
                 k = 1
                 while derived_name(x.name, suffix=f".r{k}") in taken:

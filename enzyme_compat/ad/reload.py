@@ -24,6 +24,7 @@ ANY = None  # a write to memory that may be any object
 _THROUGH = frozenset({"getelementptr", "bitcast", "addrspacecast"})
 # calls whose memory effects say nothing else: writes of the pointer arguments' objects
 _ARG_WRITERS = frozenset({"allocation", "free"})
+_MAY_WRITE = (I.Store, I.Call, I.AtomicRMW, I.CmpXchg)  # what `_writes` finds writes in
 _INT_ARITH = frozenset({"add", "sub", "mul", "and", "or", "xor", "shl", "lshr", "ashr",
                         "udiv", "sdiv", "urem", "srem", "trunc", "zext", "sext", "select",
                         "phi", "freeze"})
@@ -102,8 +103,8 @@ class Reloads(Rewinding):
         anywhere = []
         for b in fn.blocks:
             for inst in b.instructions:
-                if inst in frees:
-                    continue
+                if not isinstance(inst, _MAY_WRITE) or inst in frees:
+                    continue  # (_writes of anything else: nothing)
                 w = self._writes(inst)
                 if w is ANY:
                     anywhere.append(inst)
