@@ -195,7 +195,7 @@ class AdjointStorage:
         if d is None or not self.has_adjoint(v):
             return
         t = self.adjoint_type(v)
-        if d.type != t:
+        if d.type is not t and d.type != t:  # (the same object, mostly: no __eq__ call)
             raise self.error(DifferentiationError, v if isinstance(v, I.Instruction) else None,
                              f"internal: adjoint of type {d.type!r} for a value of type "
                              f"{v.type!r}")

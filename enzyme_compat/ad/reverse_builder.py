@@ -181,8 +181,7 @@ class ReverseBuilder(TangentBuilder):
 
     def typed(self, ptr, t):
         """`ptr` as a pointer to `t` (a bitcast when pointers are typed and differ)."""
-        want = self.pointer_to(t)
-        if ptr.type == want or self.gs.tape.opaque:
+        if self.gs.tape.opaque or ptr.type == self.pointer_to(t):
             return ptr
         return self.emit(I.Cast("bitcast", PointerType(t, ptr.type.addrspace), [ptr]))
 
