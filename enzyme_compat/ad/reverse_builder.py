@@ -109,10 +109,9 @@ class ReverseBuilder(TangentBuilder):
         name = PARTNER_NAMES.get(getattr(inst.callee, "name", None))
         if name is None:
             return None
-        for p in _calls_by_operands(gs, inst.parent).get((name, id(inst.args[0])), ()):
-            if p.type == inst.type:
-                self._note_twins(inst, p)
-                return gs.fwd(gs.new(p))
+        twin = self._twin(name, inst.type)
+        if twin is not None:
+            return twin
         if not has_sincos(gs.module):
             return None
         callee = gs.declare(name, inst.fn_type)
@@ -140,11 +139,16 @@ class ReverseBuilder(TangentBuilder):
             return None
         if any(a is not self.gs.fwd(self.gs.new(o)) for a, o in zip(args, inst.args)):
             return None  # not the operands of the differentiated call
-        want = callee.fn_type.ret if ret is None else ret
-        for p in _calls_by_operands(self.gs, inst.parent).get((name, *map(id, inst.args)), ()):
+        return self._twin(name, callee.fn_type.ret if ret is None else ret)
+
+    def _twin(self, name, want):
+        """The forward value of a call of `name` (result type `want`) that the primal
+        makes on this call's operands in its block, or None."""
+        inst, gs = self.inst, self.gs
+        for p in _calls_by_operands(gs, inst.parent).get((name, *map(id, inst.args)), ()):
             if p is not inst and p.type == want:
                 self._note_twins(inst, p)
-                return self.gs.fwd(self.gs.new(p))
+                return gs.fwd(gs.new(p))
         return None
 
     def _note_twins(self, inst, p):
