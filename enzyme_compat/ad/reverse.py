@@ -220,7 +220,7 @@ class ReverseMode:
         rev = self._function(derived_name(primal.name, "reverse_"),
                              FunctionType(rret, rparams), rnames)
         for fn in (aug, rev):  # nothing else reaches the tape header while they run
-            fn.args[0].attrs = [Attr("noalias")]
+            fn.args[0].attrs = [Attr("noalias"), Attr("captures", "none", "paren")]
         return Gradient(primal, activity, ret_active, aug, rev, outs, ret_shadow)
 
     # ------------------------------------------------------------------ combined

@@ -14,11 +14,13 @@ data starts after the header while it fits) or on the heap; the data grows by do
 through realloc. Slots are 8-byte multiples, written
 and read with `align 1` (values of any type, vectors and structs included).
 
-The augmented and reverse functions take the tape `noalias`: nothing but them (and the
-callees they hand it to) touches the header while they run, so LLVM keeps its fields in
-registers through a loop instead of reloading them around every shadow store. Hence the
-runtime compares the data pointer with the in-buffer address as integers: an equality of
-pointers could let LLVM read the buffer's data through the header's address.
+The augmented and reverse functions take the tape `noalias nocapture`: nothing but them
+(and the callees they hand it to) touches the header while they run, so LLVM keeps its
+fields in registers through a loop instead of reloading them around every store. Hence
+the runtime never compares or converts the header's address: data in the caller's buffer
+is marked by the low bit of the capacity (slots are 8-byte multiples, so a size fits
+below `cap | 1` exactly when it fits below `cap`). An address taken as an integer counts
+as captured, and a captured header may be what any stored pointer points to.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from ..ir.values import ConstantInt
 HEADER_SIZE = 24
 PUSH, POP, FREE = ("__enzyme_compat_tape_push", "__enzyme_compat_tape_pop",
                    "__enzyme_compat_tape_free")
+GROW = "__enzyme_compat_tape_grow"
 # Split mode: a tape in a caller's buffer (`enzyme_allocated, N`) keeps its first N - 24
 # bytes of data in the buffer itself, after the header; reversing such a tape leaves it
 # as it was (it can be reversed again with another seed) unless it outgrew the buffer.
@@ -74,16 +77,32 @@ entry:
   %fits = icmp ule i64 %end, %cap
   br i1 %fits, label %store, label %grow
 grow:
-  %twice = shl i64 %cap, 1
+  %old = load {P}, {PP} %hp, align 8
+  %grown = call {{ {P}, i64 }} @{GROW}({P} %old, i64 %size, i64 %cap, i64 %end)
+  %new = extractvalue {{ {P}, i64 }} %grown, 0
+  %got = extractvalue {{ {P}, i64 }} %grown, 1
+  store {P} %new, {PP} %hp, align 8
+  store i64 %got, {I64P} %cp, align 8
+  br label %store
+store:
+  %data = load {P}, {PP} %hp, align 8
+  store i64 %end, {I64P} %sp, align 8
+  %slot = getelementptr inbounds i8, {P} %data, i64 %size
+  ret {P} %slot
+}}
+
+; The data and capacity for at least `end` bytes, the first `size` kept. Out of line and
+; cold: the pushes in a loop keep only the check, and the header stays in registers.
+define internal {{ {P}, i64 }} @{GROW}({P} %old, i64 %size, i64 %cap, i64 %end) noinline cold {{
+entry:
+  %flag = and i64 %cap, 1
+  %bytes = sub i64 %cap, %flag
+  %twice = shl i64 %bytes, 1
   %big = icmp ugt i64 %twice, %end
   %want = select i1 %big, i64 %twice, i64 %end
   %min = icmp ult i64 %want, 4096
   %newcap = select i1 %min, i64 4096, i64 %want
-  %old = load {P}, {PP} %hp, align 8
-  %inline = getelementptr inbounds i8, {P} %tape, i64 24
-  %old_at = ptrtoint {P} %old to i64
-  %inline_at = ptrtoint {P} %inline to i64
-  %in_buffer = icmp eq i64 %old_at, %inline_at
+  %in_buffer = icmp ne i64 %flag, 0
   br i1 %in_buffer, label %move, label %fresh_or_grow
 move:
   %fresh = call {P} @malloc(i64 %newcap)
@@ -119,14 +138,9 @@ oom:
   call void @llvm.trap()
   unreachable
 grown:
-  store {P} %new, {PP} %hp, align 8
-  store i64 %got, {I64P} %cp, align 8
-  br label %store
-store:
-  %data = load {P}, {PP} %hp, align 8
-  store i64 %end, {I64P} %sp, align 8
-  %slot = getelementptr inbounds i8, {P} %data, i64 %size
-  ret {P} %slot
+  %r0 = insertvalue {{ {P}, i64 }} undef, {P} %new, 0
+  %r1 = insertvalue {{ {P}, i64 }} %r0, i64 %got, 1
+  ret {{ {P}, i64 }} %r1
 }}
 
 define internal {P} @{POP}({P} %tape, i64 %n) {{
@@ -150,7 +164,10 @@ entry:
   %cp = bitcast {P} %cp0 to {I64P}
   %cap = load i64, {I64P} %cp, align 8
   %none = icmp eq {P} %data, null
-  br i1 %none, label %reset, label %keep_or_drop
+  %flag = and i64 %cap, 1
+  %in_buffer = icmp ne i64 %flag, 0
+  %not_ours = or i1 %none, %in_buffer
+  br i1 %not_ours, label %reset, label %keep_or_drop
 keep_or_drop:
   %dcp = bitcast {P} %data to {I64P}
   store i64 %cap, {I64P} %dcp, align 8
@@ -173,12 +190,11 @@ reset:
 
 define internal void @{RELEASE}({P} %tape, i64 %saved) {{
 entry:
-  %hp = bitcast {P} %tape to {PP}
-  %data = load {P}, {PP} %hp, align 8
-  %inline = getelementptr inbounds i8, {P} %tape, i64 24
-  %data_at = ptrtoint {P} %data to i64
-  %inline_at = ptrtoint {P} %inline to i64
-  %in_buffer = icmp eq i64 %data_at, %inline_at
+  %cp0 = getelementptr inbounds i8, {P} %tape, i64 16
+  %cp = bitcast {P} %cp0 to {I64P}
+  %cap = load i64, {I64P} %cp, align 8
+  %flag = and i64 %cap, 1
+  %in_buffer = icmp ne i64 %flag, 0
   br i1 %in_buffer, label %keep, label %drop
 keep:
   %sp0 = getelementptr inbounds i8, {P} %tape, i64 8
@@ -226,7 +242,9 @@ entry:
 inline:
   %data = getelementptr inbounds i8, {P} %tape, i64 24
   store {P} %data, {PP} %hp, align 8
-  %cap = sub i64 %bytes, 24
+  %room_bytes = sub i64 %bytes, 24
+  %slots = and i64 %room_bytes, -8
+  %cap = or i64 %slots, 1
   store i64 %cap, {I64P} %cp, align 8
   ret void
 empty:
@@ -293,7 +311,7 @@ def runtime_text(opaque: bool) -> str:
     return text.format(PUSH=PUSH, POP=POP, FREE=FREE, SHADOW_ALLOC=SHADOW_ALLOC,
                        SHADOW_FREE=SHADOW_FREE, SHADOW_SIZE=SHADOW_SIZE, RELEASE=RELEASE,
                        SIZE=SIZE, INIT=INIT, REWIND=REWIND, RESERVE=RESERVE,
-                       SPARE=SPARE, **sub)
+                       SPARE=SPARE, GROW=GROW, **sub)
 
 
 def _align(t) -> int:
@@ -376,8 +394,8 @@ def runtime_functions(module, opaque: bool) -> dict:
     from ..ir.module import Function
     from ..ir.parser import parse
 
-    names = (PUSH, POP, FREE, SHADOW_ALLOC, SHADOW_FREE, SHADOW_SIZE, RELEASE, SIZE, INIT,
-             REWIND, RESERVE)
+    names = (PUSH, GROW, POP, FREE, SHADOW_ALLOC, SHADOW_FREE, SHADOW_SIZE, RELEASE, SIZE,
+             INIT, REWIND, RESERVE)
     if all(isinstance(module.symbols.get(n), Function) for n in names):
         return {n: module.symbols[n] for n in names}
     src = parse(runtime_text(opaque), "<enzyme_compat tape runtime>")
