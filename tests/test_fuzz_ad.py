@@ -82,6 +82,24 @@ def test_judge_verdicts():
     assert fuzz.judge("f", _line(rev=(1, 2, float("nan"), 4, 5), fwd=(1, 2, 3, 4, 5))).kind == "not-finite"
 
 
+def test_build_failures_are_told_apart():
+    """A crash of clang on the generated C (seen: clang-19 -O3 in EarlyCSE on fmin calls)
+    is the toolchain's, not a disagreement; clang failing on the differentiated module, a
+    located AD error and a traceback are the engine's."""
+    crash = ("Stack dump:\n0.\tProgram arguments: clang-19 -O3 -I. -S -emit-llvm batch.c -o "
+             "/tmp/x/batch.ll\n4.\tRunning pass \"early-cse<>\" on function \"f270\"\n"
+             "clang-19: error: clang frontend command failed with exit code 139\n")
+    assert fuzz.build_failure_kind(1, crash, "batch") == "clang-crash"
+    assert "clang-crash" in fuzz.TOOLCHAIN_KINDS
+    on_output = crash.replace("-S -emit-llvm batch.c", "-c /tmp/x/batch.ad.ll")
+    assert fuzz.build_failure_kind(1, on_output, "batch") == "ad-error"
+    located = "batch.c: error: in function @f3: inline assembly on an active value\n"
+    assert fuzz.build_failure_kind(1, located, "batch") == "ad-error"
+    assert fuzz.build_failure_kind(1, "batch.c:3:5: error: use of undeclared identifier", "batch") \
+        == "clang-error"
+    assert fuzz.build_failure_kind(1, "Traceback (most recent call last):", "batch") == "internal-error"
+
+
 def test_report_lines_are_parsed():
     text = "noise\nR f3 " + " ".join(str(float(k)) for k in range(21)) + "\nR short 1 2\n"
     assert list(fuzz.parse_report(text)) == ["f3"]

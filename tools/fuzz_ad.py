@@ -157,6 +157,25 @@ def _first_error(text: str) -> str:
     return (text.strip().splitlines() or ["(no output)"])[-1][:300]
 
 
+# Failures of the compiler on the generated C itself, before any AD: reported, not counted
+# as disagreements, never reduced or saved.
+TOOLCHAIN_KINDS = frozenset({"clang-crash"})
+
+
+def build_failure_kind(status: int, text: str, stem: str) -> str:
+    """The kind of a failed `enzyme-compat cc` build of STEM.c from its exit status and
+    output."""
+    if status == 2 or "Traceback" in text:
+        return "internal-error"
+    if re.search(rf"{stem}\.c:\d+:\d+: error:", text):  # clang's own diagnostic
+        return "clang-error"
+    crash = re.search(r"Program arguments: (.*)", text)  # clang's crash report names its command
+    if crash and f"{stem}.c" in crash.group(1) and "-emit-llvm" in crash.group(1):
+        return "clang-crash"  # clang died turning the C source into IR: AD never ran
+    return "ad-error"  # a located AD error (`STEM.c: error: in function @f ...`), or clang
+    # failing on the differentiated module
+
+
 def build_and_run(source: str, config: Config, folder: Path, stem: str) -> tuple[str, str, str | None]:
     """(stage, output, failure kind or None): build with `enzyme-compat cc`, then run."""
     src, exe = folder / f"{stem}.c", folder / stem
@@ -169,13 +188,7 @@ def build_and_run(source: str, config: Config, folder: Path, stem: str) -> tuple
         return "build", "", "build-timeout"
     if r.returncode != 0:
         text = r.stdout + r.stderr
-        if r.returncode == 2 or "Traceback" in text:
-            kind = "internal-error"
-        elif re.search(rf"{stem}\.c:\d+:\d+: error:", text):  # clang's own diagnostic
-            kind = "clang-error"
-        else:  # a located AD error: `STEM.c: error: in function @f ...`
-            kind = "ad-error"
-        return "build", text, kind
+        return "build", text, build_failure_kind(r.returncode, text, stem)
     try:
         r = subprocess.run([str(exe)], capture_output=True, text=True, timeout=RUN_TIMEOUT, cwd=folder)
     except subprocess.TimeoutExpired as e:
@@ -311,6 +324,7 @@ def main(argv=None) -> int:
     started = time.time()
     per_config: Counter = Counter()
     kinds: Counter = Counter()
+    toolchain: Counter = Counter()
     skipped = ill = worst_fd = worst_rf = 0.0
     failures = []
     done = 0
@@ -329,8 +343,12 @@ def main(argv=None) -> int:
                 worst_fd = max(worst_fd, v.worst_fd)
                 worst_rf = max(worst_rf, v.worst_rev_fwd)
             for g, v in result.failures:
-                kinds[v.kind] += 1
                 index = int(g.name[1:])
+                if v.kind in TOOLCHAIN_KINDS:
+                    toolchain[v.kind] += 1  # its derivatives were never computed
+                    print(f"SKIP program {index} ({result.config}): {v.kind}: {v.detail}", flush=True)
+                    continue
+                kinds[v.kind] += 1
                 failures.append((g, v, result.config, index))
                 print(f"FAIL program {index} ({result.config}): {v.kind}: {v.detail}", flush=True)
             if b % 10 == 9 or b == len(batches) - 1:
@@ -352,7 +370,7 @@ def main(argv=None) -> int:
         if len(failures) > args.max_saved:
             print(f"{len(failures) - args.max_saved} more failures not reduced (--max-saved)")
 
-    checks = done * INPUTS
+    checks = (done - sum(toolchain.values())) * INPUTS
     print(f"{done} programs ({', '.join(f'{n} {c}' for c, n in sorted(per_config.items()))}), "
           f"seed {args.seed}, {time.time() - started:.0f} s")
     print(f"{checks} partial derivatives: reverse vs forward worst relative difference {worst_rf:.2g}; "
@@ -360,6 +378,9 @@ def main(argv=None) -> int:
           f"({int(skipped)} not smooth at the point, {int(ill)} ill-conditioned: skipped)")
     print(f"{len(failures)} disagreements or failures" +
           (": " + ", ".join(f"{n} {k}" for k, n in kinds.most_common()) if kinds else ""))
+    if toolchain:
+        print("not AD: " + ", ".join(f"{n} {k}" for k, n in toolchain.most_common()) +
+              " (the compiler failed on the generated C before differentiation)")
     for path in saved:
         print(f"saved {path.relative_to(REPO)}")
     return 1 if failures else 0
