@@ -286,6 +286,15 @@ def engine_info() -> dict:
     return info
 
 
+def stale_warning(engine: dict, tag: str) -> None:
+    """Say so up front when the enzyme_compat the runs use is not this checkout's sources
+    (a copy installed earlier: `nox -R` reuses the session without reinstalling it)."""
+    if engine.get("same_as_checkout") is False:
+        print(f"{tag} warning: the enzyme_compat these runs use ({engine.get('module')}) is not "
+              "this checkout's, its sources differ: `nox -R` skips the reinstall, run "
+              "`nox -s bench` without -R", file=sys.stderr, flush=True)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--cc", default="clang-22", help="the clang to build with (clang-14: typed pointers)")
@@ -322,6 +331,7 @@ def main(argv=None) -> int:
         "engine": engine_info(),
         "builds": {b: BUILDS[b] for b in builds_wanted},
     }
+    stale_warning(meta["engine"], "[bench]")
     rows, raw = [], {}
     for kernel in kernels:
         builds = {}

@@ -301,7 +301,9 @@ def main(argv=None) -> int:
         print(json.dumps(measure(opts.measure.read_text(), opts.measure.name, opts.runs)))
         return 0
     opts.out.mkdir(parents=True, exist_ok=True)
+    from run_bench import engine_info, stale_warning
 
+    stale_warning(engine_info(), "[transform]")
     started = time.perf_counter()
     series: dict[str, list[dict]] = {}
     failures: list[dict] = []
@@ -366,8 +368,6 @@ def main(argv=None) -> int:
     fits_cpu = {family: {phase: fit_exponent(pts, f"{phase}_cpu_s")
                          for phase in ("total", "parse", "differentiate", "print")}
                 for family, pts in series.items() if family != "kernels"}
-    from run_bench import engine_info
-
     result = {"compiler": opts.cc, "engine": engine_info(), "python": sys.version.split()[0],
               "total_s": round(time.perf_counter() - started, 1), "exponents": fits, "exponents_cpu": fits_cpu, "points": series,
               "stopped": stopped,
