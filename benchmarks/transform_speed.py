@@ -303,7 +303,8 @@ def main(argv=None) -> int:
     opts.out.mkdir(parents=True, exist_ok=True)
     from run_bench import engine_info, stale_warning
 
-    stale_warning(engine_info(), "[transform]")
+    engine = engine_info()  # the engine these runs use (a subprocess and a tree hash)
+    stale_warning(engine, "[transform]")
     started = time.perf_counter()
     series: dict[str, list[dict]] = {}
     failures: list[dict] = []
@@ -368,7 +369,7 @@ def main(argv=None) -> int:
     fits_cpu = {family: {phase: fit_exponent(pts, f"{phase}_cpu_s")
                          for phase in ("total", "parse", "differentiate", "print")}
                 for family, pts in series.items() if family != "kernels"}
-    result = {"compiler": opts.cc, "engine": engine_info(), "python": sys.version.split()[0],
+    result = {"compiler": opts.cc, "engine": engine, "python": sys.version.split()[0],
               "total_s": round(time.perf_counter() - started, 1), "exponents": fits, "exponents_cpu": fits_cpu, "points": series,
               "stopped": stopped,
               "failures": failures}
